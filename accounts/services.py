@@ -1,0 +1,10 @@
+"""Writes on accounts."""
+
+from django.db import transaction
+
+from accounts.models import User
+
+
+def user_register(*, email: str, password: str, full_name: str = "") -> User:
+    with transaction.atomic():
+        return User.objects.create_user(email=email, password=password, full_name=full_name)

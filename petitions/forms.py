@@ -1,0 +1,69 @@
+"""Forms check the shape of what citizens send; services check its meaning."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from petitions.attachments import attachment_content_type
+from petitions.models import Case, Category, Kind, Region, Urgency
+
+
+class TreeChoiceField(forms.ModelChoiceField):
+    """Shows a node with its parent, e.g. “城市管理 / 噪音”."""
+
+    def label_from_instance(self, obj):
+        if obj.parent_id:
+            return f"{obj.parent.display_name} / {obj.display_name}"
+        return obj.display_name
+
+
+class CaseSubmitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What kind of case is it?"), choices=Kind.choices)
+    category = TreeChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), empty_label=_("Choose a category"),
+        error_messages={"invalid_choice": _("Choose a category from the list.")},
+    )
+    region = TreeChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), empty_label=_("Choose a region"),
+        error_messages={"invalid_choice": _("Choose a region from the list.")},
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    title = forms.CharField(label=_("Title"), min_length=4, max_length=Case._meta.get_field("title").max_length)
+    body = forms.CharField(
+        label=_("Details"), widget=forms.Textarea(attrs={"rows": 8}), min_length=10,
+        max_length=Case._meta.get_field("body").max_length,
+    )
+    address = forms.CharField(label=_("Address or place (optional)"), required=False, max_length=200)
+    contact_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=100)
+    contact_phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=30)
+    wants_public = forms.BooleanField(
+        label=_("I agree that this case and its answer may be published (without my name)."), required=False
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (optional): an image or a PDF"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,application/pdf"}),
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = {"is_active": True}
+        self.fields["category"].queryset = Category.objects.filter(**active).select_related("parent")
+        self.fields["region"].queryset = Region.objects.filter(**active).select_related("parent")
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            attachment_content_type(upload)  # raises a ValidationError saying what is wrong
+        return upload or None
+
+
+class CaseLookupForm(forms.Form):
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=40)
+    email = forms.EmailField(label=_("E-mail address used when the case was filed"))

@@ -1,0 +1,145 @@
+"""What citizens submit: cases, the category and region trees, attachments."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from petitions.lifecycle import Status
+from portal.bilingual import BilingualNameModel
+
+
+class TreeNodeModel(BilingualNameModel):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def ancestor_ids(self) -> list[int]:
+        """This node's id and its ancestors', nearest first. Trees are a few
+        levels deep, so following parents is cheaper than a tree library."""
+        ids, node = [], self
+        while node is not None:
+            ids.append(node.id)
+            node = node.parent
+        return ids
+
+
+class Category(TreeNodeModel):
+    class Meta(TreeNodeModel.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+
+class Region(TreeNodeModel):
+    class Meta(TreeNodeModel.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class Kind(models.TextChoices):
+    CONSULTATION = "consultation", _("consultation")
+    SUGGESTION = "suggestion", _("suggestion")
+    COMPLAINT = "complaint", _("complaint")
+    HELP = "help", _("request for help")
+    PETITION = "petition", _("petition")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web")
+    API = "api", _("API")
+    PHONE = "phone", _("phone")
+    WALK_IN = "walk_in", _("walk-in")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("normal")
+    URGENT = "urgent", _("urgent")
+    EMERGENCY = "emergency", _("emergency")
+
+
+class Case(models.Model):
+    tracking_number = models.CharField(_("tracking number"), max_length=24, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("details"), max_length=5000)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    wants_public = models.BooleanField(_("author asks for it to be public"), default=False)
+
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("citizen"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="cases",
+    )
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # The language the citizen used, so e-mails about the case speak it.
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    lead_department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("lead department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="lead_cases",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    signed_for_at = models.DateTimeField(_("signed for"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set from a hidden field of the submission form: posting the same form
+    # twice (a double click, a retried request) finds the first case.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["receipt_sent_at"])
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            # The department inbox: by department, optionally by status, newest first.
+            models.Index(fields=["lead_department", "-submitted_at"], name="case_inbox_idx"),
+            models.Index(fields=["lead_department", "status", "-submitted_at"], name="case_inbox_status_idx"),
+            # "My cases".
+            models.Index(fields=["citizen", "-submitted_at"], name="case_citizen_idx"),
+            # Routing centre queue, the routing sweeper, the supervisors' list.
+            models.Index(fields=["status", "-submitted_at"], name="case_status_idx"),
+            models.Index(fields=["-submitted_at"], name="case_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} {self.title}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Never the citizen's file name: it could collide, leak or traverse.
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,83 @@
+"""Reads about cases for citizens and for the case page."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from petitions.lifecycle import Status
+from petitions.models import Case
+from petitions.permissions import get_case_for_user
+from petitions.tracking import normalise_tracking_number
+
+# Event codes written as the history's change reason by the services.
+EVENT_LABELS = {
+    "submitted": _("Case submitted"),
+    "routed": _("Routed to a department"),
+    "routing_centre": _("Sent to the routing centre"),
+    "dispatched": _("Dispatched to a department"),
+    "signed_for": _("Signed for by the department"),
+    "replied": _("Reply published"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    label: str
+    status: str
+    actor: str
+
+
+def case_list_queryset():
+    return Case.objects.select_related("category", "region", "lead_department")
+
+
+def cases_for_citizen(user):
+    return case_list_queryset().filter(citizen=user).order_by("-submitted_at", "-id")
+
+
+def case_for_page(user, case_id) -> Case:
+    return get_case_for_user(user, case_id, queryset=case_list_queryset())
+
+
+def case_timeline(case: Case, *, viewer) -> list[TimelineEvent]:
+    """Every recorded change of the case, oldest first. Citizens see which
+    department acted; staff also see which person."""
+    records = case.history.select_related("history_user", "lead_department").order_by("history_date", "history_id")
+    viewer_is_staff = getattr(viewer, "is_authenticated", False) and viewer.pk != case.citizen_id
+    events = []
+    for record in records:
+        events.append(
+            TimelineEvent(
+                at=record.history_date,
+                label=str(EVENT_LABELS.get(record.history_change_reason or "", _("Case updated"))),
+                status=str(Status(record.status).label),
+                actor=_actor_label(record, case, viewer_is_staff),
+            )
+        )
+    return events
+
+
+def _actor_label(record, case, viewer_is_staff: bool) -> str:
+    if record.history_user_id is None:
+        return str(_("Wenzheng (automatic)"))
+    if record.history_user_id == case.citizen_id:
+        return str(_("the citizen"))
+    if viewer_is_staff:
+        return str(record.history_user)
+    department = record.lead_department
+    return str(department) if department else str(_("an official"))
+
+
+def case_lookup(*, tracking_number: str, email: str) -> Case | None:
+    """A case found by its tracking number and the e-mail address it was
+    filed with; None when either does not match (never says which)."""
+    number = normalise_tracking_number(tracking_number)
+    if number is None or not email:
+        return None
+    return (
+        case_list_queryset()
+        .filter(tracking_number=number, contact_email=email.strip().lower())
+        .first()
+    )

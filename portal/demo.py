@@ -1,0 +1,134 @@
+"""A small demo city: departments on two levels, categories, regions,
+routing rules that cover most categories, and one account per role.
+
+Everything here is ordinary data an administrator could enter in the admin;
+the demo only saves typing. Loading it twice changes nothing."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import Department, DepartmentMembership, User
+from accounts.roles import Role
+from petitions.models import Category, Region
+from responses.models import RoutingRule
+
+DEMO_PASSWORD = "wenzheng-demo-2026"
+
+# code, Chinese name, English name, parent code
+DEPARTMENTS = [
+    ("city-management", "市城市管理委员会", "City Management Commission", None),
+    ("transport", "市交通委员会", "Transport Commission", None),
+    ("environment", "市生态环境局", "Ecology and Environment Bureau", None),
+    ("housing", "市住房和城乡建设委员会", "Housing and Construction Commission", None),
+    ("market-regulation", "市市场监督管理局", "Market Regulation Bureau", None),
+    ("human-resources", "市人力资源和社会保障局", "Human Resources and Social Security Bureau", None),
+    ("education", "市教育委员会", "Education Commission", None),
+    ("health", "市卫生健康委员会", "Health Commission", None),
+    ("dongcheng", "东城区人民政府", "Dongcheng District Government", None),
+    ("xicheng", "西城区人民政府", "Xicheng District Government", None),
+    ("dongcheng-donghuamen", "东华门街道办事处", "Donghuamen Street Office", "dongcheng"),
+    ("xicheng-xinjiekou", "新街口街道办事处", "Xinjiekou Street Office", "xicheng"),
+]
+
+CATEGORIES = [
+    ("urban", "城市管理", "City management", None),
+    ("urban-noise", "噪音扰民", "Noise", "urban"),
+    ("urban-sanitation", "环境卫生", "Sanitation", "urban"),
+    ("urban-construction", "违法建设", "Illegal construction", "urban"),
+    ("transport", "交通出行", "Transport", None),
+    ("transport-roads", "道路设施", "Roads", "transport"),
+    ("transport-public", "公共交通", "Public transport", "transport"),
+    ("environment", "生态环境", "Environment", None),
+    ("environment-air", "大气污染", "Air pollution", "environment"),
+    ("environment-water", "水污染", "Water pollution", "environment"),
+    ("housing", "住房保障", "Housing", None),
+    ("housing-property", "物业管理", "Property management", "housing"),
+    ("consumer", "消费维权", "Consumer rights", None),
+    ("consumer-food", "食品安全", "Food safety", "consumer"),
+    ("employment", "劳动就业", "Employment", None),
+    ("employment-wages", "拖欠工资", "Unpaid wages", "employment"),
+    ("education", "教育", "Education", None),
+    ("health", "医疗卫生", "Health", None),
+    ("other", "其他", "Other", None),
+]
+
+REGIONS = [
+    ("city", "示范市", "Demo City", None),
+    ("dongcheng", "东城区", "Dongcheng District", "city"),
+    ("dongcheng-donghuamen", "东华门街道", "Donghuamen Street", "dongcheng"),
+    ("dongcheng-jingshan", "景山街道", "Jingshan Street", "dongcheng"),
+    ("xicheng", "西城区", "Xicheng District", "city"),
+    ("xicheng-xinjiekou", "新街口街道", "Xinjiekou Street", "xicheng"),
+    ("xicheng-jinrongjie", "金融街街道", "Jinrongjie Street", "xicheng"),
+]
+
+# priority, name, kind, category, region, keywords, lead department
+RULES = [
+    (10, "东华门噪音 → 街道办", "", "urban-noise", "dongcheng-donghuamen", "", "dongcheng-donghuamen"),
+    (20, "新街口噪音 → 街道办", "", "urban-noise", "xicheng-xinjiekou", "", "xicheng-xinjiekou"),
+    (30, "欠薪关键词 → 人社局", "", None, None, "拖欠工资, 欠薪, unpaid wages", "human-resources"),
+    (100, "城市管理 → 城管委", "", "urban", None, "", "city-management"),
+    (110, "交通出行 → 交通委", "", "transport", None, "", "transport"),
+    (120, "生态环境 → 生态环境局", "", "environment", None, "", "environment"),
+    (130, "住房保障 → 住建委", "", "housing", None, "", "housing"),
+    (140, "消费维权 → 市场监管局", "", "consumer", None, "", "market-regulation"),
+    (150, "劳动就业 → 人社局", "", "employment", None, "", "human-resources"),
+    (160, "教育 → 教委", "", "education", None, "", "education"),
+    (170, "医疗卫生 → 卫健委", "", "health", None, "", "health"),
+]
+
+# e-mail, name, role description, groups, department code, is head, superuser
+ACCOUNTS = [
+    ("citizen@wenzheng.example", "张市民", "citizen", [], None, False, False),
+    ("operator@wenzheng.example", "李接线员", "operator", [Role.OPERATOR], None, False, False),
+    ("dispatcher@wenzheng.example", "王派单员", "dispatcher", [Role.DISPATCHER], None, False, False),
+    ("official@wenzheng.example", "赵办事员", "official (City Management)", [], "city-management", False, False),
+    ("head@wenzheng.example", "钱处长", "department head (City Management)", [], "city-management", True, False),
+    ("transport@wenzheng.example", "孙办事员", "official (Transport)", [], "transport", False, False),
+    ("supervisor@wenzheng.example", "周督办", "supervisor", [Role.SUPERVISOR], None, False, False),
+    ("moderator@wenzheng.example", "吴审核", "moderator", [Role.MODERATOR], None, False, False),
+    ("admin@wenzheng.example", "系统管理员", "administrator", [], None, False, True),
+]
+
+
+def _tree(model, rows):
+    nodes = {}
+    for code, name, name_en, parent in rows:
+        nodes[code], _created = model.objects.update_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "parent": nodes.get(parent)}
+        )
+    return nodes
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[str, str, str]]:
+    """Load the demo city; returns (e-mail, password, role) per account."""
+    departments = _tree(Department, DEPARTMENTS)
+    categories = _tree(Category, CATEGORIES)
+    regions = _tree(Region, REGIONS)
+    for priority, name, kind, category, region, keywords, department in RULES:
+        RoutingRule.objects.update_or_create(
+            name=name,
+            defaults={
+                "priority": priority, "kind": kind, "keywords": keywords,
+                "category": categories.get(category), "region": regions.get(region),
+                "lead_department": departments[department],
+            },
+        )
+    accounts = []
+    for email, full_name, role, groups, department, is_head, superuser in ACCOUNTS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, full_name=full_name,
+                is_staff=superuser, is_superuser=superuser,
+            )
+        user.groups.add(*Group.objects.filter(name__in=[group.value for group in groups]))
+        if department:
+            DepartmentMembership.objects.get_or_create(
+                user=user, department=departments[department], defaults={"is_head": is_head}
+            )
+        accounts.append((email, DEMO_PASSWORD, role))
+    return accounts
+
+

@@ -1,0 +1,18 @@
+"""Domain errors: raised by services, shown to the person who acted.
+
+Each carries a message written for the user (translatable), so views and
+the API can show it as it is."""
+
+
+class DomainError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionNotAllowed(DomainError):
+    """The case is not in a state where this action can be taken."""
+
+
+class ActionForbidden(DomainError):
+    """The actor's role does not allow this action on this case."""

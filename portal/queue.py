@@ -1,0 +1,24 @@
+"""Enqueue Celery tasks only after the surrounding transaction commits.
+
+A task enqueued before commit could run before its row exists, or for a row
+that was rolled back. If the broker is unreachable the request still
+succeeds: the database is the source of truth and the periodic sweepers
+re-enqueue whatever was left waiting."""
+
+import logging
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger("wenzheng.queue")
+
+
+def enqueue_on_commit(task, *args) -> None:
+    transaction.on_commit(lambda: _send(task, args))
+
+
+def _send(task, args) -> None:
+    try:
+        task.delay(*args)
+    except (OperationalError, ConnectionError, OSError):
+        logger.exception("could not enqueue %s%r; a sweeper will pick it up", task.name, args)

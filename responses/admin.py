@@ -1,0 +1,30 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from responses.models import RoutingDecision, RoutingRule
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["priority", "name", "kind", "category", "region", "lead_department", "is_active"]
+    list_display_links = ["name"]
+    list_filter = ["is_active", "kind", "lead_department"]
+    search_fields = ["name", "keywords"]
+    list_select_related = ["category", "region", "lead_department"]
+    autocomplete_fields = ["lead_department"]
+
+
+@admin.register(RoutingDecision)
+class RoutingDecisionAdmin(admin.ModelAdmin):
+    list_display = ["case", "method", "rule", "department", "decided_by", "decided_at"]
+    list_filter = ["method"]
+    list_select_related = ["case", "rule", "department", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
