@@ -19,7 +19,7 @@ class TreeChoiceField(forms.ModelChoiceField):
 
 
 class CaseSubmitForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What kind of case is it?"), choices=Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of case"), choices=Kind.choices)
     category = TreeChoiceField(
         label=_("Category"), queryset=Category.objects.none(), empty_label=_("Choose a category"),
         error_messages={"invalid_choice": _("Choose a category from the list.")},

@@ -94,11 +94,11 @@ class Case(models.Model):
         "accounts.Department", verbose_name=_("lead department"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="lead_cases",
     )
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
-    signed_for_at = models.DateTimeField(_("signed for"), null=True, blank=True)
-    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("time submitted"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("time dispatched"), null=True, blank=True)
+    signed_for_at = models.DateTimeField(_("time signed for"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("time replied"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due by"), null=True, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set from a hidden field of the submission form: posting the same form
     # twice (a double click, a retried request) finds the first case.

@@ -1,5 +1,7 @@
 """Writes on cases that citizens (and operators on their behalf) make."""
 
+import os
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -68,7 +70,7 @@ def case_submit(
                 Attachment.objects.create(
                     case=case,
                     file=attachment,
-                    original_name=(attachment.name or "attachment")[:200],
+                    original_name=os.path.basename(attachment.name or "attachment")[:200],
                     content_type=content_type,
                     size=attachment.size,
                 )

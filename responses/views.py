@@ -51,7 +51,7 @@ def case_sign_for_view(request, case_id: int):
         case_sign_for(actor=request.user, case_id=case.pk)
     except DomainError as error:
         return _refused(request, case.pk, error)
-    messages.success(request, _("You have signed for this case. The reply is now due."))
+    messages.success(request, _("You have signed for this case. The reply deadline has started."))
     return redirect("petitions:case_detail", case_id=case.pk)
 
 

@@ -1,0 +1,91 @@
+"""Fixtures shared by the whole suite: the three actors of every
+permission test, and a portal that runs Celery tasks in-process."""
+
+import pytest
+
+from portal.celery import app as celery_app
+from tests.factories import (
+    PASSWORD,
+    CategoryFactory,
+    DepartmentFactory,
+    RegionFactory,
+    UserFactory,
+    official_of,
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_portal(settings, tmp_path):
+    """Uploads go to a temporary folder; rate-limit counters start at zero;
+    Celery tasks run in the test's process unless a test starts a worker."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="城市管理委员会", name_en="City Management")
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(name="交通委员会", name_en="Transport")
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(email="alice@example.org")
+
+
+@pytest.fixture
+def other_citizen(db):
+    return UserFactory(email="charlie@example.org")
+
+
+@pytest.fixture
+def official(department):
+    return official_of(department, email="bob@example.org")
+
+
+@pytest.fixture
+def other_official(other_department):
+    return official_of(other_department, email="dave@example.org")
+
+
+@pytest.fixture
+def dispatcher(db):
+    return UserFactory(email="dispatcher@example.org", roles=["dispatcher"])
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(email="supervisor@example.org", roles=["supervisor"])
+
+
+@pytest.fixture
+def category(db):
+    return CategoryFactory(name="噪音扰民", name_en="Noise")
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(name="东城区", name_en="Dongcheng")
+
+
+def client_for(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
