@@ -48,7 +48,10 @@ def case_submit_view(request):
         if created:
             messages.success(
                 request,
-                _("Your case has been received. Its tracking number is %(number)s; a receipt is on its way to %(email)s.")
+                _(
+                    "Your case has been received. Its tracking number is %(number)s; "
+                    "a receipt is on its way to %(email)s."
+                )
                 % {"number": case.tracking_number, "email": case.contact_email},
             )
         return redirect("petitions:case_detail", case_id=case.pk)
@@ -118,4 +121,5 @@ def case_lookup_view(request):
             if case is None:
                 form.add_error(None, _("No case matches that tracking number and e-mail address."))
     replies = case.replies.select_related("department") if case else []
-    return render(request, "petitions/case_lookup.html", {"form": form, "case": case, "replies": replies}, status=status)
+    context = {"form": form, "case": case, "replies": replies}
+    return render(request, "petitions/case_lookup.html", context, status=status)

@@ -76,6 +76,9 @@ class RoutingDecision(models.Model):
         verbose_name_plural = _("routing decisions")
         ordering = ["decided_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_method_display()}"
+
 
 class Reply(models.Model):
     case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="replies")
@@ -91,3 +94,6 @@ class Reply(models.Model):
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.body[:40]}"

@@ -96,7 +96,8 @@ def test_dispatch(client, actors, case, actor, department):
     case.status = Status.ROUTING_CENTRE
     case.lead_department = None
     case.save()
-    as_actor(client, actors, actor).post(reverse("responses:case_dispatch", args=[case.pk]), {"department": department.pk})
+    url = reverse("responses:case_dispatch", args=[case.pk])
+    as_actor(client, actors, actor).post(url, {"department": department.pk})
     case.refresh_from_db()
     assert (case.status == Status.DISPATCHED) == (actor == "dispatcher")
 

@@ -126,5 +126,6 @@ def test_every_change_is_in_the_history_with_who_made_it(citizen, official, depa
     case_route(case_id=case.id)
     case_sign_for(actor=official, case_id=case.id)
     case_reply(actor=official, case_id=case.id, body="答复")
-    reasons = list(case.history.order_by("history_date", "history_id").values_list("history_change_reason", "history_user"))
+    history = case.history.order_by("history_date", "history_id")
+    reasons = list(history.values_list("history_change_reason", "history_user"))
     assert reasons[-3:] == [("routed", None), ("signed_for", official.pk), ("replied", official.pk)]
