@@ -74,31 +74,19 @@ TEMPLATES = [
 # Persistent connections: measured on this machine kind, a one-row insert
 # view serves ~8x more requests per second when connections are reused.
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
-DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
-        )
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'wenzheng.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, worker and beat share one file: WAL lets readers run
+    # beside a writer, IMMEDIATE takes the write lock at BEGIN so two writers
+    # queue (up to the timeout) instead of failing half-way.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
     }
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "wenzheng.sqlite3",
-            "CONN_MAX_AGE": DB_CONN_MAX_AGE,
-            "OPTIONS": {
-                # The web server, worker and beat share one file: WAL lets
-                # readers run beside a writer, IMMEDIATE takes the write lock
-                # at BEGIN so two writers queue instead of deadlocking.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-            },
-            "TEST": {"NAME": VAR_DIR / "test-wenzheng.sqlite3"},
-        }
-    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-wenzheng.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits are shared by every web process) ------------------
@@ -170,7 +158,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    _broker_dir = VAR_DIR / "broker"
+    _broker_dir = Path(env_str("WENZHENG_BROKER_DIR", str(VAR_DIR / "broker")))
     for _folder in ("queue", "control", "processed"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"

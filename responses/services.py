@@ -33,7 +33,11 @@ def case_route(*, case_id: int) -> RoutingDecision | None:
     """Route a submitted case by the rules. Running it again for a case that
     has already been routed does nothing and returns None."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("category__parent", "region__parent").get(pk=case_id)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("category__parent", "region__parent")
+            .get(pk=case_id)
+        )
         if case.status != Status.SUBMITTED:
             return None
         require_transition(case, Action.ROUTE)

@@ -1,0 +1,84 @@
+"""A real Celery worker, in its own process, routes a submitted case.
+
+Runs against whatever the settings select: the embedded default (SQLite and
+the file-system broker) or PostgreSQL and Redis when DATABASE_URL and
+REDIS_URL are set, as CI does in its second pass."""
+
+import os
+import subprocess
+import sys
+import time
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from petitions.lifecycle import Status
+from petitions.models import Case
+from petitions.services import case_submit
+from portal.celery import app as celery_app
+from tests.factories import CategoryFactory, DepartmentFactory, RegionFactory, RoutingRuleFactory, UserFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def database_url_of_test_database() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"])
+    host = db["HOST"] or "localhost"
+    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(tmp_path):
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    log = open(tmp_path / "worker.log", "w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "INFO",
+         "--hostname", f"test-worker-{os.getpid()}@%h", "--without-gossip", "--without-mingle"],
+        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    celery_app.conf.task_always_eager = False
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.seek(0)
+    print(log.read()[-4000:])
+
+
+def wait_for(predicate, timeout: float = 45.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_a_real_worker_routes_a_submitted_case_once(worker):
+    department = DepartmentFactory()
+    category = CategoryFactory()
+    RoutingRuleFactory(category=category, lead_department=department)
+    citizen = UserFactory()
+    case, _ = case_submit(actor=citizen, kind="complaint", category=category, region=RegionFactory(),
+                          title="路面塌陷", body="人民路路面塌陷，十分危险。", contact_email=citizen.email)
+
+    routed = wait_for(lambda: Case.objects.get(pk=case.pk).status == Status.DISPATCHED)
+
+    assert worker.poll() is None, "the worker died"
+    assert routed, "the worker did not route the case in time"
+    case.refresh_from_db()
+    assert case.lead_department == department
+    assert case.routing_decisions.count() == 1
+    # The receipt went out from the worker too (written to its mail folder
+    # or sent by SMTP); the claim on the case shows it was sent once.
+    assert wait_for(lambda: Case.objects.get(pk=case.pk).receipt_sent_at is not None)
