@@ -61,10 +61,9 @@ def test_official_signs_for_a_dispatched_case(official, department):
 def test_signing_for_twice_is_refused_with_a_message(official, department):
     case = DispatchedCaseFactory(lead_department=department)
     case_sign_for(actor=official, case_id=case.id)
-    with pytest.raises(TransitionNotAllowed) as refused:
+    with translation.override("en"), pytest.raises(TransitionNotAllowed) as refused:
         case_sign_for(actor=official, case_id=case.id)
-    with translation.override("en"):
-        assert str(refused.value.message) == "This case is signed for, so it cannot be given the action “sign for”."
+    assert str(refused.value.message) == "This case is signed for, so it cannot be given the action “sign for”."
 
 
 @pytest.mark.django_db
