@@ -38,6 +38,18 @@ def database_url_of_test_database() -> str:
 def worker(tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "DJANGO_SETTINGS_MODULE": "portal.settings"}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    if celery_app.conf.broker_url.startswith("filesystem"):
+        # A private queue folder, so a `make run` worker on this machine
+        # cannot take the test's messages (nor the test take its).
+        broker_dir = tmp_path / "broker"
+        options = dict(celery_app.conf.broker_transport_options)
+        for key, folder in (("data_folder_in", "queue"), ("data_folder_out", "queue"),
+                            ("control_folder", "control"), ("processed_folder", "processed")):
+            (broker_dir / folder).mkdir(parents=True, exist_ok=True)
+            options[key] = str(broker_dir / folder)
+        env["WENZHENG_BROKER_DIR"] = str(broker_dir)
+        original_options = celery_app.conf.broker_transport_options
+        celery_app.conf.broker_transport_options = options
     log = open(tmp_path / "worker.log", "w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "INFO",
@@ -46,6 +58,9 @@ def worker(tmp_path):
     )
     celery_app.conf.task_always_eager = False
     yield process
+    if env.get("WENZHENG_BROKER_DIR"):
+        celery_app.conf.broker_transport_options = original_options
+        celery_app.pool.force_close_all()
     process.terminate()
     try:
         process.wait(timeout=20)
