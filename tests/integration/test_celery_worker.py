@@ -34,6 +34,15 @@ def database_url_of_test_database() -> str:
     return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def forget_broker_connections():
+    """Producers are pooled per connection settings; drop the app's cached
+    pools so the next message uses the transport options now configured."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker(tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "DJANGO_SETTINGS_MODULE": "portal.settings"}
@@ -50,6 +59,7 @@ def worker(tmp_path):
         env["WENZHENG_BROKER_DIR"] = str(broker_dir)
         original_options = celery_app.conf.broker_transport_options
         celery_app.conf.broker_transport_options = options
+        forget_broker_connections()
     log = open(tmp_path / "worker.log", "w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "INFO",
@@ -60,7 +70,7 @@ def worker(tmp_path):
     yield process
     if env.get("WENZHENG_BROKER_DIR"):
         celery_app.conf.broker_transport_options = original_options
-        celery_app.pool.force_close_all()
+        forget_broker_connections()
     process.terminate()
     try:
         process.wait(timeout=20)
