@@ -4,9 +4,17 @@ from accounts.roles import Role, has_role, is_official
 
 
 def roles(request):
+    """Roles and the unread count for the navigation: at most three queries
+    per page, whatever the page."""
     user = request.user
+    if not user.is_authenticated:
+        return {}
+    from notifications.selectors import unread_count
+
     return {
         "is_official": is_official(user),
         "is_dispatcher": has_role(user, Role.DISPATCHER),
         "is_supervisor": has_role(user, Role.SUPERVISOR),
+        "is_operator": has_role(user, Role.OPERATOR),
+        "unread_notifications": unread_count(user),
     }

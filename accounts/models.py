@@ -42,6 +42,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    notify_daily_digest = models.BooleanField(
+        _("one daily e-mail digest instead of an e-mail per event"), default=False
+    )
 
     objects = UserManager()
 
@@ -67,6 +70,10 @@ class Department(BilingualNameModel):
         on_delete=models.PROTECT, related_name="children",
     )
     email = models.EmailField(_("inbox e-mail"), blank=True)
+    requires_head_approval = models.BooleanField(
+        _("replies need the head's approval"), default=False,
+        help_text=_("When set, a reply is published only after a department head approves it."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()

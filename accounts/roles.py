@@ -40,6 +40,16 @@ def user_department_ids(user) -> frozenset[int]:
     return cached
 
 
+def user_head_department_ids(user) -> frozenset[int]:
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_wz_head_department_ids", None)
+    if cached is None:
+        cached = frozenset(user.memberships.filter(is_head=True).values_list("department_id", flat=True))
+        user._wz_head_department_ids = cached
+    return cached
+
+
 def is_official(user) -> bool:
     return bool(user_department_ids(user))
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from petitions.attachments import attachment_content_type
-from petitions.models import Case, Category, Kind, Region, Urgency
+from petitions.models import Case, Category, Channel, Kind, Region, Urgency
 
 
 class TreeChoiceField(forms.ModelChoiceField):
@@ -62,6 +62,28 @@ class CaseSubmitForm(forms.Form):
         if upload:
             attachment_content_type(upload)  # raises a ValidationError saying what is wrong
         return upload or None
+
+
+class CaseRecordForm(CaseSubmitForm):
+    """What an operator types while the citizen is on the phone or at the desk."""
+
+    channel = forms.ChoiceField(label=_("How the case came in"),
+                                choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.WALK_IN, Channel.WALK_IN.label)])
+    contact_name = forms.CharField(label=_("Citizen's name"), max_length=100)
+    contact_phone = forms.CharField(label=_("Citizen's phone"), required=False, max_length=30)
+    contact_email = forms.EmailField(label=_("Citizen's e-mail (optional)"), required=False)
+    wants_public = forms.BooleanField(
+        label=_("The citizen agrees that the case and its answer may be published (without their name)."),
+        required=False,
+    )
+
+    field_order = ["channel", "contact_name", "contact_phone", "contact_email"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("contact_phone") and not cleaned.get("contact_email"):
+            self.add_error("contact_phone", _("Give a phone number or an e-mail address, so the department can answer."))
+        return cleaned
 
 
 class CaseLookupForm(forms.Form):

@@ -84,8 +84,13 @@ class Case(models.Model):
         on_delete=models.PROTECT, related_name="cases",
     )
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"))
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # The operator who recorded a phone or walk-in case for the citizen.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="recorded_cases",
+    )
     # The language the citizen used, so e-mails about the case speak it.
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
 
@@ -94,17 +99,27 @@ class Case(models.Model):
         "accounts.Department", verbose_name=_("lead department"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="lead_cases",
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="assigned_cases",
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
+    # Bumped by every service that changes the case; a form carries the value
+    # it was shown, so an action on a stale page is refused, not lost.
+    version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(_("time submitted"), default=timezone.now)
     dispatched_at = models.DateTimeField(_("time dispatched"), null=True, blank=True)
     signed_for_at = models.DateTimeField(_("time signed for"), null=True, blank=True)
     replied_at = models.DateTimeField(_("time replied"), null=True, blank=True)
     due_at = models.DateTimeField(_("due by"), null=True, blank=True)
-    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set from a hidden field of the submission form: posting the same form
     # twice (a double click, a retried request) finds the first case.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["receipt_sent_at"])
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("case")
@@ -113,6 +128,14 @@ class Case(models.Model):
             # The department inbox: by department, optionally by status, newest first.
             models.Index(fields=["lead_department", "-submitted_at"], name="case_inbox_idx"),
             models.Index(fields=["lead_department", "status", "-submitted_at"], name="case_inbox_status_idx"),
+            # One index per inbox filter, each led by the department.
+            models.Index(fields=["lead_department", "kind", "-submitted_at"], name="case_inbox_kind_idx"),
+            models.Index(fields=["lead_department", "category", "-submitted_at"], name="case_inbox_category_idx"),
+            models.Index(fields=["lead_department", "region", "-submitted_at"], name="case_inbox_region_idx"),
+            models.Index(fields=["lead_department", "urgency", "-submitted_at"], name="case_inbox_urgency_idx"),
+            models.Index(fields=["lead_department", "assigned_to", "-submitted_at"], name="case_inbox_assignee_idx"),
+            # "Due within a day", "overdue" and sorting by due date.
+            models.Index(fields=["lead_department", "due_at"], name="case_inbox_due_idx"),
             # "My cases".
             models.Index(fields=["citizen", "-submitted_at"], name="case_citizen_idx"),
             # Routing centre queue, the routing sweeper, the supervisors' list.
@@ -129,8 +152,59 @@ def attachment_path(instance, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
+class RejectionReason(BilingualNameModel):
+    """The editable list of reasons a dispatcher may reject a case for."""
+
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("rejection reason")
+        verbose_name_plural = _("rejection reasons")
+        ordering = ["order", "id"]
+
+
+class CaseRejection(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rejection")
+    reason = models.ForeignKey(RejectionReason, verbose_name=_("reason"), on_delete=models.PROTECT)
+    note = models.TextField(_("explanation"), max_length=2000, blank=True)
+    rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rejected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rejection")
+        verbose_name_plural = _("rejections")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.reason}"
+
+
+class MaterialRequest(models.Model):
+    """A department asks the citizen for more material; the reply clock
+    waits from `requested_at` until `answered_at`."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="material_requests")
+    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(_("what is needed"), max_length=2000)
+    requested_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("the citizen's answer"), max_length=5000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for material")
+        verbose_name_plural = _("requests for material")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.message[:40]}"
+
+
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    material_request = models.ForeignKey(
+        MaterialRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)

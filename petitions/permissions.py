@@ -9,19 +9,34 @@ import logging
 from django.db.models import Q
 from django.http import Http404
 
-from accounts.roles import Role, has_role, sees_every_case, user_department_ids
-from petitions.models import Case
+from accounts.roles import Role, has_role, sees_every_case, user_department_ids, user_head_department_ids
+from petitions.models import Case, Channel
 
 logger = logging.getLogger("wenzheng.access")
 
+OFFLINE_CHANNELS = (Channel.PHONE, Channel.WALK_IN)
+
 
 def cases_visible_to(user, queryset=None):
+    """Citizens: their own cases and the earlier cases theirs were merged
+    into. Officials: their departments' cases, led or assisted. Operators:
+    the cases that came in by phone or in person. Dispatchers, supervisors
+    and administrators: every case."""
     queryset = Case.objects.all() if queryset is None else queryset
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
     if user.is_superuser or sees_every_case(user):
         return queryset
-    return queryset.filter(Q(citizen=user) | Q(lead_department_id__in=user_department_ids(user)))
+    from responses.models import CaseAssistance
+
+    visible = Q(citizen=user) | Q(id__in=Case.objects.filter(citizen=user).exclude(merged_into=None).values("merged_into"))
+    departments = user_department_ids(user)
+    if departments:
+        visible |= Q(lead_department_id__in=departments)
+        visible |= Q(id__in=CaseAssistance.objects.filter(department_id__in=departments).values("case_id"))
+    if has_role(user, Role.OPERATOR):
+        visible |= Q(channel__in=OFFLINE_CHANNELS)
+    return queryset.filter(visible)
 
 
 def get_case_for_user(user, case_id, queryset=None) -> Case:
@@ -32,14 +47,42 @@ def get_case_for_user(user, case_id, queryset=None) -> Case:
         raise Http404("No case found") from None
 
 
+def log_refusal(user, case, action: str) -> None:
+    logger.warning("action refused: user=%s case=%s action=%s", getattr(user, "pk", None), case.pk, action)
+
+
 def can_handle(user, case) -> bool:
-    """Officials act on their departments' cases."""
+    """Officials of the lead department work the case."""
     return case.lead_department_id is not None and case.lead_department_id in user_department_ids(user)
+
+
+def is_head_for(user, case) -> bool:
+    return case.lead_department_id is not None and case.lead_department_id in user_head_department_ids(user)
+
+
+def assisting_department_ids(user, case) -> list[int]:
+    """The user's departments that assist on the case (one query)."""
+    departments = user_department_ids(user)
+    if not departments:
+        return []
+    return list(case.assistances.filter(department_id__in=departments).values_list("department_id", flat=True))
 
 
 def can_dispatch(user) -> bool:
     return has_role(user, Role.DISPATCHER)
 
 
+def can_record_for_citizens(user) -> bool:
+    return has_role(user, Role.OPERATOR)
+
+
 def is_owner(user, case) -> bool:
-    return getattr(user, "is_authenticated", False) and case.citizen_id == user.pk
+    return getattr(user, "is_authenticated", False) and case.citizen_id is not None and case.citizen_id == user.pk
+
+
+def is_follower(user, case) -> bool:
+    """A citizen whose own case was merged into this one: they follow its
+    progress and answer, not the other citizen's private details."""
+    if not getattr(user, "is_authenticated", False) or is_owner(user, case):
+        return False
+    return case.merged_cases.filter(citizen=user).exists()

@@ -16,9 +16,26 @@ EVENT_LABELS = {
     "routed": _("Routed to a department"),
     "routing_centre": _("Sent to the routing centre"),
     "dispatched": _("Dispatched to a department"),
+    "returned": _("Returned by the department (退单)"),
+    "rerouted": _("Re-routed to another department (改派)"),
+    "sent_back": _("Return refused: sent back to the department"),
+    "rejected": _("Rejected"),
+    "merged": _("Merged into an earlier case"),
+    "withdrawn": _("Withdrawn by the citizen"),
     "signed_for": _("Signed for by the department"),
+    "assigned": _("Assigned to an official"),
+    "material_requested": _("More material asked of the citizen"),
+    "material_added": _("The citizen added material"),
+    "reply_drafted": _("Reply written, awaiting the head's approval"),
+    "reply_sent_back": _("Reply sent back by the head"),
     "replied": _("Reply published"),
 }
+# What the citizen sees of their case's history; the rest is the
+# departments' internal work.
+PUBLIC_EVENTS = frozenset({
+    "submitted", "routed", "routing_centre", "dispatched", "rerouted", "rejected", "merged", "withdrawn",
+    "signed_for", "material_requested", "material_added", "replied",
+})
 
 
 @dataclass(frozen=True)
@@ -41,13 +58,14 @@ def case_for_page(user, case_id) -> Case:
     return get_case_for_user(user, case_id, queryset=case_list_queryset())
 
 
-def case_timeline(case: Case, *, viewer) -> list[TimelineEvent]:
-    """Every recorded change of the case, oldest first. Citizens see which
-    department acted; staff also see which person."""
+def case_timeline(case: Case, *, viewer_is_staff: bool) -> list[TimelineEvent]:
+    """Every recorded change of the case, oldest first. Staff see all of it
+    and who acted; citizens see its public events and which department acted."""
     records = case.history.select_related("history_user", "lead_department").order_by("history_date", "history_id")
-    viewer_is_staff = getattr(viewer, "is_authenticated", False) and viewer.pk != case.citizen_id
     events = []
     for record in records:
+        if not viewer_is_staff and record.history_change_reason not in PUBLIC_EVENTS:
+            continue
         events.append(
             TimelineEvent(
                 at=record.history_date,

@@ -5,10 +5,13 @@ import os
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from petitions.attachments import attachment_content_type
 from petitions.models import Attachment, Case, Channel, Urgency
+from petitions.permissions import can_record_for_citizens
 from petitions.tracking import new_tracking_number
+from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
 
 
@@ -20,7 +23,7 @@ def case_submit(
     region,
     title: str,
     body: str,
-    contact_email: str,
+    contact_email: str = "",
     wants_public: bool = False,
     urgency: str = Urgency.NORMAL,
     address: str = "",
@@ -30,6 +33,7 @@ def case_submit(
     attachment=None,
     submission_key=None,
     language: str | None = None,
+    recorded_by=None,
 ) -> tuple[Case, bool]:
     """Record a new case and start its routing once it has committed.
 
@@ -40,6 +44,8 @@ def case_submit(
         existing = Case.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return existing, False
+    if not (contact_email or "").strip() and not (contact_phone or "").strip():
+        raise DomainError(_("Give an e-mail address or a phone number, so the department can answer."))
     content_type = attachment_content_type(attachment) if attachment is not None else None
 
     try:
@@ -62,8 +68,9 @@ def case_submit(
                 language=language or get_language() or "zh-hans",
                 submitted_at=timezone.now(),
                 submission_key=submission_key,
+                recorded_by=recorded_by,
             )
-            case._history_user = case.citizen
+            case._history_user = recorded_by or case.citizen
             case._change_reason = "submitted"
             case.save()
             if attachment is not None:
@@ -83,21 +90,24 @@ def case_submit(
     return case, True
 
 
+def case_record_for_citizen(*, actor, channel: str, **fields) -> tuple[Case, bool]:
+    """An operator records a case that came by phone or in person; the
+    channel is kept, and the operator is recorded as who entered it."""
+    if not can_record_for_citizens(actor):
+        raise ActionForbidden(_("Only operators record cases on a citizen's behalf."))
+    if channel not in (Channel.PHONE, Channel.WALK_IN):
+        raise DomainError(_("Choose whether the case came by phone or in person."))
+    from accounts.models import User
+
+    email = (fields.get("contact_email") or "").strip().lower()
+    citizen = User.objects.filter(email=email).first() if email else None
+    return case_submit(actor=citizen, channel=channel, recorded_by=actor, **fields)
+
+
 def _schedule_after_submit(case: Case) -> None:
-    from petitions.tasks import send_case_receipt
+    from notifications.models import Event
+    from notifications.services import notify_citizen
     from responses.tasks import route_case
 
     enqueue_on_commit(route_case, case.id)
-    enqueue_on_commit(send_case_receipt, case.id)
-
-
-def case_receipt_claim(*, case_id: int) -> Case | None:
-    """Claim the right to send a case's receipt; None if it was already sent.
-    A conditional update, so two deliveries of the task send one e-mail."""
-    claimed = Case.objects.filter(id=case_id, receipt_sent_at=None).update(receipt_sent_at=timezone.now())
-    return Case.objects.filter(id=case_id).first() if claimed else None
-
-
-def case_receipt_release(*, case_id: int) -> None:
-    """Give the claim back when sending failed, so a retry can send it."""
-    Case.objects.filter(id=case_id).update(receipt_sent_at=None)
+    notify_citizen(event=Event.RECEIVED, case=case)

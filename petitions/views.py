@@ -2,20 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from petitions.forms import CaseLookupForm, CaseSubmitForm
-from petitions.lifecycle import Action, is_allowed
+from petitions.forms import CaseLookupForm, CaseRecordForm, CaseSubmitForm
 from petitions.models import Attachment
-from petitions.permissions import can_dispatch, can_handle, is_owner
+from petitions.permissions import can_record_for_citizens, is_follower, is_owner
 from petitions.selectors import case_for_page, case_lookup, case_timeline, cases_for_citizen
-from petitions.services import case_submit
+from petitions.services import case_record_for_citizen, case_submit
+from portal.errors import DomainError
 from portal.pagination import paginate
-from responses.forms import DispatchForm, ReplyForm
+from responses.models import ReplyState
 
 
 def home(request):
@@ -63,24 +64,87 @@ def case_detail(request, case_id: int):
     return case_page(request, case_for_page(request.user, case_id))
 
 
-def case_page(request, case, *, reply_form=None, dispatch_form=None, status: int = 200):
-    """The case page, for every role: what the viewer may do is shown, the
-    rest is not. Action views re-render it with their bound form on error,
-    so a reply that could not be sent is not lost."""
-    handles = can_handle(request.user, case)
+def case_page(request, case, *, failed_action: str = "", failed_form=None, status: int = 200):
+    """The case page, for every role: what the viewer may know and do is
+    shown, the rest is not. An action that failed re-renders the page with
+    its bound form, so what the user typed is not lost."""
+    from responses.actions import offered_actions
+    from responses.selectors import reply_templates_for, similar_open_cases
+
+    user = request.user
+    follower = is_follower(user, case)
+    staff = not is_owner(user, case) and not follower
+    template = None
+    panels = []
+    for action in offered_actions(user, case):
+        if action.name == failed_action and failed_form is not None:
+            form = failed_form
+        elif action.name == "reply":
+            template = _chosen_template(request, case)
+            form = action.form(case=case, user=user, template=template)
+        else:
+            form = action.form(case=case, user=user)
+        panels.append({"action": action, "form": form})
+    offered = {panel["action"].name for panel in panels}
+    replies = case.replies.select_related("department")
     context = {
         "case": case,
-        "attachments": case.attachments.all(),
-        "replies": case.replies.select_related("department"),
-        "timeline": case_timeline(case, viewer=request.user),
-        "is_owner": is_owner(request.user, case),
-        "can_sign_for": handles and is_allowed(case.status, Action.SIGN_FOR),
-        "can_reply": handles and is_allowed(case.status, Action.REPLY),
-        "can_dispatch": can_dispatch(request.user) and is_allowed(case.status, Action.DISPATCH),
-        "reply_form": reply_form or ReplyForm(),
-        "dispatch_form": dispatch_form or DispatchForm(),
+        "is_owner": is_owner(user, case),
+        "is_follower": follower,
+        "staff_view": staff,
+        "attachments": [] if follower else case.attachments.all(),
+        "replies": replies.prefetch_related("cited_opinions__department") if staff else replies.filter(
+            state=ReplyState.PUBLISHED).prefetch_related("cited_opinions__department"),
+        "timeline": case_timeline(case, viewer_is_staff=staff),
+        "material_requests": [] if follower else case.material_requests.all(),
+        "panels": panels,
+        "reply_templates": reply_templates_for(case) if "reply" in offered else [],
+        "similar_cases": similar_open_cases(case) if "merge" in offered else [],
     }
+    if staff:
+        context.update(
+            notes=case.internal_notes.select_related("author"),
+            assistances=case.assistances.select_related("department", "opinion_by"),
+            returns=case.returns.select_related("department", "returned_by", "decided_by"),
+            return_visits=case.return_visits.select_related("operator"),
+        )
     return render(request, "petitions/case_detail.html", context, status=status)
+
+
+def _chosen_template(request, case):
+    from responses.selectors import reply_templates_for
+
+    template_id = request.GET.get("template")
+    if not template_id or not template_id.isdigit():
+        return None
+    return reply_templates_for(case).filter(pk=template_id).first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_record_view(request):
+    """Operators record a case that came by phone or in person."""
+    if not can_record_for_citizens(request.user):
+        raise PermissionDenied
+    form = CaseRecordForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, created = case_record_for_citizen(
+                actor=request.user, channel=data["channel"], kind=data["kind"], category=data["category"],
+                region=data["region"], urgency=data["urgency"], title=data["title"], body=data["body"],
+                address=data["address"], contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                contact_email=data["contact_email"], wants_public=data["wants_public"],
+                attachment=data["attachment"], submission_key=data["submission_key"], language=request.LANGUAGE_CODE,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if created:
+                messages.success(request, _("The case was recorded. Read the tracking number to the citizen: %(number)s")
+                                 % {"number": case.tracking_number})
+            return redirect("petitions:case_detail", case_id=case.pk)
+    return render(request, "petitions/case_record.html", {"form": form})
 
 
 @login_required
@@ -120,6 +184,6 @@ def case_lookup_view(request):
             case = case_lookup(tracking_number=form.cleaned_data["tracking_number"], email=form.cleaned_data["email"])
             if case is None:
                 form.add_error(None, _("No case matches that tracking number and e-mail address."))
-    replies = case.replies.select_related("department") if case else []
+    replies = case.replies(manager="published").select_related("department") if case else []
     context = {"form": form, "case": case, "replies": replies}
     return render(request, "petitions/case_lookup.html", context, status=status)

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -16,5 +17,15 @@ app.conf.beat_schedule = {
     "sweep-unrouted-cases": {
         "task": "responses.tasks.sweep_unrouted_cases",
         "schedule": 60.0,
+    },
+    # Likewise for e-mail whose message was lost.
+    "sweep-unsent-notifications": {
+        "task": "notifications.tasks.sweep_unsent_notifications",
+        "schedule": 300.0,
+    },
+    # One e-mail a day for people who asked for a digest.
+    "send-daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=8, minute=0),
     },
 }

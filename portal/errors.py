@@ -16,3 +16,7 @@ class TransitionNotAllowed(DomainError):
 
 class ActionForbidden(DomainError):
     """The actor's role does not allow this action on this case."""
+
+
+class CaseChanged(DomainError):
+    """Someone else changed the case since the actor's page was drawn."""

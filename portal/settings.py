@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "petitions",
     "responses",
     "supervision",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("", include("supervision.urls")),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,24 +1,117 @@
 """Reads for officials and dispatchers: the inbox and the routing centre."""
 
-from accounts.models import Department
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Department, User
 from accounts.roles import user_department_ids
-from petitions.lifecycle import Status
+from petitions.lifecycle import IN_DEPARTMENT, Status
+from petitions.models import Case
 from petitions.selectors import case_list_queryset
+from petitions.tracking import normalise_tracking_number
+from responses.models import CaseAssistance, ReplyTemplate
 
 
-def inbox_for_user(user, *, status: str | None = None):
-    """The cases of the user's departments, newest first. Served by the
-    case_inbox_idx / case_inbox_status_idx indexes."""
-    cases = case_list_queryset().filter(lead_department_id__in=user_department_ids(user))
-    if status:
-        cases = cases.filter(status=status)
-    return cases.order_by("-submitted_at", "-id")
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = ""
+    kind: str = ""
+    category_id: int | None = None
+    region_id: int | None = None
+    urgency: str = ""
+    assigned_to_me: bool = False
+    due: str = ""  # "day": due within a day; "overdue"
+    query: str = ""
+    sort: str = "newest"  # "newest", "oldest", "due"
+    assisting: bool = False  # cases the user's departments assist on
 
 
-def routing_centre_queue():
-    """Cases no rule could route, oldest first: they have waited longest."""
-    return case_list_queryset().filter(status=Status.ROUTING_CENTRE).order_by("submitted_at", "id")
+SORTS = {
+    "newest": ("-submitted_at", "-id"),
+    "oldest": ("submitted_at", "id"),
+    "due": ("due_at", "id"),
+}
+
+
+def inbox_for_user(user, filters: InboxFilters = InboxFilters()):
+    """The cases of the user's departments. Every filter is served by an
+    index led by lead_department (see petitions.Case.Meta.indexes); text
+    search by a trigram index on PostgreSQL."""
+    departments = user_department_ids(user)
+    if filters.assisting:
+        cases = case_list_queryset().filter(
+            id__in=CaseAssistance.objects.filter(department_id__in=departments).values("case_id")
+        )
+    else:
+        cases = case_list_queryset().filter(lead_department_id__in=departments)
+    cases = cases.select_related("assigned_to")
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.category_id:
+        cases = cases.filter(category_id=filters.category_id)
+    if filters.region_id:
+        cases = cases.filter(region_id=filters.region_id)
+    if filters.urgency:
+        cases = cases.filter(urgency=filters.urgency)
+    if filters.assigned_to_me:
+        cases = cases.filter(assigned_to=user)
+    now = timezone.now()
+    if filters.due == "day":
+        cases = cases.filter(status__in=IN_DEPARTMENT, due_at__gte=now, due_at__lt=now + datetime.timedelta(days=1))
+    elif filters.due == "overdue":
+        cases = cases.filter(status__in=IN_DEPARTMENT, due_at__lt=now)
+    if filters.query:
+        number = normalise_tracking_number(filters.query)
+        if number:
+            cases = cases.filter(tracking_number=number)
+        else:
+            cases = cases.filter(Q(title__icontains=filters.query) | Q(tracking_number=filters.query.strip()))
+    return cases.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+
+
+def unrouted_case_ids(*, older_than_seconds: int, limit: int = 500) -> list[int]:
+    """Cases still waiting for routing: their message may have been lost."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    return list(
+        Case.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff)
+        .order_by("submitted_at")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def routing_centre_queue(*, status: str = ""):
+    """Cases no rule could route and cases departments returned, oldest
+    first: they have waited longest."""
+    states = [status] if status in (Status.ROUTING_CENTRE, Status.RETURNED) else [Status.ROUTING_CENTRE, Status.RETURNED]
+    return case_list_queryset().filter(status__in=states).order_by("submitted_at", "id")
 
 
 def dispatchable_departments():
     return Department.objects.filter(is_active=True).select_related("parent").order_by("code")
+
+
+def colleagues_of_case(case):
+    """Officials who may be assigned the case: its lead department's."""
+    return User.objects.filter(memberships__department_id=case.lead_department_id, is_active=True).order_by("email")
+
+
+def reply_templates_for(case):
+    return ReplyTemplate.objects.filter(is_active=True).filter(
+        Q(category=None) | Q(category_id__in=case.category.ancestor_ids())
+    )
+
+
+def similar_open_cases(case, limit: int = 10):
+    """Earlier cases a dispatcher may merge this one into: same category and
+    region, not ended, newest first."""
+    return (
+        case_list_queryset()
+        .filter(category_id=case.category_id, region_id=case.region_id, submitted_at__lt=case.submitted_at)
+        .exclude(status__in=[Status.MERGED, Status.REJECTED, Status.WITHDRAWN])
+        .order_by("-submitted_at")[:limit]
+    )

@@ -1,15 +1,10 @@
-"""Celery tasks for routing and replies: thin, by id, safe to run twice."""
+"""Celery tasks for routing: thin, by id, safe to run twice."""
 
 from celery import shared_task
 from django.conf import settings
 
-from portal.mail import send_templated_mail
-from responses.services import (
-    case_route,
-    reply_notification_claim,
-    reply_notification_release,
-    unrouted_case_ids,
-)
+from responses.selectors import unrouted_case_ids
+from responses.services import case_route
 
 
 @shared_task
@@ -25,19 +20,3 @@ def sweep_unrouted_cases() -> int:
     for case_id in ids:
         route_case.delay(case_id)
     return len(ids)
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_citizen_of_reply(reply_id: int) -> None:
-    reply = reply_notification_claim(reply_id=reply_id)
-    if reply is None:
-        return
-    case = reply.case
-    try:
-        send_templated_mail(
-            to=case.contact_email, template="case_replied", context={"case": case, "reply": reply},
-            language=case.language,
-        )
-    except Exception:
-        reply_notification_release(reply_id=reply_id)
-        raise

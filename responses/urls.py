@@ -5,8 +5,7 @@ from responses import views
 app_name = "responses"
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/sign-for/", views.inbox_sign_for, name="inbox_sign_for"),
     path("routing-centre/", views.routing_centre, name="routing_centre"),
-    path("cases/<int:case_id>/sign-for/", views.case_sign_for_view, name="case_sign_for"),
-    path("cases/<int:case_id>/reply/", views.case_reply_view, name="case_reply"),
-    path("cases/<int:case_id>/dispatch/", views.case_dispatch_view, name="case_dispatch"),
+    path("cases/<int:case_id>/actions/<slug:name>/", views.case_action, name="case_action"),
 ]

@@ -3,84 +3,97 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_official
-from petitions.permissions import can_dispatch
+from petitions.lifecycle import Status
+from petitions.permissions import can_dispatch, log_refusal
 from petitions.selectors import case_for_page
 from petitions.views import case_page
-from portal.errors import DomainError
+from portal.errors import CaseChanged, DomainError
 from portal.pagination import paginate
-from responses.forms import DispatchForm, ReplyForm, StatusFilterForm
+from responses.actions import ACTIONS_BY_NAME
+from responses.forms import InboxFilterForm
 from responses.selectors import inbox_for_user, routing_centre_queue
-from responses.services import case_dispatch, case_reply, case_sign_for
+from responses.services import cases_sign_for
 
 
 @login_required
 def inbox(request):
     if not is_official(request.user):
         raise PermissionDenied
-    filters = StatusFilterForm(request.GET or None)
-    status = filters.cleaned_data["status"] if filters.is_valid() else None
-    page = paginate(request, inbox_for_user(request.user, status=status))
-    return render(request, "responses/inbox.html", {"page": page, "filters": filters, "status": status or ""})
+    filters = InboxFilterForm(request.GET or None)
+    page = paginate(request, inbox_for_user(request.user, filters.filters()))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "responses/inbox.html", {"page": page, "filters": filters, "query": query.urlencode()})
+
+
+@login_required
+@require_POST
+def inbox_sign_for(request):
+    """Sign for the ticked cases at once; each is reported on its own."""
+    if not is_official(request.user):
+        raise PermissionDenied
+    ids = [int(value) for value in request.POST.getlist("case") if value.isdigit()]
+    outcome = cases_sign_for(actor=request.user, case_ids=ids)
+    signed = sum(1 for refusal in outcome.values() if refusal is None)
+    if signed:
+        messages.success(request, _("Signed for %(count)d case(s).") % {"count": signed})
+    for refusal in {refusal for refusal in outcome.values() if refusal}:
+        messages.error(request, refusal)
+    if not ids:
+        messages.error(request, _("Tick the cases to sign for first."))
+    return redirect(request.POST.get("next") or "responses:inbox")
 
 
 @login_required
 def routing_centre(request):
     if not can_dispatch(request.user):
         raise PermissionDenied
-    page = paginate(request, routing_centre_queue())
-    return render(request, "responses/routing_centre.html", {"page": page})
-
-
-def _refused(request, case_id, error: DomainError, **forms):
-    """Show why the action was refused beside the case's current state,
-    keeping what the user typed."""
-    messages.error(request, error.message)
-    return case_page(request, case_for_page(request.user, case_id), status=409, **forms)
+    status = request.GET.get("status", "")
+    page = paginate(request, routing_centre_queue(status=status))
+    return render(request, "responses/routing_centre.html", {
+        "page": page, "status": status, "query": f"status={status}" if status else "",
+        "statuses": [(Status.ROUTING_CENTRE, Status.ROUTING_CENTRE.label), (Status.RETURNED, Status.RETURNED.label)],
+    })
 
 
 @login_required
 @require_POST
-def case_sign_for_view(request, case_id: int):
+def case_action(request, case_id: int, name: str):
+    """Run one action from the case page. A refusal, or a form filled in on
+    an older version of the case, is shown beside the case's current state
+    with what the user typed kept in the form."""
     case = case_for_page(request.user, case_id)
-    try:
-        case_sign_for(actor=request.user, case_id=case.pk)
-    except DomainError as error:
-        return _refused(request, case.pk, error)
-    messages.success(request, _("You have signed for this case. The reply deadline has started."))
-    return redirect("petitions:case_detail", case_id=case.pk)
-
-
-@login_required
-@require_POST
-def case_reply_view(request, case_id: int):
-    case = case_for_page(request.user, case_id)
-    form = ReplyForm(request.POST)
+    action = ACTIONS_BY_NAME.get(name)
+    if action is None:
+        raise Http404("No such action")
+    form = action.form(request.POST, request.FILES, case=case, user=request.user)
+    if not action.offered(request.user, case):
+        log_refusal(request.user, case, name)
+        messages.error(request, _("You cannot take this action on the case as it stands now."))
+        return case_page(request, case, status=403)
     if not form.is_valid():
-        return case_page(request, case, reply_form=form, status=400)
+        return case_page(request, case, failed_action=name, failed_form=form, status=400)
     try:
-        case_reply(actor=request.user, case_id=case.pk, body=form.cleaned_data["body"])
+        action.run(request.user, case, form.cleaned_data, form.cleaned_data.get("version"))
     except DomainError as error:
-        return _refused(request, case.pk, error, reply_form=form)
-    messages.success(request, _("Your reply has been published to the citizen."))
-    return redirect("petitions:case_detail", case_id=case.pk)
-
-
-@login_required
-@require_POST
-def case_dispatch_view(request, case_id: int):
-    case = case_for_page(request.user, case_id)
-    form = DispatchForm(request.POST)
-    if not form.is_valid():
-        return case_page(request, case, dispatch_form=form, status=400)
+        messages.error(request, error.message)
+        fresh = case_for_page(request.user, case_id)
+        if isinstance(error, CaseChanged):
+            # The form is redrawn from the current version; the text typed stays.
+            data = request.POST.copy()
+            data["version"] = fresh.version
+            form = action.form(data, request.FILES, case=fresh, user=request.user)
+            form.is_valid()
+        return case_page(request, fresh, failed_action=name, failed_form=form, status=409)
+    messages.success(request, action.done)
     try:
-        case_dispatch(actor=request.user, case_id=case.pk, department=form.cleaned_data["department"],
-                      note=form.cleaned_data["note"])
-    except DomainError as error:
-        return _refused(request, case.pk, error, dispatch_form=form)
-    messages.success(request, _("The case has been dispatched."))
-    return redirect("petitions:case_detail", case_id=case.pk)
+        return redirect("petitions:case_detail", case_id=case_for_page(request.user, case_id).pk)
+    except Http404:
+        # The action took the case out of the actor's sight (returned, re-routed).
+        return redirect("responses:inbox" if is_official(request.user) else "home")

@@ -66,6 +66,30 @@ def other_official(other_department):
 
 
 @pytest.fixture
+def head(department):
+    from accounts.models import DepartmentMembership
+
+    user = UserFactory(email="head@example.org")
+    DepartmentMembership.objects.create(user=user, department=department, is_head=True)
+    return user
+
+
+@pytest.fixture
+def assisting_department(db):
+    return DepartmentFactory(name="生态环境局", name_en="Environment")
+
+
+@pytest.fixture
+def assisting_official(assisting_department):
+    return official_of(assisting_department, email="erin@example.org")
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(email="operator@example.org", roles=["operator"])
+
+
+@pytest.fixture
 def dispatcher(db):
     return UserFactory(email="dispatcher@example.org", roles=["dispatcher"])
 

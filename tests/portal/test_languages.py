@@ -37,10 +37,11 @@ def test_reference_data_is_shown_in_the_active_language(client, citizen, categor
 def test_email_is_written_in_the_language_the_citizen_used(citizen, category, region):
     from django.core import mail
 
+    from notifications.models import Notification
+    from notifications.tasks import email_notifications
     from petitions.services import case_submit
-    from petitions.tasks import send_case_receipt
 
     case, _ = case_submit(actor=citizen, kind="complaint", category=category, region=region, title="Noise at night",
                           body="Construction noise at night.", contact_email=citizen.email, language="en")
-    send_case_receipt(case.id)
-    assert mail.outbox[0].subject == f"Your case {case.tracking_number} has been received"
+    email_notifications(Notification.objects.get(case=case).key)
+    assert mail.outbox[0].subject == f"[{case.tracking_number}] Your case has been received"

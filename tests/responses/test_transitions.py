@@ -86,9 +86,10 @@ def test_reply_publishes_and_emails_the_citizen_once(official, department, djang
     assert reply.department == department and reply.author == official
     assert len(mail.outbox) == 1
     assert "已责令施工单位停止夜间施工" in mail.outbox[0].body
-    from responses.tasks import notify_citizen_of_reply
+    from notifications.models import Event, Notification
+    from notifications.tasks import email_notifications
 
-    notify_citizen_of_reply(reply.id)
+    email_notifications(Notification.objects.get(case=case, event=Event.REPLIED).key)
     assert len(mail.outbox) == 1
 
 

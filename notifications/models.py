@@ -1,0 +1,61 @@
+"""What the portal tells people: a list in the site, and e-mail."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    # To the citizen
+    RECEIVED = "received", _("Your case has been received")
+    DISPATCHED = "dispatched", _("Your case was sent to a department")
+    MATERIAL_REQUESTED = "material_requested", _("The department asks you for more material")
+    REPLIED = "replied", _("Your case has been answered")
+    MERGED = "merged", _("Your case was merged into an earlier one")
+    REJECTED = "rejected", _("Your case was rejected")
+    # To a department's officials
+    NEW_CASE = "new_case", _("A new case for your department")
+    RETURN_DECIDED = "return_decided", _("A decision on your department's return")
+    MATERIAL_ADDED = "material_added", _("The citizen added material")
+    REPLY_TO_APPROVE = "reply_to_approve", _("A reply awaits your approval")
+    REPLY_SENT_BACK = "reply_sent_back", _("Your reply was sent back")
+    ASSIGNED = "assigned", _("A case was assigned to you")
+    # To dispatchers
+    NEW_RETURN = "new_return", _("A department returned a case")
+
+
+class Notification(models.Model):
+    """One event for one person. `key` makes each event once-only per
+    recipient, however often the code that raises it runs. Citizens without
+    an account (phone cases) get e-mail only, by address."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    email = models.EmailField(blank=True)
+    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=30, choices=Event.choices)
+    key = models.CharField(max_length=120)
+    language = models.CharField(max_length=10, default="zh-hans")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_user"),
+            models.UniqueConstraint(
+                fields=["email", "key"], condition=models.Q(recipient=None), name="notification_once_per_address"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_list_idx"),
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["emailed_at", "created_at"], name="notification_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} ({self.case_id})"

@@ -1,0 +1,36 @@
+"""Reads of a person's notifications."""
+
+from django.utils import timezone
+
+from notifications.models import Notification
+
+
+def notifications_for(user):
+    return Notification.objects.filter(recipient=user).select_related("case").order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def unsent_notification_ids(*, older_than_seconds: int, limit: int = 1000) -> list[str]:
+    """Keys of immediate e-mails whose task may have been lost."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    return list(
+        Notification.objects.filter(emailed_at=None, created_at__lt=cutoff)
+        .exclude(recipient__notify_daily_digest=True)
+        .values_list("key", flat=True)
+        .distinct()[:limit]
+    )
+
+
+def digest_reader_ids() -> list[int]:
+    return list(
+        Notification.objects.filter(emailed_at=None, recipient__notify_daily_digest=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+
+

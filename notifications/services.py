@@ -1,0 +1,105 @@
+"""Recording events for people, and claiming them for e-mail.
+
+`notify` is called inside the service's transaction, so a notification
+exists exactly when the change it reports was committed; e-mail is sent by
+Celery after commit. Each event has a key, unique per recipient, so raising
+it twice records it once; each e-mail is claimed by a conditional update
+before it is sent, so two deliveries of the task send it once."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from notifications.models import Event, Notification
+from portal.queue import enqueue_on_commit
+
+
+def notify(*, event: Event, case, users=(), addresses=(), occurrence: str = "") -> None:
+    """Record `event` about `case` for each user and each bare e-mail address
+    (citizens without an account). `occurrence` tells repeated events of the
+    same kind on one case apart (the second request for material)."""
+    key = f"{event}:{case.pk}:{occurrence}"
+    rows = [
+        Notification(recipient=user, email=user.email, case=case, event=event, key=key, language=_language_for(user, case))
+        for user in {user.pk: user for user in users if user is not None}.values()
+    ]
+    rows += [
+        Notification(email=address, case=case, event=event, key=key, language=case.language)
+        for address in set(addresses) if address
+    ]
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    from notifications.tasks import email_notifications
+
+    enqueue_on_commit(email_notifications, key)
+
+
+def notify_citizen(*, event: Event, case, occurrence: str = "") -> None:
+    if case.citizen_id:
+        notify(event=event, case=case, users=[case.citizen], occurrence=occurrence)
+    elif case.contact_email:
+        notify(event=event, case=case, addresses=[case.contact_email], occurrence=occurrence)
+
+
+def notify_department(*, event: Event, case, department_id: int, heads_only: bool = False, occurrence: str = ""):
+    members = User.objects.filter(memberships__department_id=department_id, is_active=True)
+    if heads_only:
+        members = members.filter(memberships__is_head=True)
+    notify(event=event, case=case, users=list(members.distinct()), occurrence=occurrence)
+
+
+def notify_dispatchers(*, event: Event, case, occurrence: str = "") -> None:
+    dispatchers = Group.objects.get(name=Role.DISPATCHER.value).user_set.filter(is_active=True)
+    notify(event=event, case=case, users=list(dispatchers), occurrence=occurrence)
+
+
+def _language_for(user, case) -> str:
+    # Citizens get the language they filed in; staff the site's default.
+    if case.citizen_id and user.pk == case.citizen_id:
+        return case.language
+    from django.conf import settings
+
+    return settings.LANGUAGE_CODE
+
+
+def notification_claim_for_email(*, notification_id: int) -> Notification | None:
+    """Claim one notification for an immediate e-mail; None when it was
+    already sent or its recipient takes a daily digest."""
+    claimed = (
+        Notification.objects.filter(id=notification_id, emailed_at=None)
+        .exclude(recipient__notify_daily_digest=True)
+        .update(emailed_at=timezone.now())
+    )
+    if not claimed:
+        return None
+    return Notification.objects.select_related("case", "recipient").get(id=notification_id)
+
+
+def notification_release(*, notification_id: int) -> None:
+    Notification.objects.filter(id=notification_id).update(emailed_at=None)
+
+
+def digest_claim(*, user_id: int) -> list[Notification]:
+    """Claim every unsent notification of a digest reader. The claim marks
+    rows with one timestamp, so a concurrent scan claims none of them."""
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.filter(recipient_id=user_id, emailed_at=None).values_list("id", flat=True)
+        )
+        if not pending:
+            return []
+        stamp = timezone.now()
+        Notification.objects.filter(id__in=pending, emailed_at=None).update(emailed_at=stamp)
+    return list(
+        Notification.objects.filter(id__in=pending, emailed_at=stamp).select_related("case").order_by("created_at")
+    )
+
+
+def notifications_mark_read(*, user, notification_ids=None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if notification_ids is not None:
+        unread = unread.filter(id__in=notification_ids)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,31 @@
+"""The in-site list of notifications."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from notifications.models import Notification
+from notifications.selectors import notifications_for
+from notifications.services import notifications_mark_read
+from portal.pagination import paginate
+
+
+@login_required
+def notification_list(request):
+    page = paginate(request, notifications_for(request.user))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, notification_id: int):
+    notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+    notifications_mark_read(user=request.user, notification_ids=[notification.pk])
+    return redirect("petitions:case_detail", case_id=notification.case_id)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    notifications_mark_read(user=request.user)
+    return redirect("notifications:list")

@@ -1,0 +1,186 @@
+"""Every action a person can take on a case page: its form, who is offered
+it, and the one service it calls. The case page shows the panels of the
+actions the viewer is offered; one view runs any of them. Services check
+permission and state again, so a panel shown by mistake still cannot act."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from petitions.lifecycle import Action, is_allowed
+from petitions.models import Case
+from petitions.permissions import (
+    assisting_department_ids,
+    can_dispatch,
+    can_handle,
+    can_record_for_citizens,
+    is_head_for,
+    is_owner,
+)
+from petitions.tracking import normalise_tracking_number
+from portal.errors import DomainError
+from responses import forms, services
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    name: str
+    title: str
+    button: str
+    form: type
+    offered: Callable  # (user, case) -> bool
+    run: Callable  # (user, case, cleaned_data, version): calls one service
+    done: str  # what the user is told when it worked
+    help: str = ""
+    multipart: bool = False
+
+
+def _dispatcher_may(action):
+    return lambda user, case: can_dispatch(user) and is_allowed(case.status, action)
+
+
+def _handler_may(action):
+    return lambda user, case: can_handle(user, case) and is_allowed(case.status, action)
+
+
+def _head_may(action):
+    return lambda user, case: is_head_for(user, case) and is_allowed(case.status, action)
+
+
+def _owner_may(action):
+    return lambda user, case: is_owner(user, case) and is_allowed(case.status, action)
+
+
+def _merge(user, case, data, version):
+    number = normalise_tracking_number(data["into"])
+    target = Case.objects.filter(tracking_number=number).only("pk").first() if number else None
+    if target is None:
+        raise DomainError(_("No case has that tracking number."))
+    services.case_merge(actor=user, case_id=case.pk, into_case_id=target.pk, note=data["note"],
+                        expected_version=version)
+
+
+ACTIONS = [
+    CaseAction(
+        "dispatch", _("Dispatch"), _("Dispatch the case"), forms.DispatchForm, _dispatcher_may(Action.DISPATCH),
+        lambda user, case, data, version: services.case_dispatch(
+            actor=user, case_id=case.pk, department=data["department"], assisting=data["assisting"],
+            note=data["note"], expected_version=version),
+        _("The case has been dispatched."),
+    ),
+    CaseAction(
+        "reroute", _("Re-route (改派)"), _("Re-route to this department"), forms.RerouteForm,
+        _dispatcher_may(Action.REROUTE),
+        lambda user, case, data, version: services.return_reroute(
+            actor=user, case_id=case.pk, department=data["department"], assisting=data["assisting"],
+            note=data["note"], expected_version=version),
+        _("The case was re-routed."),
+        help=_("The department returned this case. Send it to the department responsible, or back to them."),
+    ),
+    CaseAction(
+        "send_back", _("Send back to the department"), _("Send back"), forms.ReasonForm,
+        _dispatcher_may(Action.SEND_BACK),
+        lambda user, case, data, version: services.return_send_back(
+            actor=user, case_id=case.pk, note=data["reason"], expected_version=version),
+        _("The case was sent back to the department."),
+    ),
+    CaseAction(
+        "reject", _("Reject"), _("Reject the case"), forms.RejectForm, _dispatcher_may(Action.REJECT),
+        lambda user, case, data, version: services.case_reject(
+            actor=user, case_id=case.pk, reason=data["reason"], note=data["note"], expected_version=version),
+        _("The case was rejected and the citizen told why."),
+    ),
+    CaseAction("merge", _("Merge into an earlier case"), _("Merge"), forms.MergeForm, _dispatcher_may(Action.MERGE),
+               _merge, _("The case was merged; its citizen will follow the earlier case.")),
+    CaseAction(
+        "sign_for", _("Sign for this case"), _("Sign for"), forms.SignForForm, _handler_may(Action.SIGN_FOR),
+        lambda user, case, data, version: services.case_sign_for(
+            actor=user, case_id=case.pk, expected_version=version),
+        _("You have signed for this case. The reply deadline has started."),
+        help=_("Signing for the case accepts it for your department and starts the reply deadline."),
+    ),
+    CaseAction(
+        "return", _("Return (退单)"), _("Return the case"), forms.ReasonForm, _handler_may(Action.RETURN),
+        lambda user, case, data, version: services.case_return(
+            actor=user, case_id=case.pk, reason=data["reason"], expected_version=version),
+        _("The case went back to the routing centre."),
+        help=_("If the case is not your department's, return it to the routing centre with the reason."),
+    ),
+    CaseAction(
+        "assign", _("Assign"), _("Assign"), forms.AssignForm, _handler_may(Action.ASSIGN),
+        lambda user, case, data, version: services.case_assign(
+            actor=user, case_id=case.pk, assignee=data["assignee"], expected_version=version),
+        _("The assignment was saved."),
+    ),
+    CaseAction(
+        "request_material", _("Ask the citizen for more material"), _("Send the request"),
+        forms.MaterialRequestForm, _handler_may(Action.REQUEST_MATERIAL),
+        lambda user, case, data, version: services.material_request(
+            actor=user, case_id=case.pk, message=data["message"], expected_version=version),
+        _("The citizen has been asked; the deadline waits until they answer."),
+    ),
+    CaseAction(
+        "reply", _("Reply"), _("Publish the reply"), forms.ReplyForm, _handler_may(Action.REPLY),
+        lambda user, case, data, version: services.case_reply(
+            actor=user, case_id=case.pk, body=data["body"], cite_opinion_ids=[o.pk for o in data.get("cite", [])],
+            expected_version=version),
+        _("Your reply was saved: it is published, or waiting for the head's approval."),
+    ),
+    CaseAction(
+        "approve_reply", _("Approve the reply"), _("Approve and publish"), forms.ApproveForm,
+        _head_may(Action.APPROVE_REPLY),
+        lambda user, case, data, version: services.reply_approve(
+            actor=user, case_id=case.pk, expected_version=version),
+        _("The reply was published."),
+    ),
+    CaseAction(
+        "refuse_reply", _("Send the reply back"), _("Send back"), forms.ReasonForm, _head_may(Action.REFUSE_REPLY),
+        lambda user, case, data, version: services.reply_send_back(
+            actor=user, case_id=case.pk, note=data["reason"], expected_version=version),
+        _("The reply went back to its author."),
+    ),
+    CaseAction(
+        "opinion", _("Assisting opinion (协办意见)"), _("Save the opinion"), forms.OpinionForm,
+        lambda user, case: bool(assisting_department_ids(user, case)) and is_allowed(case.status, Action.GIVE_OPINION),
+        lambda user, case, data, version: services.opinion_give(
+            actor=user, case_id=case.pk, opinion=data["opinion"]),
+        _("Your department's opinion was saved."),
+    ),
+    CaseAction(
+        "note", _("Internal note"), _("Add the note"), forms.NoteForm,
+        lambda user, case: can_handle(user, case) or bool(assisting_department_ids(user, case)),
+        lambda user, case, data, version: services.note_add(
+            actor=user, case_id=case.pk, body=data["note"]),
+        _("The note was added."),
+        help=_("Notes are seen by officials only, never by the citizen."),
+    ),
+    CaseAction(
+        "add_material", _("Add the material the department asked for"), _("Send"), forms.MaterialAddForm,
+        _owner_may(Action.ADD_MATERIAL),
+        lambda user, case, data, version: services.material_add(
+            actor=user, case_id=case.pk, answer=data["answer"], attachment=data["attachment"],
+            expected_version=version),
+        _("Thank you. The department has your material."),
+        multipart=True,
+    ),
+    CaseAction(
+        "withdraw", _("Withdraw this case"), _("Withdraw"), forms.WithdrawForm, _owner_may(Action.WITHDRAW),
+        lambda user, case, data, version: services.case_withdraw(
+            actor=user, case_id=case.pk, expected_version=version),
+        _("Your case was withdrawn."),
+        help=_("You can withdraw a case until it is answered."),
+    ),
+    CaseAction(
+        "return_visit", _("Record a return visit (回访)"), _("Save"), forms.ReturnVisitForm,
+        lambda user, case: can_record_for_citizens(user) and is_allowed(case.status, Action.RECORD_RETURN_VISIT),
+        lambda user, case, data, version: services.return_visit_record(
+            actor=user, case_id=case.pk, outcome=data["outcome"], note=data["note"]),
+        _("The return visit was recorded."),
+    ),
+]
+ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
+
+
+def offered_actions(user, case) -> list[CaseAction]:
+    return [action for action in ACTIONS if action.offered(user, case)]
