@@ -20,3 +20,15 @@ class ActionForbidden(DomainError):
 
 class CaseChanged(DomainError):
     """Someone else changed the case since the actor's page was drawn."""
+
+    def __init__(self, message=None):
+        super().__init__(message or self.default_message())
+
+    @staticmethod
+    def default_message():
+        from django.utils.translation import gettext
+
+        return gettext(
+            "Someone else changed this case while you were looking at it. Here is how it stands now; "
+            "check it and try again if you still need to."
+        )

@@ -50,10 +50,7 @@ def _lock(case_id: int, *, expected_version: int | None = None) -> Case:
         pk=case_id
     )
     if expected_version is not None and case.version != expected_version:
-        raise CaseChanged(
-            _("Someone else changed this case while you were looking at it. Here is how it stands now; "
-              "check it and try again if you still need to.")
-        )
+        raise CaseChanged()
     return case
 
 

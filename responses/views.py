@@ -74,6 +74,10 @@ def case_action(request, case_id: int, name: str):
         raise Http404("No such action")
     form = action.form(request.POST, request.FILES, case=case, user=request.user)
     if not action.offered(request.user, case):
+        if request.POST.get("version") not in (None, "", str(case.version)):
+            # The page was drawn before someone else moved the case on.
+            messages.error(request, CaseChanged.default_message())
+            return case_page(request, case, status=409)
         log_refusal(request.user, case, name)
         messages.error(request, _("You cannot take this action on the case as it stands now."))
         return case_page(request, case, status=403)
