@@ -21,7 +21,7 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal details"), {"fields": ("full_name", "phone")}),
+        (_("Personal details"), {"fields": ("full_name", "phone", "notify_daily_digest")}),
         (_("Roles and permissions"), {
             "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
             "description": _("Roles are groups: operator, dispatcher, supervisor, moderator. "
@@ -34,7 +34,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "name_en", "parent", "is_active"]
-    list_filter = ["is_active", "parent"]
+    list_display = ["code", "name", "name_en", "parent", "requires_head_approval", "is_active"]
+    list_filter = ["is_active", "requires_head_approval", "parent"]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]

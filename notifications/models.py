@@ -16,7 +16,7 @@ class Event(models.TextChoices):
     REJECTED = "rejected", _("Your case was rejected")
     # To a department's officials
     NEW_CASE = "new_case", _("A new case for your department")
-    RETURN_DECIDED = "return_decided", _("A decision on your department's return")
+    RETURN_DECIDED = "return_decided", _("The routing centre decided on a case your department returned")
     MATERIAL_ADDED = "material_added", _("The citizen added material")
     REPLY_TO_APPROVE = "reply_to_approve", _("A reply awaits your approval")
     REPLY_SENT_BACK = "reply_sent_back", _("Your reply was sent back")

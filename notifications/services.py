@@ -6,7 +6,6 @@ Celery after commit. Each event has a key, unique per recipient, so raising
 it twice records it once; each e-mail is claimed by a conditional update
 before it is sent, so two deliveries of the task send it once."""
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +21,9 @@ def notify(*, event: Event, case, users=(), addresses=(), occurrence: str = "") 
     same kind on one case apart (the second request for material)."""
     key = f"{event}:{case.pk}:{occurrence}"
     rows = [
-        Notification(recipient=user, email=user.email, case=case, event=event, key=key, language=_language_for(user, case))
+        Notification(
+            recipient=user, email=user.email, case=case, event=event, key=key, language=_language_for(user, case)
+        )
         for user in {user.pk: user for user in users if user is not None}.values()
     ]
     rows += [
@@ -52,7 +53,7 @@ def notify_department(*, event: Event, case, department_id: int, heads_only: boo
 
 
 def notify_dispatchers(*, event: Event, case, occurrence: str = "") -> None:
-    dispatchers = Group.objects.get(name=Role.DISPATCHER.value).user_set.filter(is_active=True)
+    dispatchers = User.objects.filter(groups__name=Role.DISPATCHER.value, is_active=True)
     notify(event=event, case=case, users=list(dispatchers), occurrence=occurrence)
 
 

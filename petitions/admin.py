@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from petitions.models import Attachment, Case, Category, Region
+from petitions.models import Attachment, Case, Category, Region, RejectionReason
 
 
 class TreeAdmin(admin.ModelAdmin):
@@ -42,3 +42,10 @@ class CaseAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "name_en", "is_active"]
+    list_display_links = ["name"]
+    list_editable = ["order", "is_active"]

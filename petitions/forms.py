@@ -68,7 +68,7 @@ class CaseRecordForm(CaseSubmitForm):
     """What an operator types while the citizen is on the phone or at the desk."""
 
     channel = forms.ChoiceField(label=_("How the case came in"),
-                                choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.WALK_IN, Channel.WALK_IN.label)])
+                                choices=[(channel, channel.label) for channel in (Channel.PHONE, Channel.WALK_IN)])
     contact_name = forms.CharField(label=_("Citizen's name"), max_length=100)
     contact_phone = forms.CharField(label=_("Citizen's phone"), required=False, max_length=30)
     contact_email = forms.EmailField(label=_("Citizen's e-mail (optional)"), required=False)
@@ -82,7 +82,9 @@ class CaseRecordForm(CaseSubmitForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("contact_phone") and not cleaned.get("contact_email"):
-            self.add_error("contact_phone", _("Give a phone number or an e-mail address, so the department can answer."))
+            self.add_error(
+                "contact_phone", _("Give an e-mail address or a phone number, so the department can answer.")
+            )
         return cleaned
 
 

@@ -29,7 +29,8 @@ def cases_visible_to(user, queryset=None):
         return queryset
     from responses.models import CaseAssistance
 
-    visible = Q(citizen=user) | Q(id__in=Case.objects.filter(citizen=user).exclude(merged_into=None).values("merged_into"))
+    merged_from_own = Case.objects.filter(citizen=user).exclude(merged_into=None).values("merged_into")
+    visible = Q(citizen=user) | Q(id__in=merged_from_own)
     departments = user_department_ids(user)
     if departments:
         visible |= Q(lead_department_id__in=departments)

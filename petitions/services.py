@@ -14,6 +14,8 @@ from petitions.tracking import new_tracking_number
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
 
+TRACKING_NUMBER_ATTEMPTS = 5
+
 
 def case_submit(
     *,
@@ -40,54 +42,51 @@ def case_submit(
     Returns (case, created). The same submission_key posted again (a double
     click, a browser retry) returns the first case instead of a second one.
     """
+    citizen = actor if getattr(actor, "is_authenticated", False) else None
+    submitter = {"citizen": citizen, "recorded_by": recorded_by}
     if submission_key is not None:
-        existing = Case.objects.filter(submission_key=submission_key).first()
+        existing = _already_submitted(submission_key, **submitter)
         if existing is not None:
             return existing, False
     if not (contact_email or "").strip() and not (contact_phone or "").strip():
         raise DomainError(_("Give an e-mail address or a phone number, so the department can answer."))
     content_type = attachment_content_type(attachment) if attachment is not None else None
+    fields = dict(
+        kind=kind, channel=channel, category=category, region=region, urgency=urgency, title=title.strip(),
+        body=body.strip(), address=address.strip(), wants_public=wants_public, contact_name=contact_name.strip(),
+        contact_email=contact_email.strip().lower(), contact_phone=contact_phone.strip(),
+        language=language or get_language() or "zh-hans", submission_key=submission_key, **submitter,
+    )
+    for _attempt in range(TRACKING_NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                case = Case(tracking_number=new_tracking_number(), submitted_at=timezone.now(), **fields)
+                case._history_user = recorded_by or citizen
+                case._change_reason = "submitted"
+                case.save()
+                if attachment is not None:
+                    Attachment.objects.create(
+                        case=case, file=attachment, content_type=content_type, size=attachment.size,
+                        original_name=os.path.basename(attachment.name or "attachment")[:200],
+                    )
+                _schedule_after_submit(case)
+            return case, True
+        except IntegrityError:
+            if submission_key is not None and Case.objects.filter(submission_key=submission_key).exists():
+                # Two identical posts raced past the check above: the other won.
+                existing = _already_submitted(submission_key, **submitter)
+                if existing is None:
+                    raise DomainError(_("This form has expired. Reload the page and send it again.")) from None
+                return existing, False
+            # Otherwise the random tracking number was taken (about one
+            # chance in 10^10 per case per day): draw another.
+    raise DomainError(_("The case could not be saved just now. Please send it again."))
 
-    try:
-        with transaction.atomic():
-            case = Case(
-                tracking_number=new_tracking_number(),
-                kind=kind,
-                channel=channel,
-                category=category,
-                region=region,
-                urgency=urgency,
-                title=title.strip(),
-                body=body.strip(),
-                address=address.strip(),
-                wants_public=wants_public,
-                citizen=actor if getattr(actor, "is_authenticated", False) else None,
-                contact_name=contact_name.strip(),
-                contact_email=contact_email.strip().lower(),
-                contact_phone=contact_phone.strip(),
-                language=language or get_language() or "zh-hans",
-                submitted_at=timezone.now(),
-                submission_key=submission_key,
-                recorded_by=recorded_by,
-            )
-            case._history_user = recorded_by or case.citizen
-            case._change_reason = "submitted"
-            case.save()
-            if attachment is not None:
-                Attachment.objects.create(
-                    case=case,
-                    file=attachment,
-                    original_name=os.path.basename(attachment.name or "attachment")[:200],
-                    content_type=content_type,
-                    size=attachment.size,
-                )
-            _schedule_after_submit(case)
-    except IntegrityError:
-        # Two identical posts raced past the check above: the other one won.
-        if submission_key is None:
-            raise
-        return Case.objects.get(submission_key=submission_key), False
-    return case, True
+
+def _already_submitted(submission_key, *, citizen, recorded_by) -> Case | None:
+    """The case this person already sent with this form, if any. A key sent
+    by someone else never reveals their case."""
+    return Case.objects.filter(submission_key=submission_key, citizen=citizen, recorded_by=recorded_by).first()
 
 
 def case_record_for_citizen(*, actor, channel: str, **fields) -> tuple[Case, bool]:

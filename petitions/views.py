@@ -29,33 +29,40 @@ def case_submit_view(request):
     form = CaseSubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        case, created = case_submit(
-            actor=request.user,
-            kind=data["kind"],
-            category=data["category"],
-            region=data["region"],
-            urgency=data["urgency"],
-            title=data["title"],
-            body=data["body"],
-            address=data["address"],
-            contact_name=data["contact_name"] or request.user.full_name,
-            contact_phone=data["contact_phone"],
-            contact_email=request.user.email,
-            wants_public=data["wants_public"],
-            attachment=data["attachment"],
-            submission_key=data["submission_key"],
-            language=request.LANGUAGE_CODE,
-        )
-        if created:
-            messages.success(
-                request,
-                _(
-                    "Your case has been received. Its tracking number is %(number)s; "
-                    "a receipt is on its way to %(email)s."
-                )
-                % {"number": case.tracking_number, "email": case.contact_email},
+        try:
+            case, created = case_submit(
+                actor=request.user,
+                kind=data["kind"],
+                category=data["category"],
+                region=data["region"],
+                urgency=data["urgency"],
+                title=data["title"],
+                body=data["body"],
+                address=data["address"],
+                contact_name=data["contact_name"] or request.user.full_name,
+                contact_phone=data["contact_phone"],
+                contact_email=request.user.email,
+                wants_public=data["wants_public"],
+                attachment=data["attachment"],
+                submission_key=data["submission_key"],
+                language=request.LANGUAGE_CODE,
             )
-        return redirect("petitions:case_detail", case_id=case.pk)
+            if not created:
+                messages.info(request, _("This form had already been sent: here is the case it created. "
+                                         "To file another case, open “Submit a case” again."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your case has been received. Its tracking number is %(number)s; "
+                        "a receipt is on its way to %(email)s."
+                    )
+                    % {"number": case.tracking_number, "email": case.contact_email},
+                )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("petitions:case_detail", case_id=case.pk)
     return render(request, "petitions/case_submit.html", {"form": form})
 
 
@@ -141,8 +148,13 @@ def case_record_view(request):
             form.add_error(None, error.message)
         else:
             if created:
-                messages.success(request, _("The case was recorded. Read the tracking number to the citizen: %(number)s")
-                                 % {"number": case.tracking_number})
+                messages.success(
+                    request,
+                    _("The case was recorded. Read the tracking number to the citizen: %(number)s")
+                    % {"number": case.tracking_number},
+                )
+            else:
+                messages.info(request, _("This form had already been sent: here is the case it created."))
             return redirect("petitions:case_detail", case_id=case.pk)
     return render(request, "petitions/case_record.html", {"form": form})
 

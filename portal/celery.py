@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -10,6 +10,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("wenzheng")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_broken_database_connections(task=None, **_kwargs):
+    """Connections are reused across tasks (CELERY_DB_REUSE_MAX), which
+    skips Django's per-request check; this drops one that broke (a database
+    restart) or outlived DB_CONN_MAX_AGE, so the next task reconnects."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return  # run inside the caller's request or transaction: not ours to close
+    from django.db import close_old_connections
+
+    close_old_connections()
+
 
 app.conf.beat_schedule = {
     # The database is the outbox: a case whose routing message was lost

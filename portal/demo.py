@@ -9,8 +9,8 @@ from django.db import transaction
 
 from accounts.models import Department, DepartmentMembership, User
 from accounts.roles import Role
-from petitions.models import Category, Region
-from responses.models import RoutingRule
+from petitions.models import Category, Region, RejectionReason
+from responses.models import ReplyTemplate, RoutingRule
 
 DEMO_PASSWORD = "wenzheng-demo-2026"
 
@@ -77,6 +77,22 @@ RULES = [
     (170, "医疗卫生 → 卫健委", "", "health", None, "", "health"),
 ]
 
+REJECTION_REASONS = [
+    (10, "不属于政府职责范围", "Not a government matter"),
+    (20, "属于诉讼、仲裁等法定途径", "Belongs to the courts or arbitration"),
+    (30, "内容不实或无法核实", "Untrue or impossible to verify"),
+    (40, "含有辱骂、骚扰等不当内容", "Abusive or harassing content"),
+]
+
+# title, category code (None: every category), text
+REPLY_TEMPLATES = [
+    ("噪音扰民：已责令整改", "urban-noise",
+     "您好！您反映的噪音扰民问题已收悉。经现场核查，我单位已责令相关单位立即整改，并将加强夜间巡查。"
+     "如问题仍未解决，请再次联系我们。感谢您对城市管理工作的支持！"),
+    ("通用：已办理", None,
+     "您好！您反映的问题已收悉。经核实，我单位已按规定办理，具体情况如下：\n\n（请填写办理情况）\n\n感谢您的监督与支持！"),
+]
+
 # e-mail, name, role description, groups, department code, is head, superuser
 ACCOUNTS = [
     ("citizen@wenzheng.example", "张市民", "citizen", [], None, False, False),
@@ -114,6 +130,12 @@ def load_demo() -> list[tuple[str, str, str]]:
                 "category": categories.get(category), "region": regions.get(region),
                 "lead_department": departments[department],
             },
+        )
+    for order, name, name_en in REJECTION_REASONS:
+        RejectionReason.objects.update_or_create(name=name, defaults={"name_en": name_en, "order": order})
+    for title, category, body in REPLY_TEMPLATES:
+        ReplyTemplate.objects.update_or_create(
+            title=title, defaults={"category": categories.get(category), "body": body}
         )
     accounts = []
     for email, full_name, role, groups, department, is_head, superuser in ACCOUNTS:

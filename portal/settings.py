@@ -102,6 +102,10 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
+# Behind the documented reverse proxy, the client's address is in a header
+# the proxy sets (e.g. HTTP_X_REAL_IP); without it every visitor would share
+# one rate-limit bucket.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
 # The file cache is shared between processes on one machine, which is all the
 # embedded default runs; django-ratelimit only knows it as "unofficial".
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]

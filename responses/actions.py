@@ -21,6 +21,7 @@ from petitions.permissions import (
 from petitions.tracking import normalise_tracking_number
 from portal.errors import DomainError
 from responses import forms, services
+from responses.models import ReplyState
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class CaseAction:
     button: str
     form: type
     offered: Callable  # (user, case) -> bool
-    run: Callable  # (user, case, cleaned_data, version): calls one service
-    done: str  # what the user is told when it worked
+    run: Callable  # (user, case, cleaned_data, version): calls one service; may return a message
+    done: str  # what the user is told when it worked, unless run returned a message
     help: str = ""
     multipart: bool = False
 
@@ -59,6 +60,15 @@ def _merge(user, case, data, version):
         raise DomainError(_("No case has that tracking number."))
     services.case_merge(actor=user, case_id=case.pk, into_case_id=target.pk, note=data["note"],
                         expected_version=version)
+
+
+def _reply(user, case, data, version):
+    reply = services.case_reply(actor=user, case_id=case.pk, body=data["body"],
+                                cite_opinion_ids=[opinion.pk for opinion in data.get("cite", [])],
+                                expected_version=version)
+    if reply.state == ReplyState.PENDING_APPROVAL:
+        return _("Your reply is waiting for the department head's approval before the citizen sees it.")
+    return None
 
 
 ACTIONS = [
@@ -89,10 +99,10 @@ ACTIONS = [
         "reject", _("Reject"), _("Reject the case"), forms.RejectForm, _dispatcher_may(Action.REJECT),
         lambda user, case, data, version: services.case_reject(
             actor=user, case_id=case.pk, reason=data["reason"], note=data["note"], expected_version=version),
-        _("The case was rejected and the citizen told why."),
+        _("The case was rejected and the citizen was told why."),
     ),
     CaseAction("merge", _("Merge into an earlier case"), _("Merge"), forms.MergeForm, _dispatcher_may(Action.MERGE),
-               _merge, _("The case was merged; its citizen will follow the earlier case.")),
+               _merge, _("The case was merged; the citizen who filed it will follow the earlier case.")),
     CaseAction(
         "sign_for", _("Sign for this case"), _("Sign for"), forms.SignForForm, _handler_may(Action.SIGN_FOR),
         lambda user, case, data, version: services.case_sign_for(
@@ -120,13 +130,8 @@ ACTIONS = [
             actor=user, case_id=case.pk, message=data["message"], expected_version=version),
         _("The citizen has been asked; the deadline waits until they answer."),
     ),
-    CaseAction(
-        "reply", _("Reply"), _("Publish the reply"), forms.ReplyForm, _handler_may(Action.REPLY),
-        lambda user, case, data, version: services.case_reply(
-            actor=user, case_id=case.pk, body=data["body"], cite_opinion_ids=[o.pk for o in data.get("cite", [])],
-            expected_version=version),
-        _("Your reply was saved: it is published, or waiting for the head's approval."),
-    ),
+    CaseAction("reply", _("Reply"), _("Publish the reply"), forms.ReplyForm, _handler_may(Action.REPLY), _reply,
+               _("Your reply was published to the citizen.")),
     CaseAction(
         "approve_reply", _("Approve the reply"), _("Approve and publish"), forms.ApproveForm,
         _head_may(Action.APPROVE_REPLY),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from responses.models import RoutingDecision, RoutingRule
+from responses.models import ReplyTemplate, ReturnRequest, RoutingDecision, RoutingRule
 
 
 @admin.register(RoutingRule)
@@ -19,6 +19,32 @@ class RoutingDecisionAdmin(admin.ModelAdmin):
     list_display = ["case", "method", "rule", "department", "decided_by", "decided_at"]
     list_filter = ["method"]
     list_select_related = ["case", "rule", "department", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "is_active"]
+    list_filter = ["is_active", "category"]
+    search_fields = ["title", "body"]
+    list_select_related = ["category"]
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    """Read-only: returns are decided in the routing centre."""
+
+    list_display = ["case", "department", "returned_by", "returned_at", "decision", "decided_at"]
+    list_filter = ["decision"]
+    list_select_related = ["case", "department", "returned_by"]
 
     def has_add_permission(self, request):
         return False

@@ -135,7 +135,7 @@ class ReturnRequest(models.Model):
     case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="returns")
     department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("why the case is not ours"), max_length=2000)
+    reason = models.TextField(_("reason for returning"), max_length=2000)
     returned_at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
     decision_note = models.TextField(_("the dispatcher's note"), max_length=2000, blank=True)

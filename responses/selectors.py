@@ -87,7 +87,8 @@ def unrouted_case_ids(*, older_than_seconds: int, limit: int = 500) -> list[int]
 def routing_centre_queue(*, status: str = ""):
     """Cases no rule could route and cases departments returned, oldest
     first: they have waited longest."""
-    states = [status] if status in (Status.ROUTING_CENTRE, Status.RETURNED) else [Status.ROUTING_CENTRE, Status.RETURNED]
+    waiting = [Status.ROUTING_CENTRE, Status.RETURNED]
+    states = [status] if status in waiting else waiting
     return case_list_queryset().filter(status__in=states).order_by("submitted_at", "id")
 
 

@@ -41,7 +41,6 @@ from responses.models import (
 from responses.routing import first_matching_rule
 from supervision.deadlines import reply_due, sign_for_due
 
-
 # --- shared steps -----------------------------------------------------------
 
 
@@ -260,7 +259,7 @@ def case_merge(*, actor, case_id: int, into_case_id: int, note: str = "", expect
         if target.submitted_at > case.submitted_at:
             raise DomainError(_("A case can only be merged into an earlier one."))
         if target.status in (Status.MERGED, Status.REJECTED, Status.WITHDRAWN):
-            raise DomainError(_("That case is %(status)s; merge into the case it leads to instead.")
+            raise DomainError(_("That case is %(status)s, so it cannot take in another case; choose an open one.")
                               % {"status": Status(target.status).label})
         _decide_open_return(case, actor=actor, decision=ReturnRequest.Decision.MERGED, note=note)
         case.status = Status.MERGED

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_official
@@ -42,7 +43,8 @@ def inbox_sign_for(request):
     outcome = cases_sign_for(actor=request.user, case_ids=ids)
     signed = sum(1 for refusal in outcome.values() if refusal is None)
     if signed:
-        messages.success(request, _("Signed for %(count)d case(s).") % {"count": signed})
+        messages.success(request, ngettext("Signed for %(count)d case.", "Signed for %(count)d cases.", signed)
+                         % {"count": signed})
     for refusal in {refusal for refusal in outcome.values() if refusal}:
         messages.error(request, refusal)
     if not ids:
@@ -84,7 +86,7 @@ def case_action(request, case_id: int, name: str):
     if not form.is_valid():
         return case_page(request, case, failed_action=name, failed_form=form, status=400)
     try:
-        action.run(request.user, case, form.cleaned_data, form.cleaned_data.get("version"))
+        told = action.run(request.user, case, form.cleaned_data, form.cleaned_data.get("version"))
     except DomainError as error:
         messages.error(request, error.message)
         fresh = case_for_page(request.user, case_id)
@@ -95,7 +97,7 @@ def case_action(request, case_id: int, name: str):
             form = action.form(data, request.FILES, case=fresh, user=request.user)
             form.is_valid()
         return case_page(request, fresh, failed_action=name, failed_form=form, status=409)
-    messages.success(request, action.done)
+    messages.success(request, told if isinstance(told, str) else action.done)
     try:
         return redirect("petitions:case_detail", case_id=case_for_page(request.user, case_id).pk)
     except Http404:

@@ -50,7 +50,9 @@ def test_login_with_email_and_password(client, citizen, password):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "model", ["accounts/department", "accounts/user", "petitions/category", "petitions/region",
-              "responses/routingrule", "petitions/case", "responses/routingdecision"],
+              "responses/routingrule", "petitions/case", "responses/routingdecision",
+              "petitions/rejectionreason", "responses/replytemplate", "responses/returnrequest",
+              "notifications/notification"],
 )
 def test_administrator_manages_reference_data_in_the_admin(client, model):
     admin = UserFactory(is_staff=True, is_superuser=True)
@@ -58,7 +60,8 @@ def test_administrator_manages_reference_data_in_the_admin(client, model):
     assert client.get(f"/admin/{model}/").status_code == 200
     add = client.get(f"/admin/{model}/add/").status_code
     # Cases and routing decisions change only through the lifecycle services.
-    assert add == (403 if model in {"petitions/case", "responses/routingdecision"} else 200)
+    read_only = {"petitions/case", "responses/routingdecision", "responses/returnrequest", "notifications/notification"}
+    assert add == (403 if model in read_only else 200)
 
 
 @pytest.mark.django_db

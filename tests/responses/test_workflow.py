@@ -261,7 +261,8 @@ def test_head_sends_a_reply_back_to_its_author(official, head, department, accep
 def test_operator_records_a_phone_case_without_an_email(operator, category, region):
     case, created = case_record_for_citizen(
         actor=operator, channel=Channel.PHONE, kind="help", category=category, region=region,
-        title="老人独居需要帮助", body="邻居老人行动不便，需要社区上门帮助。", contact_name="王先生", contact_phone="13800000000",
+        title="老人独居需要帮助", body="邻居老人行动不便，需要社区上门帮助。", contact_name="王先生",
+        contact_phone="13800000000",
     )
     assert created and case.channel == Channel.PHONE and case.recorded_by == operator and case.citizen is None
     assert case.history.get().history_user == operator
