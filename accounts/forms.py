@@ -31,3 +31,9 @@ class RegistrationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class NotificationSettingsForm(forms.Form):
+    notify_daily_digest = forms.BooleanField(
+        label=_("Send me one e-mail a day with everything new, instead of an e-mail for each event."), required=False
+    )

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import RegistrationForm
-from accounts.services import user_register
+from accounts.forms import NotificationSettingsForm, RegistrationForm
+from accounts.services import user_register, user_set_notification_preference
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,3 +28,16 @@ def register(request):
             target = "home"
         return redirect(target)
     return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    form = NotificationSettingsForm(
+        request.POST if request.method == "POST" else None, initial={"notify_daily_digest": request.user.notify_daily_digest}
+    )
+    if request.method == "POST" and form.is_valid():
+        user_set_notification_preference(user=request.user, daily_digest=form.cleaned_data["notify_daily_digest"])
+        messages.success(request, _("Your e-mail preference was saved."))
+        return redirect("accounts:notification_settings")
+    return render(request, "accounts/notification_settings.html", {"form": form})

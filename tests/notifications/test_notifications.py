@@ -116,3 +116,16 @@ def test_a_phone_citizen_without_an_account_is_emailed_by_address(operator, cate
                                           contact_email="caller@example.org")
     assert [message.to for message in mail.outbox] == [["caller@example.org"]]
     assert Notification.objects.get(case=case).recipient is None
+
+
+@pytest.mark.django_db
+def test_a_person_chooses_the_daily_digest_in_the_site(client, official):
+    client.force_login(official)
+    url = reverse("accounts:notification_settings")
+    assert client.get(url).status_code == 200
+    client.post(url, {"notify_daily_digest": "on"})
+    official.refresh_from_db()
+    assert official.notify_daily_digest is True
+    client.post(url, {})
+    official.refresh_from_db()
+    assert official.notify_daily_digest is False

@@ -146,3 +146,16 @@ def test_who_is_offered_which_action_on_the_case_page(client, fixtures, actor):
             continue
         offered = f'id="action-{action}"' in response.content.decode()
         assert offered == (actor in allowed), (action, actor)
+
+
+@pytest.mark.django_db
+def test_every_refused_action_is_logged(client, fixtures, caplog):
+    world = World(fixtures, Status.DISPATCHED)
+    client.force_login(fixtures["other_citizen"])
+    with caplog.at_level("WARNING", logger="wenzheng.access"):
+        client.post(reverse("responses:case_action", args=[world.case.pk, "sign_for"]), {"version": 1})
+        client.force_login(fixtures["owner"])
+        client.post(reverse("responses:case_action", args=[world.case.pk, "sign_for"]),
+                    {"version": world.case.version})
+    assert f"case not shown: user={fixtures['other_citizen'].pk} case={world.case.pk}" in caplog.text
+    assert f"action refused: user={fixtures['owner'].pk} case={world.case.pk} action=sign_for" in caplog.text
