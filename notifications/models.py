@@ -23,6 +23,16 @@ class Event(models.TextChoices):
     ASSIGNED = "assigned", _("A case was assigned to you")
     # To dispatchers
     NEW_RETURN = "new_return", _("A department returned a case")
+    # Supervision
+    REMINDER = "reminder", _("Reminder (催办): a deadline is near")
+    BREACHED = "breached", _("A deadline was missed")
+    ESCALATED = "escalated", _("Second-level notice (通报): a missed deadline is still open")
+    EXTENSION_REQUESTED = "extension_requested", _("An extension is asked for")
+    EXTENSION_DECIDED = "extension_decided", _("A decision on an extension")
+    NEW_DUE_DATE = "new_due_date", _("Your case has a new answer date")
+    ORDER_ISSUED = "order_issued", _("A supervision order (督办) for your department")
+    ORDER_ANSWERED = "order_answered", _("A department answered a supervision order")
+    CLOSED = "closed", _("Your case is closed")
 
 
 class Notification(models.Model):

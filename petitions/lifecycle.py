@@ -43,6 +43,8 @@ class Action(models.TextChoices):
     APPROVE_REPLY = "approve_reply", _("approve the reply")
     REFUSE_REPLY = "refuse_reply", _("send the reply back")
     RECORD_RETURN_VISIT = "record_return_visit", _("record a return visit")
+    GIVE_FEEDBACK = "give_feedback", _("rate the answer")
+    ISSUE_ORDER = "issue_order", _("issue a supervision order")
 
 
 # Cases still being worked on: a department holds them and they can change hands.
@@ -76,7 +78,20 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Action.APPROVE_REPLY: (frozenset({Status.PENDING_APPROVAL}), Status.REPLIED),
     Action.REFUSE_REPLY: (frozenset({Status.PENDING_APPROVAL}), Status.ACCEPTED),
     Action.RECORD_RETURN_VISIT: (frozenset({Status.REPLIED, Status.CLOSED}), None),
+    # Rating closes the case, or (unsatisfied, once) reopens it for re-handling.
+    Action.GIVE_FEEDBACK: (frozenset({Status.REPLIED}), None),
+    Action.ISSUE_ORDER: (IN_DEPARTMENT | {Status.RETURNED, Status.REPLIED}, None),
 }
+
+
+def save_transition(case, *, actor, event: str, fields: list[str]) -> None:
+    """Save a case a service has changed: only the changed fields, a new
+    version (so stale forms are refused), and the history entry naming who
+    acted and the event."""
+    case.version += 1
+    case._history_user = actor
+    case._change_reason = event
+    case.save(update_fields=[*fields, "version"])
 
 
 def is_allowed(status: str, action: str) -> bool:

@@ -115,6 +115,8 @@ class Case(models.Model):
     signed_for_at = models.DateTimeField(_("time signed for"), null=True, blank=True)
     replied_at = models.DateTimeField(_("time replied"), null=True, blank=True)
     due_at = models.DateTimeField(_("due by"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("time closed"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # Set from a hidden field of the submission form: posting the same form
     # twice (a double click, a retried request) finds the first case.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)

@@ -13,6 +13,8 @@ from petitions.permissions import can_record_for_citizens
 from petitions.tracking import new_tracking_number
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
+from supervision.clocks import clock_start
+from supervision.models import ClockKind
 
 TRACKING_NUMBER_ATTEMPTS = 5
 
@@ -64,6 +66,7 @@ def case_submit(
                 case._history_user = recorded_by or citizen
                 case._change_reason = "submitted"
                 case.save()
+                clock_start(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at, actor=recorded_by or citizen)
                 if attachment is not None:
                     Attachment.objects.create(
                         case=case, file=attachment, content_type=content_type, size=attachment.size,

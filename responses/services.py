@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, DepartmentMembership
 from notifications.models import Event
 from notifications.services import notify, notify_citizen, notify_department, notify_dispatchers
-from petitions.lifecycle import Action, Status, require_transition
+from petitions.lifecycle import Action, Status, require_transition, save_transition
 from petitions.models import Case, CaseRejection, MaterialRequest
 from petitions.permissions import (
     assisting_department_ids,
@@ -39,7 +39,8 @@ from responses.models import (
     RoutingMethod,
 )
 from responses.routing import first_matching_rule
-from supervision.deadlines import reply_due, sign_for_due
+from supervision import clocks
+from supervision.models import ClockKind
 
 # --- shared steps -----------------------------------------------------------
 
@@ -56,13 +57,6 @@ def _lock(case_id: int, *, expected_version: int | None = None) -> Case:
 def _refuse(actor, case, action: str, message) -> None:
     log_refusal(actor, case, action)
     raise ActionForbidden(message)
-
-
-def _save(case: Case, *, actor, event: str, fields: list[str]) -> None:
-    case.version += 1
-    case._history_user = actor
-    case._change_reason = event
-    case.save(update_fields=[*fields, "version"])
 
 
 def _require_text(text: str, message) -> str:
@@ -82,12 +76,17 @@ def _set_assisting(case: Case, departments) -> None:
     )
 
 
-def _send_to_department(case: Case, *, department: Department, now) -> None:
+def _send_to_department(case: Case, *, department: Department, now, actor=None) -> None:
+    """The dispatch clock stops (if it ran) and the department's sign-for
+    clock starts."""
+    clocks.clocks_stop(case=case, kinds=[ClockKind.DISPATCH], at=now, actor=actor)
+    clocks.clocks_cancel_kinds(case=case, kinds=[ClockKind.SIGN_FOR], at=now, actor=actor, reason="re-dispatched")
     case.status = Status.DISPATCHED
     case.lead_department = department
     case.dispatched_at = now
     case.assigned_to = None
-    case.due_at = sign_for_due(case, now)
+    clocks.clock_start(case=case, kind=ClockKind.SIGN_FOR, start=now, department=department, actor=actor)
+    case.due_at = clocks.case_due_at(case)
 
 
 def _announce_dispatch(case: Case, occurrence: str) -> None:
@@ -115,10 +114,10 @@ def case_route(*, case_id: int) -> RoutingDecision | None:
         now = timezone.now()
         if rule is None:
             case.status = Status.ROUTING_CENTRE
-            _save(case, actor=None, event="routing_centre", fields=["status"])
+            save_transition(case, actor=None, event="routing_centre", fields=["status"])
             return RoutingDecision.objects.create(case=case, method=RoutingMethod.NO_MATCH, decided_at=now)
         _send_to_department(case, department=rule.lead_department, now=now)
-        _save(case, actor=None, event="routed", fields=_DISPATCH_FIELDS)
+        save_transition(case, actor=None, event="routed", fields=_DISPATCH_FIELDS)
         decision = RoutingDecision.objects.create(
             case=case, method=RoutingMethod.RULE, rule=rule, department=rule.lead_department, decided_at=now
         )
@@ -144,8 +143,8 @@ def case_dispatch(
 
 def _dispatch_by_hand(case, *, actor, department, assisting, note, event) -> RoutingDecision:
     now = timezone.now()
-    _send_to_department(case, department=department, now=now)
-    _save(case, actor=actor, event=event, fields=_DISPATCH_FIELDS)
+    _send_to_department(case, department=department, now=now, actor=actor)
+    save_transition(case, actor=actor, event=event, fields=_DISPATCH_FIELDS)
     _set_assisting(case, assisting)
     decision = RoutingDecision.objects.create(
         case=case, method=RoutingMethod.MANUAL, department=department, decided_by=actor, decided_at=now, note=note
@@ -168,10 +167,12 @@ def case_return(*, actor, case_id: int, reason: str, expected_version=None) -> R
         returned = ReturnRequest.objects.create(
             case=case, department_id=case.lead_department_id, returned_by=actor, reason=reason
         )
+        clocks.clocks_stop(case=case, kinds=[ClockKind.SIGN_FOR], at=returned.returned_at, actor=actor,
+                           reason="returned")
         case.status = Status.RETURNED
         case.assigned_to = None
         case.due_at = None
-        _save(case, actor=actor, event="returned", fields=["status", "assigned_to", "due_at"])
+        save_transition(case, actor=actor, event="returned", fields=["status", "assigned_to", "due_at"])
         notify_dispatchers(event=Event.NEW_RETURN, case=case, occurrence=str(returned.pk))
         return returned
 
@@ -220,8 +221,10 @@ def return_send_back(*, actor, case_id: int, note: str, expected_version=None) -
         now = timezone.now()
         case.status = Status.DISPATCHED
         case.dispatched_at = now
-        case.due_at = sign_for_due(case, now)
-        _save(case, actor=actor, event="sent_back", fields=["status", "dispatched_at", "due_at"])
+        clocks.clock_start(case=case, kind=ClockKind.SIGN_FOR, start=now, department=case.lead_department,
+                           actor=actor)
+        case.due_at = clocks.case_due_at(case)
+        save_transition(case, actor=actor, event="sent_back", fields=["status", "dispatched_at", "due_at"])
         return decided
 
 
@@ -239,9 +242,10 @@ def case_reject(*, actor, case_id: int, reason, note: str = "", expected_version
         require_transition(case, Action.REJECT)
         rejection = CaseRejection.objects.create(case=case, reason=reason, note=note.strip(), rejected_by=actor)
         _decide_open_return(case, actor=actor, decision=ReturnRequest.Decision.REJECTED, note=note)
+        clocks.clocks_cancel(case=case, at=timezone.now(), actor=actor, reason="rejected")
         case.status = Status.REJECTED
         case.due_at = None
-        _save(case, actor=actor, event="rejected", fields=["status", "due_at"])
+        save_transition(case, actor=actor, event="rejected", fields=["status", "due_at"])
         notify_citizen(event=Event.REJECTED, case=case)
         return rejection
 
@@ -262,10 +266,11 @@ def case_merge(*, actor, case_id: int, into_case_id: int, note: str = "", expect
             raise DomainError(_("That case is %(status)s, so it cannot take in another case; choose an open one.")
                               % {"status": Status(target.status).label})
         _decide_open_return(case, actor=actor, decision=ReturnRequest.Decision.MERGED, note=note)
+        clocks.clocks_cancel(case=case, at=timezone.now(), actor=actor, reason="merged")
         case.status = Status.MERGED
         case.merged_into = target
         case.due_at = None
-        _save(case, actor=actor, event="merged", fields=["status", "merged_into", "due_at"])
+        save_transition(case, actor=actor, event="merged", fields=["status", "merged_into", "due_at"])
         notify_citizen(event=Event.MERGED, case=case)
         return case
 
@@ -278,9 +283,10 @@ def case_withdraw(*, actor, case_id: int, expected_version=None) -> Case:
             _refuse(actor, case, Action.WITHDRAW, _("Only the citizen who filed the case can withdraw it."))
         require_transition(case, Action.WITHDRAW)
         _decide_open_return(case, actor=actor, decision=ReturnRequest.Decision.WITHDRAWN)
+        clocks.clocks_cancel(case=case, at=timezone.now(), actor=actor, reason="withdrawn")
         case.status = Status.WITHDRAWN
         case.due_at = None
-        _save(case, actor=actor, event="withdrawn", fields=["status", "due_at"])
+        save_transition(case, actor=actor, event="withdrawn", fields=["status", "due_at"])
         return case
 
 
@@ -295,10 +301,12 @@ def case_sign_for(*, actor, case_id: int, expected_version=None) -> Case:
             _refuse(actor, case, Action.SIGN_FOR, _("Only officials of the case's department can sign for it."))
         require_transition(case, Action.SIGN_FOR)
         now = timezone.now()
+        clocks.clocks_stop(case=case, kinds=[ClockKind.SIGN_FOR], at=now, actor=actor)
+        clocks.clock_start(case=case, kind=ClockKind.REPLY, start=now, department=case.lead_department, actor=actor)
         case.status = Status.ACCEPTED
         case.signed_for_at = now
-        case.due_at = reply_due(case, now)
-        _save(case, actor=actor, event="signed_for", fields=["status", "signed_for_at", "due_at"])
+        case.due_at = clocks.case_due_at(case)
+        save_transition(case, actor=actor, event="signed_for", fields=["status", "signed_for_at", "due_at"])
         return case
 
 
@@ -332,7 +340,7 @@ def case_assign(*, actor, case_id: int, assignee, expected_version=None) -> Case
         ).exists():
             raise DomainError(_("Cases can only be assigned to officials of the case's department."))
         case.assigned_to = assignee
-        _save(case, actor=actor, event="assigned", fields=["assigned_to"])
+        save_transition(case, actor=actor, event="assigned", fields=["assigned_to"])
         if assignee is not None and assignee.pk != actor.pk:
             notify(event=Event.ASSIGNED, case=case, users=[assignee], occurrence=str(case.version))
         return case
@@ -360,8 +368,10 @@ def material_request(*, actor, case_id: int, message: str, expected_version=None
         request = MaterialRequest.objects.create(
             case=case, department_id=case.lead_department_id, requested_by=actor, message=message
         )
+        clocks.clocks_pause(case=case, kinds=[ClockKind.REPLY, ClockKind.REHANDLING], at=request.requested_at,
+                            actor=actor, reason="waiting for the citizen's material")
         case.status = Status.MATERIAL_REQUESTED
-        _save(case, actor=actor, event="material_requested", fields=["status"])
+        save_transition(case, actor=actor, event="material_requested", fields=["status"])
         notify_citizen(event=Event.MATERIAL_REQUESTED, case=case, occurrence=str(request.pk))
         return request
 
@@ -389,10 +399,10 @@ def material_add(*, actor, case_id: int, answer: str, attachment=None, expected_
                 case=case, material_request=request, file=attachment, content_type=content_type,
                 original_name=(attachment.name or "attachment").rsplit("/", 1)[-1][:200], size=attachment.size,
             )
+        clocks.clocks_resume(case=case, kinds=[ClockKind.REPLY, ClockKind.REHANDLING], at=now, actor=actor)
         case.status = Status.ACCEPTED
-        if case.due_at is not None:
-            case.due_at += now - request.requested_at
-        _save(case, actor=actor, event="material_added", fields=["status", "due_at"])
+        case.due_at = clocks.case_due_at(case)
+        save_transition(case, actor=actor, event="material_added", fields=["status", "due_at"])
         notify_department(event=Event.MATERIAL_ADDED, case=case, department_id=case.lead_department_id,
                           occurrence=str(request.pk))
         return request
@@ -439,7 +449,7 @@ def case_reply(*, actor, case_id: int, body: str, cite_opinion_ids=(), expected_
         reply.cited_opinions.set(case.assistances.filter(pk__in=cite_opinion_ids).exclude(opinion=""))
         if needs_approval:
             case.status = Status.PENDING_APPROVAL
-            _save(case, actor=actor, event="reply_drafted", fields=["status"])
+            save_transition(case, actor=actor, event="reply_drafted", fields=["status"])
             notify_department(event=Event.REPLY_TO_APPROVE, case=case, department_id=case.lead_department_id,
                               heads_only=True, occurrence=str(reply.pk))
         else:
@@ -479,16 +489,18 @@ def reply_send_back(*, actor, case_id: int, note: str, expected_version=None) ->
         reply._history_user = actor
         reply.save(update_fields=["state", "reviewed_by", "review_note"])
         case.status = Status.ACCEPTED
-        _save(case, actor=actor, event="reply_sent_back", fields=["status"])
+        save_transition(case, actor=actor, event="reply_sent_back", fields=["status"])
         notify(event=Event.REPLY_SENT_BACK, case=case, users=[reply.author], occurrence=str(reply.pk))
         return reply
 
 
 def _publish(case: Case, reply: Reply, *, actor, now) -> None:
+    clocks.clocks_stop(case=case, kinds=[ClockKind.REPLY, ClockKind.REHANDLING], at=now, actor=actor)
+    clocks.clock_start(case=case, kind=ClockKind.FEEDBACK, start=now, actor=actor)
     case.status = Status.REPLIED
     case.replied_at = now
     case.due_at = None
-    _save(case, actor=actor, event="replied", fields=["status", "replied_at", "due_at"])
+    save_transition(case, actor=actor, event="replied", fields=["status", "replied_at", "due_at"])
     notify_citizen(event=Event.REPLIED, case=case, occurrence=str(reply.pk))
 
 

@@ -4,6 +4,8 @@ that sets each limit, and the clocks that run on every case."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from petitions.models import Kind, Urgency
+
 
 class CalendarDay(models.Model):
     """A day that breaks the weekly rule: a public holiday on a weekday, or a
@@ -46,3 +48,246 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class ClockKind(models.TextChoices):
+    DISPATCH = "dispatch", _("dispatch")
+    SIGN_FOR = "sign_for", _("sign for")
+    REPLY = "reply", _("reply")
+    REHANDLING = "rehandling", _("re-handling")
+    ORDER = "order", _("supervision order")
+    FEEDBACK = "feedback", _("citizen feedback window")
+
+
+class LimitUnit(models.TextChoices):
+    HOURS = "hours", _("hours (day and night)")
+    WORKING_HOURS = "working_hours", _("working hours")
+    WORKING_DAYS = "working_days", _("working days")
+
+
+class DeadlinePolicy(models.Model):
+    """How long a clock may run. The most specific matching row wins: one
+    naming the case's kind and urgency beats one naming only the urgency,
+    which beats one naming only the kind, which beats the default row."""
+
+    clock = models.CharField(_("clock"), max_length=20, choices=ClockKind.choices)
+    case_kind = models.CharField(_("case kind"), max_length=20, blank=True,
+                                 choices=[("", _("any kind")), *Kind.choices])
+    urgency = models.CharField(_("urgency"), max_length=10, blank=True,
+                               choices=[("", _("any urgency")), *Urgency.choices])
+    amount = models.PositiveIntegerField(_("limit"))
+    unit = models.CharField(_("unit"), max_length=20, choices=LimitUnit.choices)
+    warn_fraction = models.DecimalField(
+        _("warn when this share of the time has gone"), max_digits=3, decimal_places=2, default="0.75"
+    )
+    escalate_after_working_days = models.PositiveIntegerField(
+        _("second-level notice (通报) this many working days after a breach"), default=5
+    )
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        ordering = ["clock", "case_kind", "urgency"]
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "case_kind", "urgency"], name="unique_deadline_policy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_clock_display()} {self.case_kind or '*'} {self.urgency or '*'}: {self.amount} {self.unit}"
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("running")
+    PAUSED = "paused", _("paused")
+    MET = "met", _("met")
+    BREACHED = "breached", _("breached")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED)
+
+
+class SupervisionClock(models.Model):
+    """One deadline on one case: a supervision record. Its due time changes
+    only through an approved extension or an administrator's correction with
+    a reason; every change is an entry in its hash-chained event log."""
+
+    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(_("clock"), max_length=20, choices=ClockKind.choices)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="clocks",
+    )
+    order = models.ForeignKey("SupervisionOrder", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="clocks")
+    state = models.CharField(_("state"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING)
+    limit_amount = models.PositiveIntegerField(_("limit"), null=True, blank=True)
+    limit_unit = models.CharField(_("unit"), max_length=20, choices=LimitUnit.choices, blank=True)
+    escalate_after_working_days = models.PositiveIntegerField(default=5)
+    started_at = models.DateTimeField(_("started"))
+    warn_at = models.DateTimeField(_("warning time"))
+    due_at = models.DateTimeField(_("due"))
+    original_due_at = models.DateTimeField(_("original due time"))
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    # Set once each by the periodic scan, by a conditional update, so every
+    # reminder and escalation goes out exactly once.
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breach notice sent"), null=True, blank=True)
+    escalate_at = models.DateTimeField(_("second-level notice due"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("second-level notice sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision clock")
+        verbose_name_plural = _("supervision clocks")
+        ordering = ["started_at", "id"]
+        indexes = [
+            # The scan reads only clocks whose moment has come: partial
+            # indexes keep its cost proportional to those, not to all clocks.
+            models.Index(fields=["warn_at"], name="clock_to_remind_idx",
+                         condition=models.Q(state="running", reminded_at=None)),
+            models.Index(fields=["due_at"], name="clock_to_breach_idx",
+                         condition=models.Q(state="running", breached_at=None)),
+            models.Index(fields=["escalate_at"], name="clock_to_escalate_idx",
+                         condition=models.Q(state="breached", stopped_at=None, escalated_at=None)),
+            # Near-breach and breached lists; per-case lookups.
+            models.Index(fields=["state", "due_at"], name="clock_state_due_idx"),
+            models.Index(fields=["case", "kind"], name="clock_case_idx"),
+            models.Index(fields=["department", "kind", "started_at"], name="clock_department_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()} {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_CLOCK_STATES or (self.state == ClockState.BREACHED and self.stopped_at is None)
+
+
+class ClockEvent(models.Model):
+    """The append-only, hash-chained history of a clock. Each entry holds a
+    snapshot of the clock after the change and the hash of the entry before
+    it, so `manage.py verify_supervision` can name any clock or entry that
+    was altered outside the application."""
+
+    class Action(models.TextChoices):
+        STARTED = "started", _("started")
+        PAUSED = "paused", _("paused")
+        RESUMED = "resumed", _("resumed")
+        REMINDED = "reminded", _("reminder sent (催办)")
+        BREACHED = "breached", _("breached")
+        ESCALATED = "escalated", _("second-level notice (通报)")
+        EXTENDED = "extended", _("extended")
+        CORRECTED = "corrected", _("corrected by an administrator")
+        STOPPED = "stopped", _("stopped")
+        CANCELLED = "cancelled", _("cancelled")
+
+    clock = models.ForeignKey(SupervisionClock, on_delete=models.CASCADE, related_name="events")
+    sequence = models.PositiveIntegerField()
+    action = models.CharField(max_length=20, choices=Action.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    snapshot = models.JSONField()
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("clock event")
+        verbose_name_plural = _("clock events")
+        ordering = ["clock", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["clock", "sequence"], name="unique_clock_event_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id}#{self.sequence} {self.action}"
+
+
+class Extension(models.Model):
+    """An official asks for more time before the due time; a supervisor
+    approves or refuses."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    clock = models.ForeignKey(SupervisionClock, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    reason = models.TextField(_("reason"), max_length=2000)
+    requested_due_at = models.DateTimeField(_("new due time asked for"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("supervisor's note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["state", "requested_at"], name="extension_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id}: {self.get_state_display()}"
+
+
+class SupervisionOrder(models.Model):
+    """督办: a supervisor's instructions to the department on a case, with
+    its own deadline (its own clock)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+
+    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="supervision_orders")
+    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+    instructions = models.TextField(_("instructions"), max_length=5000)
+    due_at = models.DateTimeField(_("answer due"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    response = models.TextField(_("the department's answer"), max_length=5000, blank=True)
+    responded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision order")
+        verbose_name_plural = _("supervision orders")
+        ordering = ["issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.instructions[:40]}"
+
+
+class Feedback(models.Model):
+    """The citizen's rating of a reply, within the feedback window."""
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("satisfied")
+        BASICALLY_SATISFIED = "basically_satisfied", _("basically satisfied")
+        UNSATISFIED = "unsatisfied", _("unsatisfied")
+
+    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="feedback")
+    reply = models.ForeignKey("responses.Reply", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
+    resolved = models.BooleanField(_("the problem was resolved"))
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    reopened = models.BooleanField(_("the citizen asked for re-handling"), default=False)
+    given_at = models.DateTimeField()
+    # An operator's return visit (回访) records feedback for phone cases.
+    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["given_at", "id"]
+        indexes = [models.Index(fields=["department", "given_at"], name="feedback_department_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_satisfaction_display()}"

@@ -181,16 +181,24 @@ def test_internal_notes_are_never_shown_to_the_citizen(client, citizen, official
 
 @pytest.mark.django_db
 def test_material_request_pauses_the_deadline_until_the_citizen_answers(citizen, official, accepted):
+    from supervision.models import ClockKind, ClockState, SupervisionClock
+
     due = accepted.due_at
-    request = services.material_request(actor=official, case_id=accepted.id, message="请补充现场照片")
+    services.material_request(actor=official, case_id=accepted.id, message="请补充现场照片")
     assert events(accepted, Event.MATERIAL_REQUESTED).get().recipient == citizen
-    request.requested_at -= datetime.timedelta(hours=5)  # the citizen took five hours
-    request.save()
+    clock = SupervisionClock.objects.get(case=accepted, kind=ClockKind.REPLY)
+    assert clock.state == ClockState.PAUSED
+    # The citizen took a week to answer.
+    SupervisionClock.objects.filter(pk=clock.pk).update(paused_at=clock.paused_at - datetime.timedelta(days=7))
     photo = SimpleUploadedFile("photo.png", PNG)
     services.material_add(actor=citizen, case_id=accepted.id, answer="照片见附件", attachment=photo)
     accepted.refresh_from_db()
-    assert accepted.status == Status.ACCEPTED
-    assert accepted.due_at - due >= datetime.timedelta(hours=5)
+    clock.refresh_from_db()
+    assert accepted.status == Status.ACCEPTED and clock.state == ClockState.RUNNING
+    # A week holds at least three working days, whatever the holidays.
+    assert accepted.due_at - due >= datetime.timedelta(days=3)
+    assert accepted.due_at == clock.due_at
+    request = accepted.material_requests.get()
     assert accepted.attachments.get().material_request == request
     assert events(accepted, Event.MATERIAL_ADDED).get().recipient == official
 

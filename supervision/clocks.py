@@ -1,0 +1,211 @@
+"""Starting, stopping, pausing and resuming the clocks a case runs, and
+their hash-chained event log. Called by the lifecycle services inside their
+transaction, so a clock changes exactly when the case does.
+
+The warning time is when 75 % of the time has gone or one working day
+before the due time, whichever comes first (DOMAIN.md)."""
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from supervision.calendar import add_limit, calendar
+from supervision.models import (
+    OPEN_CLOCK_STATES,
+    ClockEvent,
+    ClockKind,
+    ClockState,
+    DeadlinePolicy,
+    LimitUnit,
+    SupervisionClock,
+)
+
+# Clocks that hold a department to a deadline, and so set the case's due time.
+DEPARTMENT_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING)
+WORKING_DAY_HOURS_FALLBACK = 8
+
+
+# --- limits ----------------------------------------------------------------------
+
+
+def policy_for(kind: str, case) -> DeadlinePolicy | None:
+    """The most specific policy row for this clock and case."""
+    rows = DeadlinePolicy.objects.filter(clock=kind, case_kind__in=["", case.kind], urgency__in=["", case.urgency])
+    return max(rows, key=lambda row: (bool(row.urgency), bool(row.case_kind)), default=None)
+
+
+def due_and_warning(start: datetime, amount: int, unit: str, warn_fraction) -> tuple[datetime, datetime]:
+    working = calendar()
+    due = add_limit(start, amount, unit, working)
+    if unit == LimitUnit.HOURS:
+        span = due - start
+        warn = min(start + span * float(warn_fraction), due - timedelta(days=1))
+        return due, max(warn, start)
+    total = working.working_hours_between(start, due)
+    day = _working_day_hours()
+    by_share = working.add_working_hours(start, total * float(warn_fraction))
+    by_day = working.add_working_hours(start, max(total - day, 0))
+    return due, min(by_share, by_day)
+
+
+def _working_day_hours() -> float:
+    from django.conf import settings
+
+    start = getattr(settings, "WORKDAY_START", None)
+    end = getattr(settings, "WORKDAY_END", None)
+    if start is None or end is None:
+        return WORKING_DAY_HOURS_FALLBACK
+    return (end.hour * 60 + end.minute - start.hour * 60 - start.minute) / 60
+
+
+# --- the event log -------------------------------------------------------------------
+
+
+def _snapshot(clock: SupervisionClock) -> dict:
+    def moment(value):
+        return value.isoformat() if value else None
+
+    return {
+        "case": clock.case_id, "kind": clock.kind, "department": clock.department_id, "state": clock.state,
+        "started_at": moment(clock.started_at), "warn_at": moment(clock.warn_at), "due_at": moment(clock.due_at),
+        "original_due_at": moment(clock.original_due_at), "stopped_at": moment(clock.stopped_at),
+        "paused_at": moment(clock.paused_at), "reminded_at": moment(clock.reminded_at),
+        "breached_at": moment(clock.breached_at), "escalate_at": moment(clock.escalate_at),
+        "escalated_at": moment(clock.escalated_at),
+    }
+
+
+def event_hash(*, clock_id, sequence, action, at, actor_id, reason, snapshot, previous_hash) -> str:
+    payload = json.dumps(
+        [clock_id, sequence, action, at.isoformat(), actor_id, reason, snapshot, previous_hash],
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+GENESIS = "0" * 64
+
+
+def record(clock: SupervisionClock, action: str, *, at: datetime, actor=None, reason: str = "") -> ClockEvent:
+    """Append an event after the clock row was saved. Callers hold the case
+    or clock row lock, so a clock's sequence cannot fork."""
+    last = clock.events.order_by("-sequence").only("sequence", "hash").first()
+    sequence = last.sequence + 1 if last else 1
+    previous = last.hash if last else GENESIS
+    snapshot = _snapshot(clock)
+    actor_id = actor.pk if actor is not None else None
+    return ClockEvent.objects.create(
+        clock=clock, sequence=sequence, action=action, at=at, actor_id=actor_id, reason=reason, snapshot=snapshot,
+        previous_hash=previous,
+        hash=event_hash(clock_id=clock.pk, sequence=sequence, action=action, at=at, actor_id=actor_id,
+                        reason=reason, snapshot=snapshot, previous_hash=previous),
+    )
+
+
+# --- starting and stopping ---------------------------------------------------------------
+
+
+def clock_start(*, case, kind: str, start: datetime, department=None, actor=None, order=None,
+                due_at: datetime | None = None) -> SupervisionClock:
+    """Start a clock from the policy table, or with an explicit due time
+    (supervision orders set their own)."""
+    policy = policy_for(kind, case) if due_at is None else None
+    if due_at is not None:
+        amount, unit, escalate_after = None, "", 5
+        warn_at = start + (due_at - start) * 0.75
+    elif policy is not None:
+        amount, unit, escalate_after = policy.amount, policy.unit, policy.escalate_after_working_days
+        due_at, warn_at = due_and_warning(start, policy.amount, policy.unit, policy.warn_fraction)
+    else:
+        return None  # no policy for this clock: nothing to supervise
+    clock = SupervisionClock.objects.create(
+        case=case, kind=kind, department=department, order=order, started_at=start, warn_at=warn_at,
+        due_at=due_at, original_due_at=due_at, limit_amount=amount, limit_unit=unit,
+        escalate_after_working_days=escalate_after,
+    )
+    record(clock, ClockEvent.Action.STARTED, at=start, actor=actor)
+    return clock
+
+
+def _open_clocks(case, kinds):
+    return list(
+        SupervisionClock.objects.select_for_update()
+        .filter(case=case, kind__in=kinds)
+        .filter(state__in=[*OPEN_CLOCK_STATES, ClockState.BREACHED], stopped_at=None)
+    )
+
+
+def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> list[SupervisionClock]:
+    """Stop the case's open clocks of these kinds: met if in time; a breached
+    clock stays breached and records when it was finally met."""
+    stopped = []
+    for clock in _open_clocks(case, kinds):
+        if clock.state == ClockState.PAUSED:
+            _shift_for_pause(clock, at)
+        clock.stopped_at = at
+        if clock.state != ClockState.BREACHED:
+            clock.state = ClockState.MET if at <= clock.due_at else ClockState.BREACHED
+        clock.save(update_fields=["stopped_at", "state", "due_at", "warn_at", "paused_at"])
+        record(clock, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
+        stopped.append(clock)
+    return stopped
+
+
+def clocks_cancel(*, case, at: datetime, actor=None, reason: str = "") -> None:
+    """The case ended without the work being due (withdrawn, merged, rejected)."""
+    clocks_cancel_kinds(case=case, kinds=list(ClockKind.values), at=at, actor=actor, reason=reason)
+
+
+def clocks_cancel_kinds(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
+    for clock in _open_clocks(case, kinds):
+        clock.state = ClockState.CANCELLED
+        clock.stopped_at = at
+        clock.save(update_fields=["state", "stopped_at"])
+        record(clock, ClockEvent.Action.CANCELLED, at=at, actor=actor, reason=reason)
+
+
+def clocks_pause(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
+    """The department waits for the citizen: the clock stops counting."""
+    for clock in _open_clocks(case, kinds):
+        if clock.state != ClockState.RUNNING:
+            continue
+        clock.state = ClockState.PAUSED
+        clock.paused_at = at
+        clock.save(update_fields=["state", "paused_at"])
+        record(clock, ClockEvent.Action.PAUSED, at=at, actor=actor, reason=reason)
+
+
+def clocks_resume(*, case, kinds, at: datetime, actor=None) -> None:
+    """The citizen answered: the clock counts again, its warning and due
+    times moved on by the working time it waited."""
+    for clock in _open_clocks(case, kinds):
+        if clock.state != ClockState.PAUSED:
+            continue
+        _shift_for_pause(clock, at)
+        clock.state = ClockState.RUNNING
+        clock.save(update_fields=["state", "paused_at", "due_at", "warn_at"])
+        record(clock, ClockEvent.Action.RESUMED, at=at, actor=actor)
+
+
+def _shift_for_pause(clock: SupervisionClock, at: datetime) -> None:
+    paused_at, clock.paused_at = clock.paused_at, None
+    if paused_at is None or at <= paused_at:
+        return
+    if clock.limit_unit == LimitUnit.HOURS or not clock.limit_unit:
+        waited = at - paused_at
+        clock.due_at += waited
+        clock.warn_at += waited
+        return
+    working = calendar()
+    # Keep the working time that was left when the clock paused.
+    clock.due_at = working.add_working_hours(at, working.working_hours_between(paused_at, clock.due_at))
+    clock.warn_at = working.add_working_hours(at, working.working_hours_between(paused_at, clock.warn_at))
+
+
+def case_due_at(case) -> datetime | None:
+    """The case's current deadline: the earliest open department clock's."""
+    return (
+        SupervisionClock.objects.filter(case=case, kind__in=DEPARTMENT_CLOCKS, stopped_at=None,
+                                        state__in=[*OPEN_CLOCK_STATES, ClockState.BREACHED])
+        .order_by("due_at").values_list("due_at", flat=True).first()
+    )

@@ -1,0 +1,49 @@
+"""Periodic work for supervision: reminding administrators to enter next
+year's public holidays before deadlines start running into it."""
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.calendar import missing_years
+
+# The State Council announces next year's holidays in October to December.
+# Sending only on the first of those months keeps this to three reminders
+# a year without a table to remember what was sent; the schedule must
+# therefore run this task once a day, not more often.
+REMINDER_MONTHS = (10, 11, 12)
+
+
+@shared_task
+def remind_to_enter_next_year() -> list[int]:
+    """E-mail the superusers about each year from this one to the next whose
+    calendar is not entered; returns those years."""
+    today = timezone.localdate()
+    missing = missing_years(today, ahead=1)
+    if not missing or today.day != 1 or today.month not in REMINDER_MONTHS:
+        return missing
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return missing
+    for year in missing:
+        send_mail(
+            _("Enter the public holidays of %(year)s") % {"year": year},
+            _(
+                "The working-day calendar has no public holidays or make-up working days for %(year)s, so "
+                "deadlines in that year count only weekends as days off. Enter them in the administration "
+                "pages, or run “manage.py seed_calendar --years %(year)s” once the chinesecalendar package "
+                "has them."
+            )
+            % {"year": year},
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+    return missing
