@@ -50,8 +50,8 @@ class WorkingCalendar:
         self.holidays = frozenset(holidays)
         self.makeup_workdays = frozenset(makeup_workdays)
         default_start, default_end = _workday_hours()
-        self.workday_start = workday_start or default_start
-        self.workday_end = workday_end or default_end
+        self.workday_start = default_start if workday_start is None else workday_start
+        self.workday_end = default_end if workday_end is None else workday_end
         if self.workday_start >= self.workday_end:
             raise ValueError("WORKDAY_START must come before WORKDAY_END")
         some_day = datetime.date(2000, 1, 1)
@@ -132,7 +132,7 @@ class WorkingCalendar:
 
         # Holidays can stretch a span without limit, so grow the search
         # window until it holds n working days, then bisect inside it.
-        span = 1
+        span = n * 2 + 14
         while through(span) < target:
             span *= 2
         offset = bisect.bisect_left(range(span + 1), target, key=through)
@@ -172,28 +172,32 @@ def add_limit(
     raise ValueError(f"unknown unit {unit!r}, expected one of {UNITS}")
 
 
-_cache: dict = {}
+# (calendar, the settings it was built with, monotonic expiry), replaced as
+# one value so that a reader never sees half of a reload.
+_cached: tuple[WorkingCalendar, tuple, float] | None = None
 
 
 def calendar() -> WorkingCalendar:
     """The calendar kept in the database, loaded once per process and
     reloaded after a CalendarDay is saved or deleted (or CACHE_SECONDS)."""
+    global _cached
     # Tests and deployments that change the hours or the zone are seen at once.
     relevant_settings = (*_workday_hours(), settings.TIME_ZONE)
-    if not _cache or _cache["expires"] < time.monotonic() or _cache["settings"] != relevant_settings:
+    cached = _cached
+    if cached is None or cached[1] != relevant_settings or cached[2] < time.monotonic():
         rows = list(CalendarDay.objects.values_list("date", "kind"))
-        _cache["calendar"] = WorkingCalendar(
+        working_calendar = WorkingCalendar(
             holidays=(day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY),
             makeup_workdays=(day for day, kind in rows if kind == CalendarDay.Kind.MAKEUP_WORKDAY),
         )
-        _cache["settings"] = relevant_settings
-        _cache["expires"] = time.monotonic() + CACHE_SECONDS
-    return _cache["calendar"]
+        cached = _cached = (working_calendar, relevant_settings, time.monotonic() + CACHE_SECONDS)
+    return cached[0]
 
 
 def forget_calendar(**_signal_kwargs) -> None:
     """Drop the cached calendar; connected to CalendarDay's save and delete."""
-    _cache.clear()
+    global _cached
+    _cached = None
 
 
 def missing_years(today: datetime.date, ahead: int = 1) -> list[int]:

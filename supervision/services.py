@@ -250,10 +250,10 @@ def case_close_unevaluated(*, case_id: int) -> Case | None:
     evaluated. Run by the scan; does nothing if the case moved on."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        if case.status != Status.REPLIED:
-            return None
         now = timezone.now()
         clocks.clocks_stop(case=case, kinds=[ClockKind.FEEDBACK], at=now, reason="window ended")
+        if case.status != Status.REPLIED:
+            return None
         case.status = Status.CLOSED
         case.closed_at = now
         save_transition(case, actor=None, event="closed_unevaluated", fields=["status", "closed_at"])
