@@ -34,7 +34,8 @@ def register(request):
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
     form = NotificationSettingsForm(
-        request.POST if request.method == "POST" else None, initial={"notify_daily_digest": request.user.notify_daily_digest}
+        request.POST if request.method == "POST" else None,
+        initial={"notify_daily_digest": request.user.notify_daily_digest},
     )
     if request.method == "POST" and form.is_valid():
         user_set_notification_preference(user=request.user, daily_digest=form.cleaned_data["notify_daily_digest"])

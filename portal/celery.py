@@ -37,6 +37,18 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.sweep_unsent_notifications",
         "schedule": 300.0,
     },
+    # The deadline scan: reminders, breach notices, second-level notices,
+    # closing cases whose feedback window ended. Exactly-once per notice
+    # however often it runs, so the interval only sets how late one may be.
+    "scan-deadlines": {
+        "task": "supervision.tasks.scan_deadlines",
+        "schedule": 60.0,
+    },
+    # Administrators are reminded to enter next year's holidays (Oct-Dec).
+    "remind-to-enter-next-year": {
+        "task": "supervision.tasks.remind_to_enter_next_year",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # One e-mail a day for people who asked for a digest.
     "send-daily-digests": {
         "task": "notifications.tasks.send_daily_digests",

@@ -7,7 +7,7 @@ before the due time, whichever comes first (DOMAIN.md)."""
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from supervision.calendar import add_limit, calendar
 from supervision.models import (
@@ -22,7 +22,6 @@ from supervision.models import (
 
 # Clocks that hold a department to a deadline, and so set the case's due time.
 DEPARTMENT_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING)
-WORKING_DAY_HOURS_FALLBACK = 8
 
 
 # --- limits ----------------------------------------------------------------------
@@ -42,20 +41,10 @@ def due_and_warning(start: datetime, amount: int, unit: str, warn_fraction) -> t
         warn = min(start + span * float(warn_fraction), due - timedelta(days=1))
         return due, max(warn, start)
     total = working.working_hours_between(start, due)
-    day = _working_day_hours()
+    day = working.day_length.total_seconds() / 3600
     by_share = working.add_working_hours(start, total * float(warn_fraction))
     by_day = working.add_working_hours(start, max(total - day, 0))
     return due, min(by_share, by_day)
-
-
-def _working_day_hours() -> float:
-    from django.conf import settings
-
-    start = getattr(settings, "WORKDAY_START", None)
-    end = getattr(settings, "WORKDAY_END", None)
-    if start is None or end is None:
-        return WORKING_DAY_HOURS_FALLBACK
-    return (end.hour * 60 + end.minute - start.hour * 60 - start.minute) / 60
 
 
 # --- the event log -------------------------------------------------------------------
@@ -63,7 +52,8 @@ def _working_day_hours() -> float:
 
 def _snapshot(clock: SupervisionClock) -> dict:
     def moment(value):
-        return value.isoformat() if value else None
+        # UTC, so a value read back from the database compares equal.
+        return value.astimezone(UTC).isoformat() if value else None
 
     return {
         "case": clock.case_id, "kind": clock.kind, "department": clock.department_id, "state": clock.state,

@@ -47,3 +47,11 @@ def remind_to_enter_next_year() -> list[int]:
             recipients,
         )
     return missing
+
+
+@shared_task
+def scan_deadlines() -> dict[str, int]:
+    """The periodic deadline scan (see supervision.scan)."""
+    from supervision.scan import scan
+
+    return scan()

@@ -24,6 +24,9 @@ def _isolated_portal(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+    from supervision.calendar import forget_calendar
+
+    forget_calendar()  # a flushed or rolled-back database must not leave its calendar behind
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield

@@ -37,10 +37,11 @@ def database_url_of_test_database() -> str:
 def forget_broker_connections():
     """Producers are pooled per connection settings; drop the app's cached
     pools so the next message uses the transport options now configured."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    from kombu import pools
+
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    pools.reset()  # kombu keeps producer pools per connection, process-wide
 
 
 @pytest.fixture

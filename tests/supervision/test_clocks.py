@@ -35,7 +35,8 @@ def test_the_clocks_of_a_case_from_submission_to_closing(submitted, official, ci
     from supervision.services import feedback_give
 
     dispatch = clock(submitted, ClockKind.DISPATCH)
-    assert dispatch.state == ClockState.RUNNING and dispatch.due_at - dispatch.started_at == datetime.timedelta(hours=24)
+    assert dispatch.state == ClockState.RUNNING
+    assert dispatch.due_at - dispatch.started_at == datetime.timedelta(hours=24)
     services.case_route(case_id=submitted.id)
     dispatch.refresh_from_db()
     submitted.refresh_from_db()
@@ -171,9 +172,13 @@ def test_two_scanners_at_once_send_each_notice_once(department, head, supervisor
         )
     results = []
 
+    errors = []
+
     def run():
         try:
             results.append(scan.scan())
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
         finally:
             connection.close()
 
@@ -182,6 +187,7 @@ def test_two_scanners_at_once_send_each_notice_once(department, head, supervisor
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    assert errors == []
     assert sum(result["reminders"] for result in results) == 20
     assert sum(result["breaches"] for result in results) == 20
     reminders = Notification.objects.filter(event=Event.REMINDER)
