@@ -114,7 +114,10 @@ def case_page(request, case, *, failed_action: str = "", failed_form=None, statu
             assistances=case.assistances.select_related("department", "opinion_by"),
             returns=case.returns.select_related("department", "returned_by", "decided_by"),
             return_visits=case.return_visits.select_related("operator"),
+            clocks=case.clocks.select_related("department").prefetch_related("events__actor", "extensions"),
+            orders=case.supervision_orders.select_related("department", "issued_by", "responded_by"),
         )
+    context["feedback"] = [] if follower else case.feedback.all()
     return render(request, "petitions/case_detail.html", context, status=status)
 
 

@@ -184,6 +184,79 @@ ACTIONS = [
         _("The return visit was recorded."),
     ),
 ]
+def _supervision_actions():
+    """Deadlines: extensions, supervision orders (督办) and the citizen's feedback."""
+    from accounts.roles import Role, has_role, user_department_ids
+    from supervision import forms as supervision_forms
+    from supervision import services as supervision
+    from supervision.models import ClockKind, ClockState, Extension, SupervisionClock, SupervisionOrder
+
+    def supervisor(user):
+        return has_role(user, Role.SUPERVISOR)
+
+    def extend_offered(user, case):
+        return can_handle(user, case) and SupervisionClock.objects.filter(
+            case=case, department_id=case.lead_department_id, state__in=[ClockState.RUNNING, ClockState.PAUSED],
+            kind__in=[ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING]).exists()
+
+    def decide(user, case, data, version):
+        if data["decision"] == "approve":
+            supervision.extension_approve(actor=user, extension_id=data["extension"].pk, note=data["note"])
+            return _("The extension was approved; the citizen is told the new date.")
+        supervision.extension_refuse(actor=user, extension_id=data["extension"].pk, note=data["note"])
+        return _("The extension was refused.")
+
+    return [
+        CaseAction(
+            "extension", _("Ask for more time"), _("Ask for the extension"),
+            supervision_forms.ExtensionRequestForm, extend_offered,
+            lambda user, case, data, version: supervision.extension_request(
+                actor=user, clock_id=data["clock"].pk, reason=data["reason"], new_due_at=data["new_due_at"]),
+            _("The extension was asked for; a supervisor will decide."),
+            help=_("Ask before the deadline passes, and say why."),
+        ),
+        CaseAction(
+            "decide_extension", _("Decide on an extension"), _("Record the decision"),
+            supervision_forms.ExtensionDecisionForm,
+            lambda user, case: supervisor(user) and Extension.objects.filter(
+                clock__case=case, state=Extension.State.PENDING).exists(),
+            decide, _("The decision was recorded."),
+        ),
+        CaseAction(
+            "issue_order", _("Issue a supervision order (督办)"), _("Issue the order"), supervision_forms.OrderIssueForm,
+            lambda user, case: supervisor(user) and case.lead_department_id is not None
+            and is_allowed(case.status, Action.ISSUE_ORDER),
+            lambda user, case, data, version: supervision.order_issue(
+                actor=user, case_id=case.pk, instructions=data["instructions"], due_at=data["due_at"]),
+            _("The order was issued to the department."),
+        ),
+        CaseAction(
+            "answer_order", _("Answer the supervision order"), _("Send the answer"), supervision_forms.OrderAnswerForm,
+            lambda user, case: SupervisionOrder.objects.filter(
+                case=case, state=SupervisionOrder.State.OPEN, department_id__in=user_department_ids(user)).exists(),
+            lambda user, case, data, version: supervision.order_answer(
+                actor=user, order_id=data["order"].pk, response=data["response"]),
+            _("Your answer was sent to the supervisor."),
+        ),
+        CaseAction(
+            "close_order", _("Close a supervision order"), _("Close the order"), supervision_forms.OrderCloseForm,
+            lambda user, case: supervisor(user) and SupervisionOrder.objects.filter(case=case).exclude(
+                state=SupervisionOrder.State.CLOSED).exists(),
+            lambda user, case, data, version: supervision.order_close(actor=user, order_id=data["order"].pk),
+            _("The order was closed."),
+        ),
+        CaseAction(
+            "feedback", _("Rate the answer"), _("Send my rating"), supervision_forms.FeedbackForm,
+            _owner_may(Action.GIVE_FEEDBACK),
+            lambda user, case, data, version: supervision.feedback_give(
+                actor=user, case_id=case.pk, resolved=data["resolved"], satisfaction=data["satisfaction"],
+                comment=data["comment"], reopen=data["reopen"]),
+            _("Thank you for your rating."),
+        ),
+    ]
+
+
+ACTIONS += _supervision_actions()
 ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
 
 

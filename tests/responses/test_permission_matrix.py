@@ -3,13 +3,18 @@ the case of their own department (or their own case), of another
 department, and of another citizen. Exactly the allowed actors change the
 case; everyone else is refused, with a 404 when they may not even see it."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from petitions.lifecycle import Status
 from petitions.models import Channel, MaterialRequest, RejectionReason
 from responses.actions import ACTIONS
 from responses.models import CaseAssistance, InternalNote, Reply, ReplyState, ReturnRequest, ReturnVisit
+from supervision.clocks import clock_start
+from supervision.models import ClockKind, Extension, SupervisionOrder
 from tests.factories import CaseFactory, DepartmentFactory
 
 ACTORS = [
@@ -63,6 +68,23 @@ MATRIX = {
                  lambda case: case.status == Status.WITHDRAWN),
     "return_visit": (Status.REPLIED, {"operator"}, lambda w: {"outcome": "satisfied"},
                      lambda case: ReturnVisit.objects.filter(case=case).exists()),
+    "extension": (Status.ACCEPTED, {"official", "head"},
+                  lambda w: {"clock": w.clock.pk, "reason": "需要现场勘查",
+                             "new_due_at": (w.clock.due_at + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")},
+                  lambda case: Extension.objects.filter(clock__case=case).exists()),
+    "decide_extension": (Status.ACCEPTED, {"supervisor"},
+                         lambda w: {"extension": w.extension.pk, "decision": "approve"},
+                         lambda case: Extension.objects.filter(clock__case=case, state="approved").exists()),
+    "issue_order": (Status.ACCEPTED, {"supervisor"},
+                    lambda w: {"instructions": "请三日内反馈办理情况",
+                               "due_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")},
+                    lambda case: SupervisionOrder.objects.filter(case=case).exists()),
+    "answer_order": (Status.ACCEPTED, {"official", "head"}, lambda w: {"order": w.order.pk, "response": "已办理"},
+                     lambda case: SupervisionOrder.objects.filter(case=case, state="answered").exists()),
+    "close_order": (Status.ACCEPTED, {"supervisor"}, lambda w: {"order": w.order.pk},
+                    lambda case: SupervisionOrder.objects.filter(case=case, state="closed").exists()),
+    "feedback": (Status.REPLIED, {"owner"}, lambda w: {"resolved": "yes", "satisfaction": "satisfied"},
+                 lambda case: case.status == Status.CLOSED),
 }
 
 
@@ -73,7 +95,7 @@ def test_the_matrix_covers_every_action():
 class World:
     """The actors and the case they act on, built for one matrix cell."""
 
-    def __init__(self, fixtures, state):
+    def __init__(self, fixtures, state, action=""):
         self.__dict__.update(fixtures)
         self.other_department = DepartmentFactory()
         self.rejection_reason = RejectionReason.objects.create(name="非政府职责", name_en="Not a government matter")
@@ -90,6 +112,23 @@ class World:
         if state == Status.PENDING_APPROVAL:
             Reply.objects.create(case=self.case, department=self.department, author=self.official, body="草稿",
                                  state=ReplyState.PENDING_APPROVAL)
+        if state == Status.REPLIED:
+            Reply.objects.create(case=self.case, department=self.department, author=self.official, body="答复",
+                                 published_at=timezone.now())
+        # The clocks a case in this state runs, and what supervision hangs on them.
+        now = timezone.now()
+        kind = {Status.DISPATCHED: ClockKind.SIGN_FOR, Status.ACCEPTED: ClockKind.REPLY,
+                Status.REPLIED: ClockKind.FEEDBACK}.get(state)
+        self.clock = kind and clock_start(case=self.case, kind=kind, start=now,
+                                          department=None if kind == ClockKind.FEEDBACK else self.department)
+        if action == "decide_extension":
+            self.extension = Extension.objects.create(
+                clock=self.clock, requested_by=self.official, requested_at=now, reason="需要更多时间",
+                requested_due_at=self.clock.due_at + timedelta(days=2))
+        if action in ("answer_order", "close_order"):
+            self.order = SupervisionOrder.objects.create(
+                case=self.case, department=self.department, issued_by=self.supervisor, issued_at=now,
+                instructions="请尽快办理", due_at=now + timedelta(days=2))
 
 
 @pytest.fixture
@@ -108,7 +147,7 @@ def fixtures(citizen, other_citizen, official, head, other_official, assisting_o
 @pytest.mark.parametrize("action", sorted(MATRIX))
 def test_only_the_allowed_actors_can_take_each_action(client, fixtures, action, actor):
     state, allowed, data, effect = MATRIX[action]
-    world = World(fixtures, state)
+    world = World(fixtures, state, action)
     case = world.case
     if fixtures[actor] is not None:
         client.force_login(fixtures[actor])
@@ -139,7 +178,7 @@ def test_who_is_offered_which_action_on_the_case_page(client, fixtures, actor):
         return
     client.force_login(fixtures[actor])
     for action, (state, allowed, _data, _effect) in MATRIX.items():
-        world = World(fixtures, state)
+        world = World(fixtures, state, action)
         response = client.get(reverse("petitions:case_detail", args=[world.case.pk]))
         if not sees(actor, state):
             assert response.status_code == 404
