@@ -61,7 +61,7 @@ def _snapshot(clock: SupervisionClock) -> dict:
         "original_due_at": moment(clock.original_due_at), "stopped_at": moment(clock.stopped_at),
         "paused_at": moment(clock.paused_at), "reminded_at": moment(clock.reminded_at),
         "breached_at": moment(clock.breached_at), "escalate_at": moment(clock.escalate_at),
-        "escalated_at": moment(clock.escalated_at),
+        "escalated_at": moment(clock.escalated_at), "stop_reason": clock.stop_reason,
     }
 
 
@@ -133,9 +133,12 @@ def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> l
         if clock.state == ClockState.PAUSED:
             _shift_for_pause(clock, at)
         clock.stopped_at = at
+        clock.stop_reason = reason
+        clock.working_hours = calendar().working_hours_between(clock.started_at, at)
         if clock.state != ClockState.BREACHED:
             clock.state = ClockState.MET if at <= clock.due_at else ClockState.BREACHED
-        clock.save(update_fields=["stopped_at", "state", "due_at", "warn_at", "paused_at"])
+        clock.save(update_fields=["stopped_at", "state", "due_at", "warn_at", "paused_at", "stop_reason",
+                                  "working_hours"])
         record(clock, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
         stopped.append(clock)
     return stopped

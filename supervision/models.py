@@ -129,6 +129,11 @@ class SupervisionClock(models.Model):
     due_at = models.DateTimeField(_("due"))
     original_due_at = models.DateTimeField(_("original due time"))
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    # Why it stopped ("returned" for a sign-for clock stopped by 退单), and
+    # how long it ran in working hours: kept so the dashboard aggregates in
+    # the database instead of recomputing calendars over millions of rows.
+    stop_reason = models.CharField(max_length=30, blank=True)
+    working_hours = models.FloatField(null=True, blank=True)
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     # Set once each by the periodic scan, by a conditional update, so every
     # reminder and escalation goes out exactly once.
