@@ -88,3 +88,63 @@ class FeedbackForm(CaseActionForm):
                               widget=forms.Textarea(attrs={"rows": 3}))
     reopen = forms.BooleanField(
         label=_("I am not satisfied: please handle my case again (possible once)."), required=False)
+
+
+class DashboardForm(forms.Form):
+    """The period and scope of the supervisors' dashboard."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    department = forms.ModelChoiceField(label=_("Department"), required=False, queryset=None, empty_label=_("All"))
+    category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=None, empty_label=_("All"))
+    region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=None, empty_label=_("All"))
+    group = forms.ChoiceField(label=_("Rank by"), required=False, choices=[
+        ("department", _("department")), ("category", _("category")), ("region", _("region"))])
+    sort = forms.ChoiceField(label=_("Order by"), required=False, choices=[
+        ("response_rate", _("response rate")), ("on_time_rate", _("on-time reply rate")),
+        ("resolution_rate", _("resolution rate")), ("satisfaction_rate", _("satisfaction rate")),
+        ("overdue", _("overdue"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Department
+        from petitions.models import Category, Region
+
+        self.fields["department"].queryset = Department.objects.filter(is_active=True)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["region"].queryset = Region.objects.filter(is_active=True)
+
+    def scope(self):
+        """(Scope, group, sort) from the form; this year so far by default."""
+        import datetime
+
+        from supervision.metrics import Scope
+
+        data = self.cleaned_data if self.is_valid() else {}
+        today = timezone.localdate()
+        start = data.get("start") or today.replace(month=1, day=1)
+        end = data.get("end") or today
+        aware = lambda day: timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))  # noqa: E731
+        scope = Scope(
+            start=aware(start), end=aware(end + datetime.timedelta(days=1)),
+            department_id=data["department"].pk if data.get("department") else None,
+            category_id=data["category"].pk if data.get("category") else None,
+            region_id=data["region"].pk if data.get("region") else None,
+        )
+        return scope, data.get("group") or "department", data.get("sort") or "response_rate"
+
+
+def drill_scope(params) -> tuple:
+    """(metric, Scope) for the cases behind one dashboard number: the
+    dashboard's filters plus the row's key. ValueError for an unknown metric."""
+    from supervision.metrics import METRIC_CASES, Scope
+
+    metric = params.get("metric", "")
+    if metric not in METRIC_CASES:
+        raise ValueError(metric)
+    scope, group, _sort = DashboardForm(params).scope()
+    key = params.get("key")
+    if key and str(key).isdigit():
+        field = {"department": "department_id", "category": "category_id", "region": "region_id"}[group]
+        scope = Scope(**{**scope.__dict__, field: int(key)})
+    return metric, scope

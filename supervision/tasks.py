@@ -55,3 +55,12 @@ def scan_deadlines() -> dict[str, int]:
     from supervision.scan import scan
 
     return scan()
+
+
+@shared_task
+def run_export(job_id: int) -> None:
+    """Write the cases behind a dashboard number to CSV or XLSX, recording
+    progress as it goes; a job already finished is left alone."""
+    from supervision.export_jobs import export_run
+
+    export_run(job_id=job_id)

@@ -1,0 +1,112 @@
+"""The supervisors' dashboard: who sees it, what it shows, drill-down,
+exports, and a fixed number of queries."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from supervision.models import ExportJob
+from tests.supervision.test_metrics import END, START, data  # noqa: F401 - the hand-made data set
+
+PERIOD = {"start": "2026-03-01", "end": "2026-03-31"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who, status", [("supervisor", 200), ("official", 403), ("citizen", 403)])
+def test_only_supervisors_see_the_dashboard(client, request, who, status):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("supervision:dashboard")).status_code == status
+    assert client.get(reverse("supervision:dashboard_export", args=["csv"])).status_code == status
+
+
+@pytest.mark.django_db
+def test_dashboard_ranks_departments_and_draws_the_trend(client, supervisor, data):  # noqa: F811
+    a, b = data
+    client.force_login(supervisor)
+    page = client.get(reverse("supervision:dashboard"), {**PERIOD, "sort": "response_rate"},
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.index(str(b.name_en)) < page.index(str(a.name_en))  # 100 % ranks above 60 %
+    # Seen today, the reply still running since March is overdue too: 2 of 4 replied in time.
+    assert "60.0%" in page and "50.0%" in page and "75.0%" in page
+    assert "<svg" in page and "<polyline" in page and 'role="img"' in page
+
+
+@pytest.mark.django_db
+def test_drill_down_from_a_rate_lists_the_cases_behind_it(client, supervisor, data):  # noqa: F811
+    a, _b = data
+    client.force_login(supervisor)
+    response = client.get(reverse("supervision:drill_down"),
+                          {**PERIOD, "key": a.pk, "metric": "signed_in_time"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "3 cases" in response.content.decode()
+    assert client.get(reverse("supervision:drill_down"), {"metric": "nonsense"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_export_csv_and_xlsx_hold_the_ranking(client, supervisor, data):  # noqa: F811
+    a, _b = data
+    client.force_login(supervisor)
+    csv_bytes = client.get(reverse("supervision:dashboard_export", args=["csv"]), PERIOD,
+                           HTTP_ACCEPT_LANGUAGE="en").content
+    rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Department", "Dispatched", "Response rate %"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name[str(a)][1:3] == ["5", "60.0"]
+    xlsx = client.get(reverse("supervision:dashboard_export", args=["xlsx"]), PERIOD).content
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row[1] for row in values[1:]] == [int(row[1]) for row in rows[1:]]
+
+
+@pytest.mark.django_db
+def test_a_large_export_runs_in_the_background_with_progress(client, supervisor, data,  # noqa: F811
+                                                             django_capture_on_commit_callbacks):
+    a, _b = data
+    client.force_login(supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("supervision:export_start"),
+                               {**PERIOD, "key": a.pk, "metric": "dispatched", "format": "xlsx"})
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("supervision:export_status", args=[job.pk])
+    assert (job.state, job.total, job.done, job.percent) == ("done", 5, 5, 100)
+    fragment = client.get(reverse("supervision:export_status", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert "hx-get" not in fragment.content.decode() and "download" in fragment.content.decode()
+    workbook = load_workbook(io.BytesIO(b"".join(
+        client.get(reverse("supervision:export_download", args=[job.pk])).streaming_content)))
+    assert workbook.active.max_row == 6
+
+
+@pytest.mark.django_db
+def test_someone_elses_export_is_not_found(client, supervisor, data):  # noqa: F811
+    from tests.factories import UserFactory
+
+    job = ExportJob.objects.create(requested_by=supervisor, parameters={}, format="csv")
+    client.force_login(UserFactory(roles=["supervisor"]))
+    assert client.get(reverse("supervision:export_status", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_dashboard_runs_the_same_number_of_queries_whatever_the_number_of_departments(client, supervisor):
+    from tests.supervision.test_metrics import IN_PERIOD, clock
+    from supervision.models import ClockKind, ClockState
+    from tests.factories import DepartmentFactory
+
+    client.force_login(supervisor)
+
+    def add(count):
+        for _ in range(count):
+            clock(DepartmentFactory(), ClockKind.SIGN_FOR, ClockState.MET, hours=2, started=IN_PERIOD)
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("supervision:dashboard"), PERIOD)
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("supervision:dashboard"), PERIOD)
+    assert len(many) == len(few)
+    assert START < END
