@@ -223,7 +223,8 @@ def _supervision_actions():
             decide, _("The decision was recorded."),
         ),
         CaseAction(
-            "issue_order", _("Issue a supervision order (督办)"), _("Issue the order"), supervision_forms.OrderIssueForm,
+            "issue_order", _("Issue a supervision order (督办)"), _("Issue the order"),
+            supervision_forms.OrderIssueForm,
             lambda user, case: supervisor(user) and case.lead_department_id is not None
             and is_allowed(case.status, Action.ISSUE_ORDER),
             lambda user, case, data, version: supervision.order_issue(

@@ -35,7 +35,7 @@ def feedback(department, satisfaction, *, resolved, reopened=False):
 
 @pytest.fixture
 def data():
-    a, b = DepartmentFactory(name_en="A"), DepartmentFactory(name_en="B")
+    a, b = DepartmentFactory(name_en="Alpha Bureau"), DepartmentFactory(name_en="Beta Bureau")
     for hours in (1, 2, 3):
         clock(a, ClockKind.SIGN_FOR, ClockState.MET, hours=hours)
     clock(a, ClockKind.SIGN_FOR, ClockState.MET, stop_reason="returned", hours=0.5)
