@@ -15,10 +15,12 @@ from notifications.models import Event, Notification
 from portal.queue import enqueue_on_commit
 
 
-def notify(*, event: Event, case, users=(), addresses=(), occurrence: str = "") -> None:
+def notify(*, event: Event, case, users=(), addresses=(), occurrence: str = "", email_now: bool = True) -> str:
     """Record `event` about `case` for each user and each bare e-mail address
     (citizens without an account). `occurrence` tells repeated events of the
-    same kind on one case apart (the second request for material)."""
+    same kind on one case apart (the second request for material). Returns
+    the event's key; with email_now=False the caller enqueues the e-mail
+    (the deadline scan sends one task for a whole batch)."""
     key = f"{event}:{case.pk}:{occurrence}"
     rows = [
         Notification(
@@ -30,12 +32,13 @@ def notify(*, event: Event, case, users=(), addresses=(), occurrence: str = "") 
         Notification(email=address, case=case, event=event, key=key, language=case.language)
         for address in set(addresses) if address
     ]
-    if not rows:
-        return
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    from notifications.tasks import email_notifications
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        if email_now:
+            from notifications.tasks import email_notifications
 
-    enqueue_on_commit(email_notifications, key)
+            enqueue_on_commit(email_notifications, key)
+    return key
 
 
 def notify_citizen(*, event: Event, case, occurrence: str = "") -> None:
@@ -45,11 +48,12 @@ def notify_citizen(*, event: Event, case, occurrence: str = "") -> None:
         notify(event=event, case=case, addresses=[case.contact_email], occurrence=occurrence)
 
 
-def notify_department(*, event: Event, case, department_id: int, heads_only: bool = False, occurrence: str = ""):
+def notify_department(*, event: Event, case, department_id: int, heads_only: bool = False, occurrence: str = "",
+                      email_now: bool = True) -> str:
     members = User.objects.filter(memberships__department_id=department_id, is_active=True)
     if heads_only:
         members = members.filter(memberships__is_head=True)
-    notify(event=event, case=case, users=list(members.distinct()), occurrence=occurrence)
+    return notify(event=event, case=case, users=list(members.distinct()), occurrence=occurrence, email_now=email_now)
 
 
 def notify_dispatchers(*, event: Event, case, occurrence: str = "") -> None:

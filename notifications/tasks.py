@@ -30,6 +30,12 @@ def email_notifications(key: str) -> int:
 
 
 @shared_task
+def email_notification_batch(keys: list[str]) -> int:
+    """E-mail many events at once (the deadline scan raises hundreds)."""
+    return sum(email_notifications(key) for key in keys)
+
+
+@shared_task
 def sweep_unsent_notifications() -> int:
     """Re-enqueue e-mail whose message was lost (broker down, worker killed)."""
     keys = unsent_notification_ids(older_than_seconds=120)

@@ -4,9 +4,10 @@ and closing cases whose feedback window ended.
 
 Each step reads only the clocks whose moment has come (partial indexes on
 SupervisionClock), so its cost follows the number of clocks due, not the
-number of clocks. Each clock is claimed with a conditional UPDATE before
-anyone is told, so running the scan twice, or in two workers at once,
-sends every notice exactly once."""
+number of clocks. A batch of clocks is locked and marked in the same
+transaction that records the notices, so running the scan twice, or in two
+workers at once, sends every notice exactly once; one commit per batch
+keeps it fast."""
 
 from django.db import transaction
 from django.db.models import Q
@@ -23,13 +24,20 @@ from supervision.models import ClockEvent, ClockKind, ClockState, SupervisionClo
 BATCH = 500
 
 
-def _claim(clock_id: int, condition: Q, **changes) -> SupervisionClock | None:
-    """Set `changes` on the clock only if `condition` still holds; None when
-    another scan got there first."""
-    with transaction.atomic():
-        if not SupervisionClock.objects.filter(condition, pk=clock_id).update(**changes):
-            return None
-        return SupervisionClock.objects.select_related("case").get(pk=clock_id)
+def _claim_batch(due: Q, **changes) -> list[SupervisionClock]:
+    """Lock up to BATCH clocks whose moment has come, skipping any another
+    scanner holds, and mark them claimed, in the caller's transaction. Two
+    scanners at once take disjoint batches (PostgreSQL's SKIP LOCKED; SQLite
+    runs one writer at a time), so each notice goes out once."""
+    ids = list(
+        SupervisionClock.objects.select_for_update(skip_locked=True).filter(due)
+        .order_by().values_list("id", flat=True)[:BATCH]
+    )
+    if not ids:
+        return []
+    if changes:
+        SupervisionClock.objects.filter(due, id__in=ids).update(**changes)
+    return list(SupervisionClock.objects.filter(id__in=ids).select_related("case"))
 
 
 def _heads_and_supervisors(department_id) -> list:
@@ -39,58 +47,70 @@ def _heads_and_supervisors(department_id) -> list:
     return list(people.distinct())
 
 
+def _email(keys: list[str]) -> None:
+    """One task e-mails a whole batch; the notifications are committed, and
+    the sweeper sends them should this message be lost."""
+    if keys:
+        from notifications.tasks import email_notification_batch
+        from portal.queue import enqueue_on_commit
+
+        enqueue_on_commit(email_notification_batch, keys)
+
+
 def send_reminders(now=None) -> int:
     now = now or timezone.now()
-    due = Q(state=ClockState.RUNNING, reminded_at=None, warn_at__lte=now)
-    sent = 0
-    for clock_id in SupervisionClock.objects.filter(due).exclude(kind=ClockKind.FEEDBACK).values_list(
-            "id", flat=True)[:BATCH]:
-        with transaction.atomic():
-            clock = _claim(clock_id, due, reminded_at=now)
-            if clock is None:
-                continue
+    due = Q(state=ClockState.RUNNING, reminded_at=None, warn_at__lte=now) & ~Q(kind=ClockKind.FEEDBACK)
+    with transaction.atomic():
+        claimed = _claim_batch(due, reminded_at=now)
+        keys = []
+        for clock in claimed:
+            clock.reminded_at = now
             clocks.record(clock, ClockEvent.Action.REMINDED, at=now)
             if clock.department_id:
-                notify_department(event=Event.REMINDER, case=clock.case, department_id=clock.department_id,
-                                  occurrence=f"{clock.pk}")
-            sent += 1
-    return sent
+                keys.append(notify_department(event=Event.REMINDER, case=clock.case,
+                                              department_id=clock.department_id, occurrence=f"{clock.pk}",
+                                              email_now=False))
+        _email(keys)
+    return len(claimed)
 
 
 def send_breach_notices(now=None) -> int:
     now = now or timezone.now()
-    due = Q(state=ClockState.RUNNING, breached_at=None, due_at__lte=now)
-    sent = 0
+    due = Q(state=ClockState.RUNNING, breached_at=None, due_at__lte=now) & ~Q(kind=ClockKind.FEEDBACK)
     working = calendar()
-    for clock_id in SupervisionClock.objects.filter(due).exclude(kind=ClockKind.FEEDBACK).values_list(
-            "id", flat=True)[:BATCH]:
-        with transaction.atomic():
-            clock = SupervisionClock.objects.filter(pk=clock_id).only("due_at", "escalate_after_working_days").first()
-            escalate_at = working.add_working_days(clock.due_at, clock.escalate_after_working_days)
-            clock = _claim(clock_id, due, state=ClockState.BREACHED, breached_at=now, escalate_at=escalate_at)
-            if clock is None:
-                continue
+    with transaction.atomic():
+        claimed = _claim_batch(due)
+        keys = []
+        for clock in claimed:
+            clock.state, clock.breached_at = ClockState.BREACHED, now
+            clock.escalate_at = working.add_working_days(clock.due_at, clock.escalate_after_working_days)
+        SupervisionClock.objects.bulk_update(claimed, ["state", "breached_at", "escalate_at"])
+        heads = {}
+        for clock in claimed:
             clocks.record(clock, ClockEvent.Action.BREACHED, at=now)
-            notify(event=Event.BREACHED, case=clock.case, users=_heads_and_supervisors(clock.department_id),
-                   occurrence=f"{clock.pk}")
-            sent += 1
-    return sent
+            if clock.department_id not in heads:
+                heads[clock.department_id] = _heads_and_supervisors(clock.department_id)
+            keys.append(notify(event=Event.BREACHED, case=clock.case, users=heads[clock.department_id],
+                               occurrence=f"{clock.pk}", email_now=False))
+        _email(keys)
+    return len(claimed)
 
 
 def send_escalations(now=None) -> int:
     now = now or timezone.now()
     due = Q(state=ClockState.BREACHED, stopped_at=None, escalated_at=None, escalate_at__lte=now)
-    sent = 0
-    for clock_id in SupervisionClock.objects.filter(due).values_list("id", flat=True)[:BATCH]:
-        with transaction.atomic():
-            clock = _claim(clock_id, due, escalated_at=now)
-            if clock is None:
-                continue
+    with transaction.atomic():
+        claimed = _claim_batch(due, escalated_at=now)
+        keys, heads = [], {}
+        for clock in claimed:
+            clock.escalated_at = now
             clocks.record(clock, ClockEvent.Action.ESCALATED, at=now)
-            notify(event=Event.ESCALATED, case=clock.case, users=_heads_and_supervisors(clock.department_id),
-                   occurrence=f"{clock.pk}")
-            sent += 1
-    return sent
+            if clock.department_id not in heads:
+                heads[clock.department_id] = _heads_and_supervisors(clock.department_id)
+            keys.append(notify(event=Event.ESCALATED, case=clock.case, users=heads[clock.department_id],
+                               occurrence=f"{clock.pk}", email_now=False))
+        _email(keys)
+    return len(claimed)
 
 
 def close_expired_feedback_windows(now=None) -> int:

@@ -1,0 +1,126 @@
+"""Time the supervisors' dashboard and the near-breach list on the data
+bench/generate.py loaded (PostgreSQL), and the deadline scan on N running
+clocks of which K are due, against a baseline of the same K due among few.
+
+    DATABASE_URL=postgres://.../wenzheng_bench .venv/bin/python bench/supervision.py dashboard
+    DATABASE_URL=postgres://.../wenzheng_bench .venv/bin/python bench/supervision.py scan --clocks 1000000 --due 1000
+
+Run by hand; prints one line per measurement (median of the runs)."""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+
+def timed(label: str, action, runs: int = 5) -> float:
+    action()  # warm caches (query plans, the calendar)
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    median = statistics.median(samples)
+    print(f"{label:45} median {median * 1000:8.1f} ms  (min {min(samples) * 1000:.1f}, max {max(samples) * 1000:.1f})")
+    return median
+
+
+def dashboard() -> None:
+    from django.test import Client
+
+    from accounts.models import User
+    from supervision.metrics import Scope, near_breach, rates_by
+
+    cursor = connection.cursor()
+    cursor.execute("SELECT COUNT(*) FROM petitions_case")
+    cases = cursor.fetchone()[0]
+    cursor.execute("SELECT COUNT(*) FROM supervision_supervisionclock")
+    clocks = cursor.fetchone()[0]
+    print(f"{cases:,} cases, {clocks:,} clocks")
+    now = datetime.now(UTC)
+    year = Scope(start=now - timedelta(days=365), end=now)
+    timed("rates by department, one year", lambda: rates_by(year, now=now))
+    timed("monthly trend, one year", lambda: rates_by(year, now=now, by_month=True))
+    timed("near-breach list (50)", lambda: list(near_breach(now=now)))
+    supervisor, _ = User.objects.get_or_create(email="bench-supervisor@bench.example", defaults={"is_superuser": True})
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(supervisor)
+    start = (now - timedelta(days=365)).date().isoformat()
+    timed("dashboard page, one year (whole request)",
+          lambda: client.get("/supervision/", {"start": start, "end": now.date().isoformat()}))
+    timed("deadlines page (near-breach + breached)", lambda: client.get("/supervision/deadlines/"))
+
+
+def scan(total: int, due: int) -> None:
+    """Load `total` running clocks, `due` of them past warning and due time,
+    on a handful of cases; time one scan; then delete them."""
+    import io
+
+    from petitions.models import Case
+    from supervision.scan import send_breach_notices, send_reminders
+
+    case_ids = list(Case.objects.values_list("id", flat=True)[:100])
+    department = Case.objects.filter(lead_department__isnull=False).values_list("lead_department", flat=True)[0]
+    now = datetime.now(UTC)
+    cursor = connection.cursor()
+    cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM supervision_supervisionclock")
+    first = cursor.fetchone()[0]
+    buffer = io.StringIO()
+    for number in range(total):
+        is_due = number < due
+        warn = now - timedelta(minutes=5) if is_due else now + timedelta(days=3)
+        deadline = now - timedelta(minutes=1) if is_due else now + timedelta(days=5)
+        buffer.write("\t".join(map(str, [
+            first + number, case_ids[number % len(case_ids)], "reply", department, "running", 7, "working_days", 5,
+            now - timedelta(days=1), warn, deadline, deadline, "", "\\N"])) + "\n")
+    buffer.seek(0)
+    cursor.copy_expert(
+        "COPY supervision_supervisionclock (id, case_id, kind, department_id, state, limit_amount, limit_unit, "
+        "escalate_after_working_days, started_at, warn_at, due_at, original_due_at, stop_reason, working_hours) "
+        "FROM STDIN", buffer)
+    cursor.execute("ANALYZE supervision_supervisionclock")
+    try:
+        started = time.perf_counter()
+        reminded = breached = 0
+        while True:  # drain: each call handles one batch, as one periodic run would
+            step = send_reminders(now), send_breach_notices(now)
+            reminded, breached = reminded + step[0], breached + step[1]
+            if step == (0, 0):
+                break
+        elapsed = time.perf_counter() - started
+        print(f"scan: {total:,} running clocks, {due:,} due: {reminded} reminders + {breached} breach notices "
+              f"in {elapsed:.2f} s ({elapsed / max(due, 1) * 1000:.2f} ms per due clock)")
+    finally:
+        cursor.execute("DELETE FROM notifications_notification WHERE case_id = ANY(%s)", [case_ids])
+        cursor.execute("DELETE FROM supervision_clockevent WHERE clock_id >= %s", [first])
+        cursor.execute("DELETE FROM supervision_supervisionclock WHERE id >= %s", [first])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["dashboard", "scan"])
+    parser.add_argument("--clocks", type=int, default=1_000_000)
+    parser.add_argument("--due", type=int, default=1000)
+    arguments = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Benchmarks run on PostgreSQL: set DATABASE_URL.")
+    if arguments.what == "dashboard":
+        dashboard()
+    else:
+        scan(arguments.clocks, arguments.due)
+
+
+if __name__ == "__main__":
+    main()
