@@ -7,6 +7,7 @@ before the due time, whichever comes first (DOMAIN.md)."""
 
 import hashlib
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 
 from supervision.calendar import add_limit, calendar
@@ -20,6 +21,8 @@ from supervision.models import (
     SupervisionClock,
 )
 
+logger = logging.getLogger("wenzheng.supervision")
+
 # Clocks that hold a department to a deadline, and so set the case's due time.
 DEPARTMENT_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING)
 
@@ -27,10 +30,27 @@ DEPARTMENT_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING)
 # --- limits ----------------------------------------------------------------------
 
 
+# DOMAIN.md's defaults, which the 0004 migration writes as policy rows. Used
+# only when no row matches (say an administrator deleted them all), so a case
+# is never left unsupervised; a warning says so.
+FALLBACK_POLICIES = {
+    ClockKind.DISPATCH: (24, LimitUnit.HOURS),
+    ClockKind.SIGN_FOR: (1, LimitUnit.WORKING_DAYS),
+    ClockKind.REPLY: (7, LimitUnit.WORKING_DAYS),
+    ClockKind.REHANDLING: (7, LimitUnit.WORKING_DAYS),
+    ClockKind.FEEDBACK: (168, LimitUnit.HOURS),
+}
+
+
 def policy_for(kind: str, case) -> DeadlinePolicy | None:
     """The most specific policy row for this clock and case."""
     rows = DeadlinePolicy.objects.filter(clock=kind, case_kind__in=["", case.kind], urgency__in=["", case.urgency])
-    return max(rows, key=lambda row: (bool(row.urgency), bool(row.case_kind)), default=None)
+    chosen = max(rows, key=lambda row: (bool(row.urgency), bool(row.case_kind)), default=None)
+    if chosen is None and kind in FALLBACK_POLICIES:
+        logger.warning("no deadline policy for the %s clock of case %s: using the default", kind, case.pk)
+        amount, unit = FALLBACK_POLICIES[kind]
+        chosen = DeadlinePolicy(clock=kind, amount=amount, unit=unit)
+    return chosen
 
 
 def due_and_warning(start: datetime, amount: int, unit: str, warn_fraction) -> tuple[datetime, datetime]:

@@ -98,7 +98,7 @@ class DashboardForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), required=False, queryset=None, empty_label=_("All"))
     category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=None, empty_label=_("All"))
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=None, empty_label=_("All"))
-    group = forms.ChoiceField(label=_("Rank by"), required=False, choices=[
+    group = forms.ChoiceField(label=_("Group by"), required=False, choices=[
         ("department", _("department")), ("category", _("category")), ("region", _("region"))])
     sort = forms.ChoiceField(label=_("Order by"), required=False, choices=[
         ("response_rate", _("response rate")), ("on_time_rate", _("on-time reply rate")),

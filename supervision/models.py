@@ -17,7 +17,7 @@ class CalendarDay(models.Model):
         MAKEUP_WORKDAY = "makeup_workday", _("make-up working day (调休)")
 
     date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("type of day"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
 
     class Meta:

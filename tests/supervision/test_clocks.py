@@ -195,3 +195,14 @@ def test_two_scanners_at_once_send_each_notice_once(department, head, supervisor
     assert reminders.count() == 40
     assert reminders.values("case", "recipient").distinct().count() == 40
     assert ClockEvent.objects.filter(action=ClockEvent.Action.BREACHED).count() == 20
+
+
+@pytest.mark.django_db
+def test_a_case_is_supervised_even_when_its_policy_rows_were_deleted(submitted, caplog):
+    from supervision.models import DeadlinePolicy
+
+    DeadlinePolicy.objects.all().delete()
+    with caplog.at_level("WARNING", logger="wenzheng.supervision"):
+        services.case_route(case_id=submitted.id)
+    assert clock(submitted, ClockKind.SIGN_FOR).state == ClockState.RUNNING
+    assert "no deadline policy" in caplog.text
