@@ -31,16 +31,17 @@ REPLY_CLOCKS = (ClockKind.REPLY, ClockKind.REHANDLING)
 DEPARTMENT_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING)
 
 
-class Percentile(Aggregate):
-    """PostgreSQL's ordered-set percentile (the embedded SQLite default
-    computes percentiles in Python instead)."""
+class MedianAndP90(Aggregate):
+    """PostgreSQL's ordered-set percentiles, both from one sort (the
+    embedded SQLite default computes percentiles in Python instead)."""
 
     function = "percentile_cont"
-    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+    template = "%(function)s(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    def __init__(self, expression, percentile, **extra):
-        super().__init__(expression, percentile=percentile, **extra)
+    def __init__(self, expression, **extra):
+        from django.contrib.postgres.fields import ArrayField
+
+        super().__init__(expression, output_field=ArrayField(FloatField()), **extra)
 
 
 @dataclass(frozen=True)
@@ -188,10 +189,9 @@ def _add_percentiles(scope: Scope, path: str, row) -> None:
     for kind, attribute in ((ClockKind.SIGN_FOR, "sign_for_hours"), (ClockKind.REPLY, "reply_hours")):
         finished = scope.clocks(kind).filter(working_hours__isnull=False).exclude(stop_reason="returned")
         if connection.vendor == "postgresql":
-            for values in finished.values(path).annotate(
-                median=Percentile("working_hours", 0.5), p90=Percentile("working_hours", 0.9)
-            ):
-                setattr(row(values[path]), attribute, {"median": values["median"], "p90": values["p90"]})
+            for values in finished.values(path).annotate(cuts=MedianAndP90("working_hours")):
+                median, p90 = values["cuts"]
+                setattr(row(values[path]), attribute, {"median": median, "p90": p90})
             continue
         hours: dict = {}
         for key, value in finished.values_list(path, "working_hours"):

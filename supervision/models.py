@@ -157,6 +157,8 @@ class SupervisionClock(models.Model):
                          condition=models.Q(state="breached", stopped_at=None, escalated_at=None)),
             # Near-breach and breached lists; per-case lookups.
             models.Index(fields=["state", "due_at"], name="clock_state_due_idx"),
+            models.Index(fields=["due_at"], name="clock_breached_open_idx",
+                         condition=models.Q(state="breached", stopped_at=None)),
             models.Index(fields=["case", "kind"], name="clock_case_idx"),
             models.Index(fields=["department", "kind", "started_at"], name="clock_department_idx"),
         ]
