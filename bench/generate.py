@@ -161,7 +161,8 @@ def generate(total: int, *, seed: int = 2026, due_now: int = 1000) -> None:
                     clock_id += 1
                 cases.append((
                     case_id, f"G{case_id:016d}", kind, "web", random.choice(categories), random.choice(regions),
-                    urgency, f"生成的诉求 {case_id}", "由基准数据生成器生成。", "", "f", "", f"c{case_id}@bench.example",
+                    urgency, f"生成的诉求 {case_id}", "由基准数据生成器生成。", "", "f", "",
+                    f"c{case_id}@bench.example",
                     "", "zh-hans", status, department, submitted, dispatched, signed, replied, due, 1, 0,
                 ))
                 case_id += 1

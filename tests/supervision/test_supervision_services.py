@@ -162,3 +162,23 @@ def test_only_the_owner_rates_and_only_after_a_reply(accepted, official, citizen
     reply(official, accepted)
     with pytest.raises(ActionForbidden):
         supervision.feedback_give(actor=other_citizen, case_id=accepted.id, resolved=True, satisfaction="satisfied")
+
+
+@pytest.mark.django_db
+def test_an_administrator_corrects_a_due_time_in_the_admin_with_a_reason(client, accepted):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    clock = reply_clock(accepted)
+    client.force_login(admin)
+    url = reverse("admin:supervision_supervisionclock_correct", args=[clock.pk])
+    assert client.get(reverse("admin:supervision_supervisionclock_change", args=[clock.pk])).status_code == 200
+    new_due = timezone.localtime(clock.due_at + datetime.timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
+    response = client.post(url, {"new_due_at": new_due, "reason": "调休录入错误"})
+    assert response.status_code == 302
+    event = SupervisionClock.objects.get(pk=clock.pk).events.order_by("-sequence").first()
+    assert (event.action, event.reason) == (ClockEvent.Action.CORRECTED, "调休录入错误")
+    # The supervision record itself cannot be edited or deleted in the admin.
+    assert client.post(reverse("admin:supervision_supervisionclock_delete", args=[clock.pk])).status_code == 403
