@@ -23,6 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# Messages the benchmark enqueues go to a folder no worker reads, so a
+# `make run` worker on this machine does not try to deliver them.
+os.environ.setdefault("WENZHENG_BROKER_DIR", os.path.join(os.environ.get("TMPDIR", "/tmp"), "wenzheng-bench-broker"))
 
 import django  # noqa: E402
 
