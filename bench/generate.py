@@ -177,12 +177,6 @@ def generate(total: int, *, seed: int = 2026, due_now: int = 1000) -> None:
             _progress(done, total, started)
         for table in ("petitions_case", "supervision_supervisionclock", "responses_reply"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-    # The dashboard reads stopped clocks from ClockStat, which clocks_stop
-    # keeps as the application runs; a bulk load rebuilds it in one pass.
-    from supervision.stats import rebuild
-
-    rebuild()
-    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     sys.stderr.write(f"\nloaded {total:,} cases in {time.monotonic() - started:.1f} s\n")
 

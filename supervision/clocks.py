@@ -20,7 +20,6 @@ from supervision.models import (
     LimitUnit,
     SupervisionClock,
 )
-from supervision.stats import stat_add
 
 logger = logging.getLogger("wenzheng.supervision")
 
@@ -161,7 +160,6 @@ def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> l
         clock.save(update_fields=["stopped_at", "state", "due_at", "warn_at", "paused_at", "stop_reason",
                                   "working_hours"])
         record(clock, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
-        stat_add(clock)
         stopped.append(clock)
     return stopped
 

@@ -20,12 +20,11 @@ from datetime import datetime
 from statistics import quantiles
 
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Q, Sum
+from django.db.models import Aggregate, Count, FloatField, Q
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from petitions.models import Case
-from supervision.models import ClockKind, ClockStat, ClockState, Extension, Feedback, SupervisionClock
+from supervision.models import ClockKind, ClockState, Extension, Feedback, SupervisionClock
 
 PATHS = {"department": "department_id", "category": "case__category_id", "region": "case__region_id"}
 REPLY_CLOCKS = (ClockKind.REPLY, ClockKind.REHANDLING)
@@ -92,11 +91,6 @@ class Rates:
     sign_for_hours: dict = field(default_factory=dict)
     reply_hours: dict = field(default_factory=dict)
 
-    @property
-    def is_empty(self) -> bool:
-        counts = (self.dispatched, self.replies_due, self.evaluated, self.overdue, self.extensions)
-        return not any(counts) and not self.sign_for_hours and not self.reply_hours
-
     @staticmethod
     def _share(part, whole):
         return round(100 * part / whole, 1) if whole else None
@@ -148,11 +142,9 @@ FEEDBACK_CONDITIONS = {
 }
 
 
-def rates_from_clocks(scope: Scope, *, group: str = "department", now: datetime,
-                      by_month: bool = False) -> list[Rates]:
-    """The reference computation straight from the clocks: slow over
-    millions of clocks, and used to check the fast one (rates_by) and
-    ClockStat."""
+def rates_by(scope: Scope, *, group: str = "department", now: datetime, by_month: bool = False) -> list[Rates]:
+    """One Rates per department (category, region) or, with by_month, per
+    month. A handful of grouped queries, whatever the number of cases."""
     path = PATHS[group]
     keys = ["month"] if by_month else [path]
     rows: dict = {}
@@ -190,16 +182,12 @@ def rates_from_clocks(scope: Scope, *, group: str = "department", now: datetime,
 
     if not by_month:
         _add_percentiles(scope, path, row)
-    return sorted((rates for rates in rows.values() if not rates.is_empty),
-                  key=lambda rates: (rates.key is None, rates.key))
+    return sorted(rows.values(), key=lambda rates: (rates.key is None, rates.key))
 
 
 def _add_percentiles(scope: Scope, path: str, row) -> None:
     for kind, attribute in ((ClockKind.SIGN_FOR, "sign_for_hours"), (ClockKind.REPLY, "reply_hours")):
-        finished = (
-            scope.clocks(kind).filter(working_hours__isnull=False, stopped_at__isnull=False)
-            .exclude(stop_reason="returned").exclude(state=ClockState.CANCELLED)
-        )
+        finished = scope.clocks(kind).filter(working_hours__isnull=False).exclude(stop_reason="returned")
         if connection.vendor == "postgresql":
             for values in finished.values(path).annotate(cuts=MedianAndP90("working_hours")):
                 median, p90 = values["cuts"]
@@ -263,123 +251,3 @@ def breached_open(*, limit: int = 50, department_id: int | None = None):
     if department_id:
         clocks = clocks.filter(department_id=department_id)
     return clocks.select_related("case", "department").order_by("due_at")[:limit]
-
-
-# --- the fast path: ClockStat for stopped clocks, live counts for open ones -----------
-
-STAT_SUMS = {
-    "dispatched": Q(kind=ClockKind.SIGN_FOR),
-    "signed_in_time": Q(kind=ClockKind.SIGN_FOR, breached=False, returned=False),
-    "returned": Q(kind=ClockKind.SIGN_FOR, returned=True),
-    "replies_due": Q(kind__in=REPLY_CLOCKS),
-    "replied_in_time": Q(kind__in=REPLY_CLOCKS, breached=False),
-    "overdue": Q(breached=True),
-}
-
-
-def _open_conditions(now):
-    return {
-        "dispatched": Q(kind=ClockKind.SIGN_FOR),
-        "replies_due": Q(kind__in=REPLY_CLOCKS, due_at__lte=now),
-        "overdue": Q(state=ClockState.BREACHED),
-    }
-
-
-def _month(value):
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return value.replace(day=1) if not isinstance(value, datetime) else value.date().replace(day=1)
-
-
-def rates_by(scope: Scope, *, group: str = "department", now: datetime, by_month: bool = False) -> list[Rates]:
-    """One Rates per department (category, region) or, with by_month, per
-    month: the same figures as rates_from_clocks, from ClockStat (stopped
-    clocks, kept exact as they stop) plus a live count of the open clocks.
-    The period's bounds are taken as local days."""
-    rows: dict = {}
-
-    def row(key):
-        return rows.setdefault(key, Rates(key=key))
-
-    stat_path = {"department": "department_id", "category": "category_id", "region": "region_id"}[group]
-    stats = ClockStat.objects.filter(day__gte=timezone.localdate(scope.start), day__lt=timezone.localdate(scope.end))
-    for name, value in (("department_id", scope.department_id), ("category_id", scope.category_id),
-                        ("region_id", scope.region_id)):
-        if value:
-            stats = stats.filter(**{name: value})
-    stat_key = "month" if by_month else stat_path
-    if by_month:
-        stats = stats.annotate(month=TruncMonth("day"))
-    for values in stats.values(stat_key).annotate(
-        **{name: Sum("count", filter=condition) for name, condition in STAT_SUMS.items()}
-    ):
-        target = row(_month(values[stat_key]) if by_month else values[stat_key])
-        for name in STAT_SUMS:
-            setattr(target, name, getattr(target, name) + (values[name] or 0))
-
-    open_clocks = scope.clocks(*DEPARTMENT_CLOCKS).filter(stopped_at=None).exclude(state=ClockState.CANCELLED)
-    open_key = "month" if by_month else PATHS[group]
-    if by_month:
-        open_clocks = open_clocks.annotate(month=TruncMonth("started_at"))
-    conditions = _open_conditions(now)
-    for values in open_clocks.values(open_key).annotate(
-        **{name: Count("id", filter=condition) for name, condition in conditions.items()}
-    ):
-        target = row(_month(values[open_key]) if by_month else values[open_key])
-        for name in conditions:
-            setattr(target, name, getattr(target, name) + values[name])
-
-    feedback = scope.feedback()
-    if by_month:
-        feedback = feedback.annotate(month=TruncMonth("given_at"))
-    feedback_key = "month" if by_month else PATHS[group]
-    for values in feedback.values(feedback_key).annotate(
-        **{name: Count("id", filter=condition) for name, condition in FEEDBACK_CONDITIONS.items()}
-    ):
-        target = row(_month(values[feedback_key]) if by_month else values[feedback_key])
-        for name in FEEDBACK_CONDITIONS:
-            setattr(target, name, values[name])
-
-    if not by_month:
-        extension_path = f"clock__{PATHS[group]}"
-        for values in scope.extensions().values(extension_path).annotate(total=Count("id")):
-            row(values[extension_path]).extensions = values["total"]
-        _add_stat_percentiles(stats, stat_path, row)
-    return sorted((rates for rates in rows.values() if not rates.is_empty),
-                  key=lambda rates: (rates.key is None, rates.key))
-
-
-def _add_stat_percentiles(stats, path: str, row) -> None:
-    """Median and 90th percentile from the buckets, interpolated as
-    PostgreSQL's percentile_cont does over the individual values."""
-    for condition, attribute in ((Q(kind=ClockKind.SIGN_FOR, returned=False), "sign_for_hours"),
-                                 (Q(kind=ClockKind.REPLY), "reply_hours")):
-        buckets: dict = {}
-        for key, tenth, count in (
-            stats.filter(condition, tenths__gte=0).values_list(path, "tenths").annotate(total=Sum("count"))
-            .order_by(path, "tenths")
-        ):
-            buckets.setdefault(key, []).append((tenth / 10, count))
-        for key, values in buckets.items():
-            setattr(row(key), attribute, {"median": _weighted_percentile(values, 0.5),
-                                          "p90": _weighted_percentile(values, 0.9)})
-
-
-def _weighted_percentile(values: list[tuple[float, int]], fraction: float) -> float:
-    """percentile_cont over a sorted list of (value, how many times)."""
-    total = sum(count for _value, count in values)
-    position = fraction * (total - 1)
-    lower_index, weight = int(position), position - int(position)
-
-    def nth(index):
-        seen = 0
-        for value, count in values:
-            seen += count
-            if index < seen:
-                return value
-        return values[-1][0]
-
-    lower = nth(lower_index)
-    return lower if weight == 0 else lower + (nth(lower_index + 1) - lower) * weight

@@ -159,8 +159,6 @@ class SupervisionClock(models.Model):
             models.Index(fields=["state", "due_at"], name="clock_state_due_idx"),
             models.Index(fields=["due_at"], name="clock_breached_open_idx",
                          condition=models.Q(state="breached", stopped_at=None)),
-            # The dashboard counts open clocks live (the stopped ones are in ClockStat).
-            models.Index(fields=["started_at"], name="clock_open_idx", condition=models.Q(stopped_at=None)),
             models.Index(fields=["case", "kind"], name="clock_case_idx"),
             models.Index(fields=["department", "kind", "started_at"], name="clock_department_idx"),
         ]
@@ -331,33 +329,3 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else (100 if self.state == self.State.DONE else 0)
-
-
-class ClockStat(models.Model):
-    """How many department clocks stopped, per day they started, department,
-    category, region, kind, outcome and working time (in tenths of an hour).
-    Kept exact by clocks_stop in the same transaction as the clock; the
-    dashboard adds the open clocks live, so its figures are never stale and
-    never need the millions of raw clocks."""
-
-    day = models.DateField()
-    department = models.ForeignKey("accounts.Department", on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey("petitions.Category", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("petitions.Region", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=ClockKind.choices)
-    breached = models.BooleanField()
-    returned = models.BooleanField()
-    tenths = models.IntegerField()  # working hours × 10, rounded; -1 when unknown
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "department", "category", "region", "kind", "breached", "returned", "tenths"],
-                name="unique_clock_stat",
-            ),
-        ]
-        indexes = [models.Index(fields=["day", "department"], name="clock_stat_day_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.department_id} {self.kind}: {self.count}"

@@ -60,7 +60,7 @@ def dashboard(request):
     trend_scope = Scope(start=max(scope.start, scope.end - datetime.timedelta(days=366)), end=scope.end,
                         department_id=scope.department_id, category_id=scope.category_id, region_id=scope.region_id)
     months = rates_by(trend_scope, now=now, by_month=True)
-    month_labels = [row.key.strftime("%Y-%m") if row.key else "—" for row in months]
+    month_labels = [timezone.localtime(row.key).strftime("%Y-%m") if row.key else "—" for row in months]
     chart = line_chart(
         title=_("Monthly trend"),
         labels=month_labels,

@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from responses.models import Reply
-from supervision.metrics import Scope, breached_open, cases_behind, near_breach, rates_by, rates_from_clocks
+from supervision.metrics import Scope, breached_open, cases_behind, near_breach, rates_by
 from supervision.models import ClockKind, ClockState, Extension, Feedback, SupervisionClock
-from supervision.stats import rebuild
 from tests.factories import CaseFactory, DepartmentFactory, UserFactory
 
 START = timezone.make_aware(datetime.datetime(2026, 3, 1))
@@ -54,9 +53,6 @@ def data():
                              requested_due_at=IN_PERIOD, state="approved", decided_at=IN_PERIOD)
     for _ in range(2):
         clock(b, ClockKind.SIGN_FOR, ClockState.MET, hours=4)
-    # The clocks were written directly: count the stopped ones into ClockStat
-    # as clocks_stop does one by one.
-    rebuild()
     return a, b
 
 
@@ -109,57 +105,3 @@ def test_near_breach_and_breached_lists(department):
                     due_in_days=-1)
     assert list(near_breach(now=now)) == [soon, later]
     assert list(breached_open()) == [overdue]
-
-
-def as_dicts(rows):
-    """Rates as dicts, percentiles to 6 places (float noise aside, the two
-    computations interpolate the same values)."""
-    def rounded(hours):
-        return {name: round(value, 6) for name, value in hours.items()}
-
-    return [{**row.__dict__, "sign_for_hours": rounded(row.sign_for_hours), "reply_hours": rounded(row.reply_hours)}
-            for row in rows]
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("group", ["department", "category", "region"])
-def test_the_fast_figures_equal_the_reference_computation_on_random_data(group):
-    import random
-
-    from petitions.models import Category, Region
-
-    rng = random.Random(7)
-    departments = [DepartmentFactory() for _ in range(3)]
-    for _ in range(120):
-        department = rng.choice(departments)
-        kind = rng.choice([ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING])
-        state = rng.choice([ClockState.MET, ClockState.MET, ClockState.BREACHED, ClockState.RUNNING,
-                            ClockState.CANCELLED])
-        started = START + datetime.timedelta(days=rng.randint(-20, 40), hours=rng.randint(0, 23))
-        made = clock(department, kind, state, hours=round(rng.uniform(0.1, 60), 1),
-                     stop_reason="returned" if kind == ClockKind.SIGN_FOR and rng.random() < 0.2 else "",
-                     started=started, stopped=state != ClockState.RUNNING, due_in_days=rng.randint(-5, 10))
-        if rng.random() < 0.3:
-            made.case.category = rng.choice(list(Category.objects.all()))
-            made.case.region = rng.choice(list(Region.objects.all()))
-            made.case.save()
-    rebuild()
-    scope = Scope(START, END)
-    assert as_dicts(rates_by(scope, group=group, now=NOW)) == as_dicts(rates_from_clocks(scope, group=group, now=NOW))
-    monthly = rates_by(scope, now=NOW, by_month=True)
-    reference = rates_from_clocks(scope, now=NOW, by_month=True)
-    assert [row.dispatched for row in monthly] == [row.dispatched for row in reference]
-
-
-@pytest.mark.django_db
-def test_clocks_stopped_by_the_application_are_counted_as_they_stop(official, department):
-    from responses import services
-    from supervision.clocks import clock_start
-
-    case = CaseFactory(status="dispatched", lead_department=department)
-    clock_start(case=case, kind=ClockKind.SIGN_FOR, start=timezone.now(), department=department)
-    services.case_sign_for(actor=official, case_id=case.id)
-    today = Scope(timezone.now() - datetime.timedelta(days=1), timezone.now() + datetime.timedelta(days=1))
-    fast = rates_by(today, now=timezone.now())
-    assert [(row.dispatched, row.signed_in_time) for row in fast] == [(1, 1)]
-    assert as_dicts(fast) == as_dicts(rates_from_clocks(today, now=timezone.now()))
