@@ -187,7 +187,10 @@ def rates_by(scope: Scope, *, group: str = "department", now: datetime, by_month
 
 def _add_percentiles(scope: Scope, path: str, row) -> None:
     for kind, attribute in ((ClockKind.SIGN_FOR, "sign_for_hours"), (ClockKind.REPLY, "reply_hours")):
-        finished = scope.clocks(kind).filter(working_hours__isnull=False).exclude(stop_reason="returned")
+        finished = (
+            scope.clocks(kind).filter(working_hours__isnull=False, stopped_at__isnull=False)
+            .exclude(stop_reason="returned").exclude(state=ClockState.CANCELLED)
+        )
         if connection.vendor == "postgresql":
             for values in finished.values(path).annotate(cuts=MedianAndP90("working_hours")):
                 median, p90 = values["cuts"]
