@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from petitions.models import Attachment, Case, Category, Region, RejectionReason
+from portal.admin_mixins import ReadOnlyAdminMixin
 
 
 class TreeAdmin(admin.ModelAdmin):
@@ -23,7 +24,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: a case changes state only through the lifecycle services,
     so every change is checked and recorded."""
 
@@ -33,15 +34,6 @@ class CaseAdmin(SimpleHistoryAdmin):
     list_select_related = ["lead_department"]
     inlines = [AttachmentInline]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RejectionReason)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin_mixins import ReadOnlyAdminMixin
 from responses.models import ReplyTemplate, ReturnRequest, RoutingDecision, RoutingRule
 
 
@@ -15,19 +16,10 @@ class RoutingRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RoutingDecision)
-class RoutingDecisionAdmin(admin.ModelAdmin):
+class RoutingDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "method", "rule", "department", "decided_by", "decided_at"]
     list_filter = ["method"]
     list_select_related = ["case", "rule", "department", "decided_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReplyTemplate)
@@ -39,18 +31,9 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):
+class ReturnRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: returns are decided in the routing centre."""
 
     list_display = ["case", "department", "returned_by", "returned_at", "decision", "decided_at"]
     list_filter = ["decision"]
     list_select_related = ["case", "department", "returned_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.errors import DomainError
 from supervision.models import (
     CalendarDay,
@@ -45,15 +46,8 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     list_editable = ["amount", "unit"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 class ClockEventInline(admin.TabularInline):
