@@ -180,7 +180,7 @@ ACTIONS = [
         "return_visit", _("Record a return visit (回访)"), _("Save"), forms.ReturnVisitForm,
         lambda user, case: can_record_for_citizens(user) and is_allowed(case.status, Action.RECORD_RETURN_VISIT),
         lambda user, case, data, version: services.return_visit_record(
-            actor=user, case_id=case.pk, outcome=data["outcome"], note=data["note"]),
+            actor=user, case_id=case.pk, outcome=data["outcome"], resolved=data["resolved"], note=data["note"]),
         _("The return visit was recorded."),
     ),
 ]

@@ -131,6 +131,11 @@ class ApproveForm(CaseActionForm):
 
 class ReturnVisitForm(CaseActionForm):
     outcome = forms.ChoiceField(label=_("Outcome of the call"), choices=ReturnVisit.Outcome.choices)
+    resolved = forms.TypedChoiceField(
+        label=_("Does the citizen say the problem was resolved?"), required=False, empty_value=None,
+        coerce=lambda value: value == "yes",
+        choices=[("", _("not asked (citizen not reached)")), ("yes", _("Yes")), ("no", _("No"))],
+    )
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 

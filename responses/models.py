@@ -223,6 +223,7 @@ class ReturnVisit(models.Model):
     case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="return_visits")
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    resolved = models.BooleanField(_("the citizen says the problem was resolved"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     visited_at = models.DateTimeField(default=timezone.now)
 

@@ -507,13 +507,27 @@ def _publish(case: Case, reply: Reply, *, actor, now) -> None:
 # --- after the reply -------------------------------------------------------------
 
 
-def return_visit_record(*, actor, case_id: int, outcome: str, note: str = "") -> ReturnVisit:
-    """回访: an operator records calling the citizen back."""
+def return_visit_record(*, actor, case_id: int, outcome: str, resolved: bool | None = None,
+                        note: str = "") -> ReturnVisit:
+    """回访: an operator records calling the citizen back. While the case
+    waits for the citizen's rating, what the citizen said on the call is
+    their rating (phone citizens rarely rate on the web), and it closes the
+    case as evaluated."""
     if outcome not in ReturnVisit.Outcome.values:
         raise DomainError(_("Choose the outcome of the call."))
+    reached = outcome != ReturnVisit.Outcome.UNREACHABLE
+    if reached and resolved is None:
+        raise DomainError(_("Say whether the citizen's problem was resolved."))
     with transaction.atomic():
         case = _lock(case_id)
         if not can_record_for_citizens(actor):
             _refuse(actor, case, Action.RECORD_RETURN_VISIT, _("Only operators record return visits."))
         require_transition(case, Action.RECORD_RETURN_VISIT)
-        return ReturnVisit.objects.create(case=case, operator=actor, outcome=outcome, note=note.strip())
+        visit = ReturnVisit.objects.create(case=case, operator=actor, outcome=outcome,
+                                           resolved=resolved if reached else None, note=note.strip())
+        if reached and case.status == Status.REPLIED:
+            from supervision.services import feedback_give
+
+            feedback_give(actor=actor, case_id=case.pk, resolved=resolved, satisfaction=outcome,
+                          comment=note.strip(), recorded_by=actor)
+        return visit

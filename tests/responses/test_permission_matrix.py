@@ -66,7 +66,7 @@ MATRIX = {
                      lambda case: case.status == Status.ACCEPTED),
     "withdraw": (Status.ACCEPTED, {"owner"}, lambda w: {"confirm": "on"},
                  lambda case: case.status == Status.WITHDRAWN),
-    "return_visit": (Status.REPLIED, {"operator"}, lambda w: {"outcome": "satisfied"},
+    "return_visit": (Status.REPLIED, {"operator"}, lambda w: {"outcome": "satisfied", "resolved": "yes"},
                      lambda case: ReturnVisit.objects.filter(case=case).exists()),
     "extension": (Status.ACCEPTED, {"official", "head"},
                   lambda w: {"clock": w.clock.pk, "reason": "需要现场勘查",

@@ -294,11 +294,26 @@ def test_only_operators_record_cases_for_citizens(citizen, category, region):
 @pytest.mark.django_db
 def test_operator_records_a_return_visit_after_the_reply(operator, official, accepted):
     with pytest.raises(TransitionNotAllowed):
-        services.return_visit_record(actor=operator, case_id=accepted.id, outcome="satisfied")
+        services.return_visit_record(actor=operator, case_id=accepted.id, outcome="satisfied", resolved=True)
     services.case_reply(actor=official, case_id=accepted.id, body="已处理")
+    with pytest.raises(DomainError):
+        services.return_visit_record(actor=operator, case_id=accepted.id, outcome="satisfied")
     visit = services.return_visit_record(actor=operator, case_id=accepted.id, outcome="basically_satisfied",
-                                         note="市民表示基本满意")
+                                         resolved=True, note="市民表示基本满意")
     assert visit.outcome == ReturnVisit.Outcome.BASICALLY_SATISFIED
+    # What the citizen said on the call is their rating, and closes the case.
+    accepted.refresh_from_db()
+    feedback = accepted.feedback.get()
+    assert accepted.status == Status.CLOSED
+    assert (feedback.satisfaction, feedback.resolved, feedback.recorded_by) == ("basically_satisfied", True, operator)
+
+
+@pytest.mark.django_db
+def test_a_citizen_not_reached_on_the_return_visit_leaves_the_case_open(operator, official, accepted):
+    services.case_reply(actor=official, case_id=accepted.id, body="已处理")
+    services.return_visit_record(actor=operator, case_id=accepted.id, outcome="unreachable")
+    accepted.refresh_from_db()
+    assert accepted.status == Status.REPLIED and not accepted.feedback.exists()
 
 
 # --- stale pages ------------------------------------------------------------------------------
