@@ -7,6 +7,7 @@ it twice records it once; each e-mail is claimed by a conditional update
 before it is sent, so two deliveries of the task send it once."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -57,8 +58,19 @@ def notify_department(*, event: Event, case, department_id: int, heads_only: boo
 
 
 def notify_dispatchers(*, event: Event, case, occurrence: str = "") -> None:
-    dispatchers = User.objects.filter(groups__name=Role.DISPATCHER.value, is_active=True)
-    notify(event=event, case=case, users=list(dispatchers), occurrence=occurrence)
+    notify(event=event, case=case, users=people_with_role(Role.DISPATCHER), occurrence=occurrence)
+
+
+def people_with_role(role: Role) -> list:
+    return list(User.objects.filter(groups__name=role.value, is_active=True))
+
+
+def heads_and_supervisors(department_id) -> list:
+    """Who is told when a department misses a deadline."""
+    people = User.objects.filter(is_active=True).filter(
+        Q(groups__name=Role.SUPERVISOR.value) | Q(memberships__department_id=department_id, memberships__is_head=True)
+    )
+    return list(people.distinct())
 
 
 def _language_for(user, case) -> str:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -49,7 +50,11 @@ def inbox_sign_for(request):
         messages.error(request, refusal)
     if not ids:
         messages.error(request, _("Tick the cases to sign for first."))
-    return redirect(request.POST.get("next") or "responses:inbox")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "responses:inbox"
+    return redirect(target)
 
 
 @login_required

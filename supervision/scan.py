@@ -13,10 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.roles import Role
 from notifications.models import Event
-from notifications.services import notify, notify_department
+from notifications.services import heads_and_supervisors, notify, notify_department
 from supervision import clocks
 from supervision.calendar import calendar
 from supervision.models import ClockEvent, ClockKind, ClockState, SupervisionClock
@@ -38,13 +36,6 @@ def _claim_batch(due: Q, **changes) -> list[SupervisionClock]:
     if changes:
         SupervisionClock.objects.filter(due, id__in=ids).update(**changes)
     return list(SupervisionClock.objects.filter(id__in=ids).select_related("case"))
-
-
-def _heads_and_supervisors(department_id) -> list:
-    people = User.objects.filter(is_active=True).filter(
-        Q(groups__name=Role.SUPERVISOR.value) | Q(memberships__department_id=department_id, memberships__is_head=True)
-    )
-    return list(people.distinct())
 
 
 def _email(keys: list[str]) -> None:
@@ -89,7 +80,7 @@ def send_breach_notices(now=None) -> int:
         for clock in claimed:
             clocks.record(clock, ClockEvent.Action.BREACHED, at=now)
             if clock.department_id not in heads:
-                heads[clock.department_id] = _heads_and_supervisors(clock.department_id)
+                heads[clock.department_id] = heads_and_supervisors(clock.department_id)
             keys.append(notify(event=Event.BREACHED, case=clock.case, users=heads[clock.department_id],
                                occurrence=f"{clock.pk}", email_now=False))
         _email(keys)
@@ -106,7 +97,7 @@ def send_escalations(now=None) -> int:
             clock.escalated_at = now
             clocks.record(clock, ClockEvent.Action.ESCALATED, at=now)
             if clock.department_id not in heads:
-                heads[clock.department_id] = _heads_and_supervisors(clock.department_id)
+                heads[clock.department_id] = heads_and_supervisors(clock.department_id)
             keys.append(notify(event=Event.ESCALATED, case=clock.case, users=heads[clock.department_id],
                                occurrence=f"{clock.pk}", email_now=False))
         _email(keys)

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.roles import Role, has_role
+from accounts.roles import Role, has_role, user_department_ids
 from notifications.models import Event
-from notifications.services import notify, notify_citizen, notify_department
+from notifications.services import notify, notify_citizen, notify_department, people_with_role
 from petitions.lifecycle import Action, Status, require_transition, save_transition
 from petitions.models import Case
 from petitions.permissions import can_handle, is_owner, log_refusal
@@ -26,10 +25,6 @@ from supervision.models import (
     SupervisionClock,
     SupervisionOrder,
 )
-
-
-def _supervisors():
-    return list(User.objects.filter(groups__name=Role.SUPERVISOR.value, is_active=True))
 
 
 def _require_supervisor(actor, case, action: str) -> None:
@@ -65,7 +60,8 @@ def extension_request(*, actor, clock_id: int, reason: str, new_due_at: datetime
             raise DomainError(_("An extension for this deadline is already waiting for a supervisor."))
         extension = Extension.objects.create(clock=clock, requested_by=actor, requested_at=now, reason=reason,
                                              requested_due_at=new_due_at)
-        notify(event=Event.EXTENSION_REQUESTED, case=clock.case, users=_supervisors(), occurrence=str(extension.pk))
+        notify(event=Event.EXTENSION_REQUESTED, case=clock.case, users=people_with_role(Role.SUPERVISOR),
+               occurrence=str(extension.pk))
         return extension
 
 
@@ -168,7 +164,7 @@ def order_answer(*, actor, order_id: int, response: str) -> SupervisionOrder:
         raise DomainError(_("Write the department's answer."))
     with transaction.atomic():
         order = SupervisionOrder.objects.select_for_update().select_related("case").get(pk=order_id)
-        if order.department_id not in _department_ids(actor):
+        if order.department_id not in user_department_ids(actor):
             log_refusal(actor, order.case, "order_answer")
             raise ActionForbidden(_("Only the instructed department can answer the order."))
         if order.state != SupervisionOrder.State.OPEN:
@@ -193,12 +189,6 @@ def order_close(*, actor, order_id: int) -> SupervisionOrder:
         order.state, order.closed_by, order.closed_at = SupervisionOrder.State.CLOSED, actor, now
         order.save(update_fields=["state", "closed_by", "closed_at"])
         return order
-
-
-def _department_ids(user):
-    from accounts.roles import user_department_ids
-
-    return user_department_ids(user)
 
 
 # --- feedback, re-handling and closing ---------------------------------------------------------

@@ -174,3 +174,13 @@ def test_every_inbox_filter_is_served_by_an_index_on_postgresql(official, depart
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan on petitions_case" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_bulk_sign_for_never_sends_the_official_off_site(client, official, department):
+    case = make_cases(department, 1)[0]
+    client.force_login(official)
+    response = client.post(reverse("responses:inbox_sign_for"), {"case": [case.pk], "next": "https://evil.example/"})
+    assert response["Location"] == reverse("responses:inbox")
+    response = client.post(reverse("responses:inbox_sign_for"), {"next": "/inbox/?status=dispatched"})
+    assert response["Location"] == "/inbox/?status=dispatched"
