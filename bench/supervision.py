@@ -42,9 +42,10 @@ def timed(label: str, action, runs: int = 5) -> float:
 
 def dashboard() -> None:
     from django.test import Client
+    from django.utils import timezone
 
     from accounts.models import User
-    from supervision.metrics import Scope, near_breach, rates_by
+    from supervision.metrics import Scope, near_breach, rates_by, rates_from_records
 
     cursor = connection.cursor()
     cursor.execute("SELECT COUNT(*) FROM petitions_case")
@@ -53,9 +54,16 @@ def dashboard() -> None:
     clocks = cursor.fetchone()[0]
     print(f"{cases:,} cases, {clocks:,} clocks")
     now = datetime.now(UTC)
-    year = Scope(start=now - timedelta(days=365), end=now)
-    timed("rates by department, one year", lambda: rates_by(year, now=now))
-    timed("monthly trend, one year", lambda: rates_by(year, now=now, by_month=True))
+    # The dashboard's periods are whole days (the page's form), which the
+    # tallies answer; the records are counted too, for comparison.
+    today = timezone.localdate()
+    midnight = lambda day: timezone.make_aware(datetime.combine(day, datetime.min.time()))  # noqa: E731
+    year = Scope(start=midnight(today - timedelta(days=365)), end=midnight(today + timedelta(days=1)))
+    timed("rates by department, one year, from the records", lambda: rates_from_records(year, now=now))
+    timed("rates by department, one year, tallied", lambda: rates_by(year, now=now))
+    timed("monthly trend, one year, tallied", lambda: rates_by(year, now=now, by_month=True))
+    for group in ("category", "region"):
+        timed(f"rates by {group}, one year, tallied", lambda group=group: rates_by(year, group=group, now=now))
     timed("near-breach list (50)", lambda: list(near_breach(now=now)))
     supervisor, _ = User.objects.get_or_create(email="bench-supervisor@bench.example", defaults={"is_superuser": True})
     client = Client(HTTP_HOST="127.0.0.1")

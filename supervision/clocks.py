@@ -20,6 +20,7 @@ from supervision.models import (
     LimitUnit,
     SupervisionClock,
 )
+from supervision.tallies import tally_settled_clock
 
 logger = logging.getLogger("wenzheng.supervision")
 
@@ -160,6 +161,7 @@ def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> l
         clock.save(update_fields=["stopped_at", "state", "due_at", "warn_at", "paused_at", "stop_reason",
                                   "working_hours"])
         record(clock, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
+        tally_settled_clock(clock, case)
         stopped.append(clock)
     return stopped
 
@@ -175,6 +177,7 @@ def clocks_cancel_kinds(*, case, kinds, at: datetime, actor=None, reason: str = 
         clock.stopped_at = at
         clock.save(update_fields=["state", "stopped_at"])
         record(clock, ClockEvent.Action.CANCELLED, at=at, actor=actor, reason=reason)
+        tally_settled_clock(clock, case)
 
 
 def clocks_pause(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:

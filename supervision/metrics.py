@@ -15,33 +15,31 @@ The period is the time the clock started (the case reached the department)
 or the feedback was given; every figure can be drilled into through
 `cases_behind`, which applies the same conditions."""
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
-from statistics import quantiles
+from datetime import date, datetime, time, timedelta
 
-from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Q
+from django.db.models import Count, DateField, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from petitions.models import Case
-from supervision.models import ClockKind, ClockState, Extension, Feedback, SupervisionClock
+from supervision.models import (
+    ClockKind,
+    ClockState,
+    ClockTally,
+    Extension,
+    Facet,
+    Feedback,
+    FeedbackTally,
+    HoursTally,
+    SupervisionClock,
+)
+from supervision.tallies import finished_in_time_filter, tenths_expression
 
 PATHS = {"department": "department_id", "category": "case__category_id", "region": "case__region_id"}
 REPLY_CLOCKS = (ClockKind.REPLY, ClockKind.REHANDLING)
 DEPARTMENT_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING)
-
-
-class MedianAndP90(Aggregate):
-    """PostgreSQL's ordered-set percentiles, both from one sort (the
-    embedded SQLite default computes percentiles in Python instead)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(self, expression, **extra):
-        from django.contrib.postgres.fields import ArrayField
-
-        super().__init__(expression, output_field=ArrayField(FloatField()), **extra)
 
 
 @dataclass(frozen=True)
@@ -144,70 +142,239 @@ FEEDBACK_CONDITIONS = {
 
 def rates_by(scope: Scope, *, group: str = "department", now: datetime, by_month: bool = False) -> list[Rates]:
     """One Rates per department (category, region) or, with by_month, per
-    month. A handful of grouped queries, whatever the number of cases."""
-    path = PATHS[group]
-    keys = ["month"] if by_month else [path]
+    month. Periods of whole days add up the tallies of settled clocks and
+    ratings and count the open clocks live; any other period counts the
+    records themselves. Both give the same numbers."""
+    plan = _tally_plan(scope, group)
+    if plan is None:
+        return rates_from_records(scope, group=group, now=now, by_month=by_month)
     rows: dict = {}
 
     def row(key):
         return rows.setdefault(key, Rates(key=key))
 
-    clocks = scope.clocks(*DEPARTMENT_CLOCKS)
-    if by_month:
-        clocks = clocks.annotate(month=TruncMonth("started_at"))
-    counted = clocks.values(*keys).annotate(
-        **{name: Count("id", filter=condition) for name, condition in _clock_conditions(now).items()}
-    )
-    for values in counted:
-        target = row(values[keys[0]])
-        for name in _clock_conditions(now):
-            setattr(target, name, values[name])
+    facet, key_field = plan
+    first_day, end_day = timezone.localdate(scope.start), timezone.localdate(scope.end)
+    as_key = _month_key if by_month else _dim_key
+    key = "month" if by_month else key_field
 
-    feedback = scope.feedback()
-    feedback_path = PATHS[group]
+    clocks = _narrow_tally(ClockTally.objects.filter(facet=facet, day__gte=first_day, day__lt=end_day), scope, facet)
     if by_month:
-        feedback = feedback.annotate(month=TruncMonth("given_at"))
-    feedback_keys = ["month"] if by_month else [feedback_path]
-    for values in feedback.values(*feedback_keys).annotate(
-        **{name: Count("id", filter=condition) for name, condition in FEEDBACK_CONDITIONS.items()}
-    ):
-        target = row(values[feedback_keys[0]])
+        clocks = clocks.annotate(month=TruncMonth("day", output_field=DateField()))
+    for values in clocks.values(key).annotate(
+        **{name: Sum("clocks", filter=condition) for name, condition in TALLY_CONDITIONS.items()}
+    ).order_by():
+        target = row(as_key(values[key]))
+        for name in TALLY_CONDITIONS:
+            setattr(target, name, values[name] or 0)
+    _count_clocks(scope.clocks(*DEPARTMENT_CLOCKS).filter(stopped_at=None), group, by_month, now, row)
+
+    feedback = _narrow_tally(FeedbackTally.objects.filter(facet=facet, day__gte=first_day, day__lt=end_day), scope,
+                             facet)
+    if by_month:
+        feedback = feedback.annotate(month=TruncMonth("day", output_field=DateField()))
+    for values in feedback.values(key).annotate(
+        **{name: Sum("ratings", filter=condition) for name, condition in FEEDBACK_CONDITIONS.items()}
+    ).order_by():
+        target = row(as_key(values[key]))
         for name in FEEDBACK_CONDITIONS:
-            setattr(target, name, values[name])
+            setattr(target, name, values[name] or 0)
 
     if not by_month:
-        extension_path = f"clock__{PATHS[group]}"
-        for values in scope.extensions().values(extension_path).annotate(total=Count("id")):
-            row(values[extension_path]).extensions = values["total"]
-
-    if not by_month:
-        _add_percentiles(scope, path, row)
+        _add_extensions(scope, group, row)
+        if facet == Facet.ALL or (group != "department" and not scope.department_id):
+            hours = _tallied_hours(scope, group, facet, first_day, end_day)
+        else:
+            hours = _recorded_hours(scope, group)
+        _set_percentiles(hours, row)
     return sorted(rows.values(), key=lambda rates: (rates.key is None, rates.key))
 
 
-def _add_percentiles(scope: Scope, path: str, row) -> None:
-    for kind, attribute in ((ClockKind.SIGN_FOR, "sign_for_hours"), (ClockKind.REPLY, "reply_hours")):
-        finished = (
-            scope.clocks(kind).filter(working_hours__isnull=False, stopped_at__isnull=False)
-            .exclude(stop_reason="returned").exclude(state=ClockState.CANCELLED)
-        )
-        if connection.vendor == "postgresql":
-            for values in finished.values(path).annotate(cuts=MedianAndP90("working_hours")):
-                median, p90 = values["cuts"]
-                setattr(row(values[path]), attribute, {"median": median, "p90": p90})
-            continue
-        hours: dict = {}
-        for key, value in finished.values_list(path, "working_hours"):
-            hours.setdefault(key, []).append(value)
-        for key, values in hours.items():
-            setattr(row(key), attribute, _percentiles(values))
+def _tally_plan(scope: Scope, group: str):
+    """(facet, key field) when the tallies can answer for this scope, else
+    None: the period must be whole local days, and the tallies break down
+    by department and one of category or region, not both."""
+    if not (_is_midnight(scope.start) and _is_midnight(scope.end)):
+        return None
+    facets = {group} - {"department"}
+    if scope.category_id:
+        facets.add("category")
+    if scope.region_id:
+        facets.add("region")
+    if len(facets) > 1:
+        return None
+    facet = Facet(facets.pop()) if facets else Facet.ALL
+    return facet, "department_id" if group == "department" else "dim"
 
 
-def _percentiles(values: list[float]) -> dict:
-    if len(values) == 1:
-        return {"median": values[0], "p90": values[0]}
-    cuts = quantiles(sorted(values), n=10, method="inclusive")
-    return {"median": cuts[4], "p90": cuts[8]}
+def _is_midnight(moment: datetime) -> bool:
+    local = timezone.localtime(moment)
+    return (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+
+
+def _narrow_tally(queryset, scope: Scope, facet: str):
+    if scope.department_id:
+        queryset = queryset.filter(department_id=scope.department_id)
+    if facet == Facet.CATEGORY and scope.category_id:
+        queryset = queryset.filter(dim=scope.category_id)
+    if facet == Facet.REGION and scope.region_id:
+        queryset = queryset.filter(dim=scope.region_id)
+    return queryset
+
+
+def _dim_key(value):
+    return value or None
+
+
+def _month_key(value: date):
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+# Settled clocks, by the tally's columns: the same conditions as
+# _clock_conditions gives the records (every settled clock has come due).
+TALLY_CONDITIONS = {
+    "dispatched": Q(kind=ClockKind.SIGN_FOR) & ~Q(state=ClockState.CANCELLED),
+    "signed_in_time": Q(kind=ClockKind.SIGN_FOR, state=ClockState.MET, returned=False),
+    "returned": Q(kind=ClockKind.SIGN_FOR, returned=True),
+    "replies_due": Q(kind__in=REPLY_CLOCKS) & ~Q(state=ClockState.CANCELLED),
+    "replied_in_time": Q(kind__in=REPLY_CLOCKS, state=ClockState.MET),
+    "overdue": Q(state=ClockState.BREACHED),
+}
+
+
+def _count_clocks(clocks, group: str, by_month: bool, now: datetime, row) -> None:
+    """Add the clocks' counts (grouped like the dashboard) to the rows."""
+    path = PATHS[group]
+    if by_month:
+        clocks = clocks.annotate(month=TruncMonth("started_at"))
+    key = "month" if by_month else path
+    conditions = _clock_conditions(now)
+    for values in clocks.values(key).annotate(
+        **{name: Count("started_at", filter=condition) for name, condition in conditions.items()}
+    ).order_by():
+        target = row(values[key])
+        for name in conditions:
+            setattr(target, name, getattr(target, name) + values[name])
+
+
+def _add_extensions(scope: Scope, group: str, row) -> None:
+    extension_path = f"clock__{PATHS[group]}"
+    for values in scope.extensions().values(extension_path).annotate(total=Count("id")).order_by():
+        row(values[extension_path]).extensions = values["total"]
+
+
+def rates_from_records(scope: Scope, *, group: str = "department", now: datetime,
+                       by_month: bool = False) -> list[Rates]:
+    """rates_by counted from the clocks and ratings themselves (any period,
+    any combination of filters): a handful of grouped queries."""
+    rows: dict = {}
+
+    def row(key):
+        return rows.setdefault(key, Rates(key=key))
+
+    _count_clocks(scope.clocks(*DEPARTMENT_CLOCKS), group, by_month, now, row)
+    feedback = scope.feedback()
+    path = PATHS[group]
+    if by_month:
+        feedback = feedback.annotate(month=TruncMonth("given_at"))
+    key = "month" if by_month else path
+    for values in feedback.values(key).annotate(
+        **{name: Count("id", filter=condition) for name, condition in FEEDBACK_CONDITIONS.items()}
+    ).order_by():
+        target = row(values[key])
+        for name in FEEDBACK_CONDITIONS:
+            setattr(target, name, values[name])
+    if not by_month:
+        _add_extensions(scope, group, row)
+        _set_percentiles(_recorded_hours(scope, group), row)
+    return sorted(rows.values(), key=lambda rates: (rates.key is None, rates.key))
+
+
+# --- time to sign for and to reply ------------------------------------------------------
+#
+# Median and 90th percentile (interpolated, as PostgreSQL's percentile_cont)
+# of the working hours, each rounded to a tenth of an hour: counted per
+# tenth, so the tallies can hold them by month.
+
+HOURS_ATTRIBUTES = {ClockKind.SIGN_FOR: "sign_for_hours", ClockKind.REPLY: "reply_hours"}
+
+
+def _recorded_hours(scope: Scope, group: str, start: datetime | None = None, end: datetime | None = None) -> dict:
+    """{key: {kind: Counter(tenths: clocks)}} from the clocks themselves."""
+    path = PATHS[group]
+    clocks = SupervisionClock.objects.filter(finished_in_time_filter(), started_at__gte=start or scope.start,
+                                             started_at__lt=end or scope.end)
+    hours: dict = {}
+    for key, kind, value, count in (
+        scope._narrow(clocks).annotate(tenths=tenths_expression()).values_list(path, "kind", "tenths")
+        .annotate(n=Count("*")).order_by()
+    ):
+        hours.setdefault(key, {}).setdefault(kind, Counter())[value] += count
+    return hours
+
+
+def _tallied_hours(scope: Scope, group: str, facet: str, first_day: date, end_day: date) -> dict:
+    """The same, from the monthly tallies for the whole months in the
+    period and from the clocks for the days around them."""
+    first_month = first_day if first_day.day == 1 else _next_month(first_day)
+    end_month = end_day.replace(day=1)
+    if first_month >= end_month:
+        return _recorded_hours(scope, group)
+    hours: dict = {}
+    tallied = _narrow_tally(HoursTally.objects.filter(facet=facet, month__gte=first_month, month__lt=end_month),
+                            scope, facet)
+    key_field = "department_id" if facet == Facet.ALL else "dim"
+    for key, kind, value, count in (
+        tallied.values_list(key_field, "kind", "tenths").annotate(n=Sum("clocks")).order_by()
+    ):
+        hours.setdefault(key or None, {}).setdefault(kind, Counter())[value] += count
+    for start, end in ((first_day, first_month), (end_month, end_day)):
+        if start < end:
+            part = _recorded_hours(scope, group, _midnight(start), _midnight(end))
+            for key, kinds in part.items():
+                for kind, counter in kinds.items():
+                    hours.setdefault(key, {}).setdefault(kind, Counter()).update(counter)
+    return hours
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _set_percentiles(hours: dict, row) -> None:
+    for key, kinds in hours.items():
+        for kind, counter in kinds.items():
+            if counter:
+                setattr(row(key), HOURS_ATTRIBUTES[kind], percentiles_of(counter))
+
+
+def percentiles_of(counter: Counter) -> dict:
+    """Median and 90th percentile of values counted per tenth of an hour,
+    interpolated between neighbours as percentile_cont does."""
+    bins = sorted(counter.items())
+    total = sum(count for _value, count in bins)
+
+    def nth(index: int) -> int:
+        seen = 0
+        for value, count in bins:
+            seen += count
+            if index < seen:
+                return value
+        return bins[-1][0]
+
+    def cut(share: float) -> float:
+        position = share * (total - 1)
+        low = int(position)
+        fraction = position - low
+        below = nth(low)
+        above = nth(low + 1) if fraction else below
+        return (below + (above - below) * fraction) / 10
+
+    return {"median": cut(0.5), "p90": cut(0.9)}
 
 
 # --- drill-down: the cases behind a number ------------------------------------------------

@@ -57,6 +57,8 @@ class ClockKind(models.TextChoices):
     REHANDLING = "rehandling", _("re-handling")
     ORDER = "order", _("supervision order")
     FEEDBACK = "feedback", _("citizen feedback window")
+    # A petition that crossed its first signature threshold (signatures app).
+    PETITION_RESPONSE = "petition_response", _("formal response to a petition")
 
 
 class LimitUnit(models.TextChoices):
@@ -161,6 +163,16 @@ class SupervisionClock(models.Model):
                          condition=models.Q(state="breached", stopped_at=None)),
             models.Index(fields=["case", "kind"], name="clock_case_idx"),
             models.Index(fields=["department", "kind", "started_at"], name="clock_department_idx"),
+            # The dashboard counts clocks still open live (settled ones are
+            # tallied), and reads the raw clocks of part-months by start.
+            # Covering (on PostgreSQL), so neither visits the table.
+            models.Index(fields=["started_at"], name="clock_open_started_idx", condition=models.Q(stopped_at=None),
+                         include=["kind", "state", "due_at", "stopped_at", "stop_reason", "department", "case"]),
+            models.Index(fields=["started_at"], name="clock_timed_started_idx",
+                         condition=models.Q(kind__in=["sign_for", "reply"], working_hours__isnull=False,
+                                            stopped_at__isnull=False)
+                         & ~models.Q(stop_reason="returned") & ~models.Q(state="cancelled"),
+                         include=["kind", "department", "working_hours", "case"]),
         ]
 
     def __str__(self) -> str:
@@ -169,6 +181,93 @@ class SupervisionClock(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_CLOCK_STATES or (self.state == ClockState.BREACHED and self.stopped_at is None)
+
+
+class Facet(models.TextChoices):
+    """Which case attribute a tally row is broken down by, besides the
+    department: none (every case), the category, or the region."""
+
+    ALL = "", _("all cases")
+    CATEGORY = "category", _("category")
+    REGION = "region", _("region")
+
+
+class ClockTally(models.Model):
+    """How many settled (stopped) department clocks started on a day, by
+    department, facet, kind, state and whether it was a return. Written in
+    the transaction that stops the clock, so the dashboard can add up days
+    instead of millions of clocks and stay exact; clocks still open are
+    counted live. `manage.py verify_supervision` checks it against a
+    recount and `manage.py rebuild_tallies` rebuilds it."""
+
+    day = models.DateField()
+    facet = models.CharField(max_length=10, choices=Facet.choices, blank=True)
+    dim = models.PositiveIntegerField(default=0)  # category or region id; 0: none
+    department_id = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=ClockKind.choices)
+    state = models.CharField(max_length=10, choices=ClockState.choices)
+    returned = models.BooleanField(default=False)
+    clocks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("clock tally")
+        verbose_name_plural = _("clock tallies")
+        constraints = [models.UniqueConstraint(
+            fields=["facet", "dim", "day", "department_id", "kind", "state", "returned"], name="clock_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.facet}{self.dim or ''} {self.department_id} {self.kind} {self.state}: {self.clocks}"
+
+
+class FeedbackTally(models.Model):
+    """How many ratings were given on a day, by department, facet and answer."""
+
+    day = models.DateField()
+    facet = models.CharField(max_length=10, choices=Facet.choices, blank=True)
+    dim = models.PositiveIntegerField(default=0)
+    department_id = models.PositiveIntegerField(default=0)
+    resolved = models.BooleanField()
+    satisfaction = models.CharField(max_length=20)
+    reopened = models.BooleanField()
+    ratings = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("feedback tally")
+        verbose_name_plural = _("feedback tallies")
+        constraints = [models.UniqueConstraint(
+            fields=["facet", "dim", "day", "department_id", "resolved", "satisfaction", "reopened"],
+            name="feedback_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.facet}{self.dim or ''} {self.department_id} {self.satisfaction}: {self.ratings}"
+
+
+class HoursTally(models.Model):
+    """How many finished sign-for and reply clocks took each tenth of a
+    working hour, by the month they started and by department, category or
+    region: the median and 90th percentile come from these counts. Months,
+    not days: a day's rows would be nearly as many as its clocks."""
+
+    month = models.DateField()
+    facet = models.CharField(max_length=10, choices=Facet.choices, blank=True)
+    dim = models.PositiveIntegerField(default=0)  # category or region id; 0: by department
+    department_id = models.PositiveIntegerField(default=0)  # 0 in category and region rows
+    kind = models.CharField(max_length=20, choices=ClockKind.choices)
+    tenths = models.PositiveIntegerField()
+    clocks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("working-hours tally")
+        verbose_name_plural = _("working-hours tallies")
+        constraints = [models.UniqueConstraint(fields=["facet", "dim", "month", "department_id", "kind", "tenths"],
+                                               name="hours_tally_key")]
+        # PostgreSQL adds up a year's rows from the index alone.
+        indexes = [models.Index(fields=["facet", "month", "dim", "department_id", "kind", "tenths"],
+                                include=["clocks"], name="hours_tally_cover_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.facet}{self.dim or ''} {self.department_id} {self.kind} " \
+               f"{self.tenths / 10} h: {self.clocks}"
 
 
 class ClockEvent(models.Model):

@@ -25,6 +25,7 @@ from supervision.models import (
     SupervisionClock,
     SupervisionOrder,
 )
+from supervision.tallies import tally_feedback
 
 
 def _require_supervisor(actor, case, action: str) -> None:
@@ -217,6 +218,7 @@ def feedback_give(*, actor, case_id: int, resolved: bool, satisfaction: str, com
             satisfaction=satisfaction, comment=comment.strip(), reopened=reopen, given_at=now,
             recorded_by=recorded_by,
         )
+        tally_feedback(feedback, case)
         clocks.clocks_stop(case=case, kinds=[ClockKind.FEEDBACK], at=now, actor=actor)
         if reopen:
             case.status = Status.ACCEPTED

@@ -6,6 +6,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from supervision.audit import verify_clocks
+from supervision.tallies import differences
 
 
 class Command(BaseCommand):
@@ -18,7 +19,14 @@ class Command(BaseCommand):
             findings += 1
             checked.add(finding.clock_id)
             self.stdout.write(f"clock {finding.clock_id} (case {finding.case_id}): {finding.problem}")
+        mismatches = differences()
+        for mismatch in mismatches:
+            self.stdout.write(mismatch)
+        if mismatches:
+            self.stderr.write(self.style.ERROR(
+                f"{len(mismatches)} dashboard tally row(s) do not match the records: run manage.py rebuild_tallies."))
         if findings:
             self.stderr.write(self.style.ERROR(f"{findings} supervision record(s) altered outside the application."))
+        if findings or mismatches:
             sys.exit(1)
         self.stdout.write(self.style.SUCCESS("All supervision records and their history are intact."))
