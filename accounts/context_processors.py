@@ -16,5 +16,6 @@ def roles(request):
         "is_dispatcher": has_role(user, Role.DISPATCHER),
         "is_supervisor": has_role(user, Role.SUPERVISOR),
         "is_operator": has_role(user, Role.OPERATOR),
+        "is_moderator": has_role(user, Role.MODERATOR),
         "unread_notifications": unread_count(user),
     }

@@ -33,6 +33,10 @@ class Event(models.TextChoices):
     ORDER_ISSUED = "order_issued", _("A supervision order (督办) for your department")
     ORDER_ANSWERED = "order_answered", _("A department answered a supervision order")
     CLOSED = "closed", _("Your case is closed")
+    # Petitions and surges (signatures app)
+    PETITION_RESPONSE_DUE = "petition_response_due", _("A petition reached its threshold: a formal response is due")
+    PETITION_HEARING = "petition_hearing", _("A petition reached the threshold for a hearing")
+    SURGE_ALERT = "surge_alert", _("Surge alert: a sudden rise of similar cases")
 
 
 class Notification(models.Model):

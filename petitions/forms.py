@@ -57,6 +57,13 @@ class CaseSubmitForm(forms.Form):
     def clean_title(self):
         return self.cleaned_data["title"].strip()
 
+    def clean(self):
+        cleaned = super().clean()
+        # A petition gathers co-signatures on the public side, so it must be public.
+        if cleaned.get("kind") == Kind.PETITION and not cleaned.get("wants_public"):
+            self.add_error("wants_public", _("A petition is published for others to sign: tick this box to file one."))
+        return cleaned
+
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload:

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from petitions.attachments import attachment_content_type
-from petitions.models import Attachment, Case, Channel, Urgency
+from petitions.models import Attachment, Case, Channel, Kind, Urgency
 from petitions.permissions import can_record_for_citizens
 from petitions.tracking import new_tracking_number
 from portal.errors import ActionForbidden, DomainError
@@ -52,6 +52,9 @@ def case_submit(
             return existing, False
     if not (contact_email or "").strip() and not (contact_phone or "").strip():
         raise DomainError(_("Give an e-mail address or a phone number, so the department can answer."))
+    if kind == Kind.PETITION and not wants_public:
+        # A petition gathers co-signatures on the public side (signatures app).
+        raise DomainError(_("A petition is published for others to sign: agree to publication to file one."))
     content_type = attachment_content_type(attachment) if attachment is not None else None
     fields = dict(
         kind=kind, channel=channel, category=category, region=region, urgency=urgency, title=title.strip(),

@@ -27,6 +27,13 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def case_submit_view(request):
     form = CaseSubmitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        # Flood limits per client address and e-mail domain (signatures app).
+        from signatures.throttle import Action, check, too_many_requests
+
+        limited = check(request, action=Action.SUBMIT, email=request.user.email)
+        if limited:
+            return too_many_requests(request, limited)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -107,12 +107,17 @@ def reply_templates_for(case):
     )
 
 
-def similar_open_cases(case, limit: int = 10):
+def similar_open_cases(case, limit: int = 10, candidates: int = 50):
     """Earlier cases a dispatcher may merge this one into: same category and
-    region, not ended, newest first."""
-    return (
+    region, not ended; of the newest `candidates`, those sharing the most
+    words with this one first (the public search's tokens, compared in
+    Python: one query, whatever the number of cases)."""
+    from publication.selectors import rank_by_similarity
+
+    recent = (
         case_list_queryset()
         .filter(category_id=case.category_id, region_id=case.region_id, submitted_at__lt=case.submitted_at)
         .exclude(status__in=[Status.MERGED, Status.REJECTED, Status.WITHDRAWN])
-        .order_by("-submitted_at")[:limit]
+        .order_by("-submitted_at")[:candidates]
     )
+    return rank_by_similarity(case, recent, limit=limit)

@@ -1,0 +1,133 @@
+"""Moderators' decisions on what of a case the public reads, and the
+author's choice to show their name."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, has_role
+from petitions.lifecycle import Status
+from petitions.models import Case
+from petitions.permissions import is_owner, log_refusal
+from portal.errors import ActionForbidden, DomainError
+from publication.models import Publication, PublicationState, PublicStatus
+from publication.search import document_expression
+from publication.signals import case_published
+from responses.models import Reply, ReplyState
+
+# A case in one of these states has nothing to publish.
+UNPUBLISHABLE = (Status.REJECTED, Status.MERGED, Status.WITHDRAWN)
+
+
+def can_moderate(user) -> bool:
+    return has_role(user, Role.MODERATOR)
+
+
+def latest_published_reply(case: Case) -> Reply | None:
+    return (Reply.objects.filter(case=case, state=ReplyState.PUBLISHED).select_related("department")
+            .order_by("-published_at", "-id").first())
+
+
+def _lock_case(case_id: int) -> Case:
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None:
+        raise DomainError(_("No such case."))
+    return case
+
+
+def _publication_for(case: Case) -> Publication:
+    publication = Publication.objects.select_for_update().filter(case=case).first()
+    return publication or Publication(case=case, kind=case.kind, category_id=case.category_id,
+                                      region_id=case.region_id, submitted_at=case.submitted_at)
+
+
+def _require_moderator(actor, case: Case, action: str) -> None:
+    if not can_moderate(actor):
+        log_refusal(actor, case, action)
+        raise ActionForbidden(_("Only moderators decide what is published."))
+
+
+def publication_approve(*, actor, case_id: int, title: str, body: str, answer: str = "",
+                        redacted: bool = False) -> Publication:
+    """Publish the case with the texts the moderator approved (the original
+    ones, or copies with personal data removed). Approving again, after a
+    new answer, publishes that answer. The first publication sends
+    `case_published` once the decision has committed."""
+    title, body, answer = title.strip(), body.strip(), answer.strip()
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        _require_moderator(actor, case, "publication_approve")
+        if not case.wants_public:
+            raise DomainError(_("The author did not agree to publication, so this case cannot be published."))
+        if case.status in UNPUBLISHABLE:
+            raise DomainError(_("This case is %(status)s, so it cannot be published.")
+                              % {"status": Status(case.status).label})
+        if not title or not body:
+            raise DomainError(_("The public title and details cannot be empty."))
+        reply = latest_published_reply(case)
+        if reply is not None and not answer:
+            raise DomainError(_("The case has an answer: give its public text too."))
+        publication = _publication_for(case)
+        first_time = publication.state != PublicationState.PUBLISHED
+        now = timezone.now()
+        publication.state = PublicationState.PUBLISHED
+        publication.title, publication.body = title, body
+        publication.answer = answer if reply is not None else ""
+        publication.answer_reply = reply
+        publication.redacted = redacted
+        publication.kind, publication.category_id, publication.region_id = case.kind, case.category_id, case.region_id
+        publication.department_id = reply.department_id if reply is not None else case.lead_department_id
+        publication.public_status = PublicStatus.ANSWERED if reply is not None else PublicStatus.AWAITING
+        publication.answered_at = (reply.published_at or reply.created_at) if reply is not None else None
+        publication.submitted_at = case.submitted_at
+        if first_time:
+            publication.published_at = now
+        publication.rejection_reason, publication.rejection_note = None, ""
+        publication.moderated_by, publication.moderated_at = actor, now
+        publication.search_document = document_expression(
+            title=title, body=body, answer=publication.answer, vendor=connection.vendor)
+        publication._history_user = actor
+        publication._change_reason = "redacted" if redacted else "approved"
+        publication.save()
+        if first_time:
+            transaction.on_commit(lambda: case_published.send(sender=Case, case=case, by=actor))
+    return publication
+
+
+def publication_reject(*, actor, case_id: int, reason, note: str = "") -> Publication:
+    """Refuse publication, with a reason from the administrators' list. A
+    published case is taken off the public side."""
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        _require_moderator(actor, case, "publication_reject")
+        if reason is None or not reason.is_active:
+            raise DomainError(_("Choose a reason from the list."))
+        publication = _publication_for(case)
+        publication.state = PublicationState.REJECTED
+        publication.title = publication.body = publication.answer = ""
+        publication.answer_reply = None
+        publication.rejection_reason, publication.rejection_note = reason, note.strip()
+        publication.moderated_by, publication.moderated_at = actor, timezone.now()
+        publication.search_document = document_expression(title="", body="", answer="", vendor=connection.vendor)
+        publication._history_user = actor
+        publication._change_reason = "rejected"
+        publication.save()
+    return publication
+
+
+def publication_set_author_name(*, actor, case_id: int, show: bool) -> Publication:
+    """The author chooses whether the public reads their name or "a citizen"."""
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        if not is_owner(actor, case):
+            log_refusal(actor, case, "publication_set_author_name")
+            raise ActionForbidden(_("Only the citizen who filed the case can choose this."))
+        publication = _publication_for(case)
+        publication.show_author_name = show
+        publication._history_user = actor
+        publication._change_reason = "author_name_shown" if show else "author_name_hidden"
+        if publication.pk is None:
+            publication.save()
+        else:
+            publication.save(update_fields=["show_author_name"])
+    return publication

@@ -1,0 +1,171 @@
+"""The public list with its filters and search, the case page, and the
+same 404 for a missing and a non-public case everywhere public."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from petitions.models import Kind
+from publication.selectors import PublicFilters, search_public_cases
+from tests.factories import CategoryFactory, RegionFactory
+from tests.publication.conftest import answered_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cases(make_public):
+    noise = make_public("夜间施工噪音扰民", "每晚十一点以后工地还在施工，影响休息。", "已责令工地停止夜间施工。")
+    english = make_public("Construction noise at night", "Trucks unload every night after midnight.",
+                          "The site was told to stop night work.")
+    bus = make_public("公交站牌损坏", "站牌被风吹倒了。", "")
+    return noise, english, bus
+
+
+def titles(filters):
+    return [item.title for item in search_public_cases(filters)]
+
+
+def test_chinese_search_finds_the_case_by_a_word_inside_the_title(cases):
+    assert titles(PublicFilters(query="噪音")) == ["夜间施工噪音扰民"]
+    assert titles(PublicFilters(query="施工")) == ["夜间施工噪音扰民"]
+    assert titles(PublicFilters(query="噪")) == ["夜间施工噪音扰民"]
+    assert titles(PublicFilters(query="噪声")) == []
+
+
+def test_english_search_stems_words(cases):
+    assert titles(PublicFilters(query="noise")) == ["Construction noise at night"]
+    assert titles(PublicFilters(query="NOISES")) == ["Construction noise at night"]
+    assert titles(PublicFilters(query="constructing")) == ["Construction noise at night"]
+    assert titles(PublicFilters(query="noise bus")) == []
+
+
+def test_search_reaches_the_answer(cases):
+    assert titles(PublicFilters(query="责令")) == ["夜间施工噪音扰民"]
+
+
+def test_title_matches_rank_first(make_public, cases):
+    make_public("路灯不亮", "晚上路灯不亮，附近施工噪音也很大。")
+    assert titles(PublicFilters(query="噪音")) == ["夜间施工噪音扰民", "路灯不亮"]
+
+
+def test_query_made_only_of_stop_words_or_punctuation_finds_nothing(cases):
+    assert titles(PublicFilters(query="the ！？")) == []
+
+
+def test_filters_narrow_the_list(make_public, moderator, department, other_department):
+    from tests.publication.conftest import publish
+
+    parent = CategoryFactory(name="城市管理")
+    child = CategoryFactory(name="占道经营", parent=parent)
+    region = RegionFactory(name="西城区")
+    a = publish(answered_case(department=department, title="占道经营的小贩", body="内容内容内容。", answer="已处理",
+                              category=child, region=region, kind=Kind.COMPLAINT), moderator)
+    b = publish(answered_case(department=other_department, title="咨询办证", body="内容内容内容。",
+                              kind=Kind.CONSULTATION), moderator)
+    assert titles(PublicFilters(category_id=parent.pk)) == [a.title]
+    assert titles(PublicFilters(region_id=region.pk)) == [a.title]
+    assert titles(PublicFilters(department_id=other_department.pk)) == [b.title]
+    assert titles(PublicFilters(kind=Kind.CONSULTATION)) == [b.title]
+    assert titles(PublicFilters(status="answered")) == [a.title]
+    assert titles(PublicFilters(status="awaiting")) == [b.title]
+
+
+def test_list_page_marks_matches_and_escapes(client, make_public):
+    make_public("<script>alert(1)</script>噪音", "噪音 & 灰尘。")
+    page = client.get(reverse("publication:case_list"), {"q": "噪音"}).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<mark>噪音</mark>" in page
+    assert "<script>alert(1)" not in page
+    assert "<mark>噪音</mark> &amp; 灰尘" in page
+
+
+def test_list_page_runs_a_fixed_number_of_queries(client, make_public, django_assert_num_queries):
+    for number in range(3):
+        make_public(f"噪音问题{number}", "夜里很吵很吵。", "已处理。")
+    client.get(reverse("publication:case_list"))
+
+    def count(**params):
+        with django_assert_num_queries(queries) as captured:
+            client.get(reverse("publication:case_list"), params)
+        return len(captured)
+
+    queries = 5  # count, page, and the three lists of the filter form
+    count()
+    count(q="噪音")
+    for number in range(3, 30):
+        make_public(f"噪音问题{number}", "夜里很吵很吵。", "已处理。")
+    count()
+    count(q="噪音", status="answered")
+
+
+def test_list_is_paginated(client, make_public):
+    for number in range(27):
+        make_public(f"问题{number:02d}", "内容内容内容。")
+    first = client.get(reverse("publication:case_list")).content.decode()
+    second = client.get(reverse("publication:case_list"), {"page": 2}).content.decode()
+    assert "问题26" in first and "问题00" not in first and "问题00" in second
+
+
+def test_missing_and_private_cases_are_the_same_404(client, department, moderator, make_public):
+    private = answered_case(department=department, title="私人问题", body="内容内容内容。")
+    unknown = client.get(reverse("publication:case_detail", args=["000000-0000-0000-000"]))
+    hidden = client.get(reverse("publication:case_detail", args=[private.tracking_number]))
+    assert unknown.status_code == hidden.status_code == 404
+    assert "私人问题" not in hidden.content.decode()
+    similar = client.get(reverse("publication:similar_cases"), {"title": "私人问题"}).content.decode()
+    assert private.tracking_number not in similar
+    for fmt in ("csv", "json"):
+        export = b"".join(client.get(reverse("publication:cases_export", args=[fmt])).streaming_content).decode()
+        assert private.tracking_number not in export
+    feed = client.get(reverse("publication:department_feed", args=[department.code])).content.decode()
+    assert private.tracking_number not in feed
+    search = client.get(reverse("publication:case_list"), {"q": "私人问题"}).content.decode()
+    assert private.tracking_number not in search
+
+
+def test_detail_page_shows_department_and_timings(client, make_public, department):
+    publication = make_public("夜间施工噪音扰民", "每晚都有施工。", "已责令停止。")
+    page = client.get(reverse("publication:case_detail", args=[publication.case.tracking_number])).content.decode()
+    assert str(department.name_en) in page and "已责令停止。" in page
+    assert publication.answered_at.strftime("%Y-%m-%d") in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_search_uses_the_index_not_a_table_scan(make_public, moderator, department):
+    from petitions.models import Case
+    from publication.models import Publication
+    from tests.factories import CaseFactory
+
+    for number in range(3):
+        make_public(f"噪音问题{number}", "夜里很吵很吵。 noise at night")
+    # Many published cases that do not match, made in bulk from one that does not.
+    other = make_public("公交站牌损坏", "站牌被风吹倒了。")
+    document = Publication.objects.filter(pk=other.pk).values_list("search_document", flat=True).get()
+    template = other.case
+    cases = Case.objects.bulk_create([
+        CaseFactory.build(title=f"站牌{number}", body=template.body, wants_public=True, citizen=template.citizen,
+                          category=template.category, region=template.region, lead_department=department)
+        for number in range(5000)
+    ])
+    Publication.objects.bulk_create([
+        Publication(case=case, state=other.state, title=case.title, body=case.body, kind=case.kind,
+                    category_id=case.category_id, region_id=case.region_id, submitted_at=case.submitted_at,
+                    published_at=other.published_at, search_document=document)
+        for case in cases
+    ])
+    queryset = search_public_cases(PublicFilters(query="噪音 noise"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE publication_publication")
+        cursor.execute("ANALYZE petitions_case")
+        # A table this small is cheapest to read whole; with scans priced
+        # out, the plan shows what a large table would use.
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = queryset.explain()
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert len(queryset) == 3
+    lines = [line for line in plan.splitlines() if "publication_publication" in line]
+    assert lines and not any("Seq Scan" in line for line in lines), plan
+    assert "Bitmap Index Scan on pub_search_gin_idx" in plan, plan

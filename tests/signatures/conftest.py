@@ -1,0 +1,55 @@
+"""Fixtures for petitions and their signatures."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.roles import Role
+from petitions.lifecycle import Status
+from petitions.models import Case, Kind
+from publication.signals import case_published
+from signatures.models import Petition, PetitionSettings
+from tests.factories import CaseFactory, UserFactory
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(email="moderator@example.org", roles=[Role.MODERATOR.value])
+
+
+@pytest.fixture
+def petition_settings(db):
+    """Small thresholds so tests can cross them."""
+    config = PetitionSettings.load()
+    config.response_threshold, config.hearing_threshold = 3, 5
+    config.save()
+    return config
+
+
+@pytest.fixture
+def petition_case(department, category, region, citizen):
+    return CaseFactory(kind=Kind.PETITION, wants_public=True, lead_department=department, status=Status.ACCEPTED,
+                       category=category, region=region, citizen=citizen, title="Open the school playground")
+
+
+def publish(case, moderator) -> Petition:
+    """What the publication app does when a moderator approves a case."""
+    case_published.send(sender=Case, case=case, by=moderator)
+    return Petition.objects.get(case=case)
+
+
+@pytest.fixture
+def petition(petition_case, moderator, petition_settings):
+    return publish(petition_case, moderator)
+
+
+CONFIRM_LINK = re.compile(r"https?://\S+/petitions/confirm/(\S+)/")
+
+
+def confirmation_tokens(to: str | None = None) -> list[str]:
+    tokens = []
+    for message in mail.outbox:
+        if to is None or to in message.to:
+            tokens += CONFIRM_LINK.findall(message.body)
+    return tokens

@@ -1,0 +1,187 @@
+"""Opening a petition, signing it with a confirmed address, and its public pages."""
+
+import re
+import time
+import uuid
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from petitions.models import Case, Kind
+from portal.errors import DomainError
+from signatures.models import Petition, Signature
+from signatures.services import petition_open, signature_confirm, signature_start
+from tests.factories import CaseFactory
+from tests.signatures.conftest import confirmation_tokens, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_url(petition):
+    return reverse("signatures:detail", args=[petition.case.tracking_number])
+
+
+def sign(client, petition, *, name="Wang Fang", email="wang.fang@example.org", **extra):
+    return client.post(detail_url(petition), {"name": name, "email": email}, **extra)
+
+
+def test_moderators_approval_opens_the_petition_with_the_default_thresholds_and_period(petition_case, moderator):
+    before = timezone.now()
+    petition = publish(petition_case, moderator)
+    assert (petition.response_threshold, petition.hearing_threshold) == (1000, 10000)
+    assert petition.opened_by == moderator
+    assert before + timedelta(days=180) <= petition.closes_at <= timezone.now() + timedelta(days=180)
+    # Approving again (or the signal twice) opens nothing more.
+    publish(petition_case, moderator)
+    assert Petition.objects.count() == 1
+
+
+def test_publishing_a_case_of_another_kind_opens_no_petition(moderator):
+    case = CaseFactory(kind=Kind.COMPLAINT, wants_public=True)
+    from publication.signals import case_published
+
+    case_published.send(sender=Case, case=case, by=moderator)
+    assert not Petition.objects.exists()
+
+
+def test_a_private_petition_cannot_gather_signatures(petition_case):
+    Case.objects.filter(pk=petition_case.pk).update(wants_public=False)
+    with pytest.raises(DomainError):
+        petition_open(case_id=petition_case.pk)
+
+
+def test_a_petition_must_be_public_when_it_is_submitted(client, citizen, category, region):
+    client.force_login(citizen)
+    response = client.post(reverse("petitions:case_submit"), {
+        "kind": "petition", "category": category.pk, "region": region.pk, "urgency": "normal",
+        "title": "Open the playground", "body": "Please open the school playground at weekends.",
+        "submission_key": str(uuid.uuid4()),
+    })
+    assert response.status_code == 200
+    assert not Case.objects.exists()
+    assert "tick this box" in response.content.decode()
+
+
+def test_signing_sends_a_link_and_only_the_confirmed_signature_counts(client, petition,
+                                                                     django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign(client, petition, follow=True)
+    assert response.status_code == 200
+    assert "wang.fang@example.org" in response.content.decode()
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 0
+    [token] = confirmation_tokens("wang.fang@example.org")
+    page = client.get(reverse("signatures:confirm", args=[token]))
+    assert page.status_code == 200
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 0, "opening the link (a mail scanner may) does not count yet"
+    confirmed = client.post(reverse("signatures:confirm", args=[token]))
+    assert confirmed.status_code == 200
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 1
+    # The same link again counts nothing more.
+    client.post(reverse("signatures:confirm", args=[token]))
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 1
+    page = client.get(detail_url(petition))
+    assert '<strong data-testid="confirmed-count">1</strong>' in page.content.decode()
+
+
+@pytest.mark.parametrize("variant", [
+    "W.A.N.G.Fang@gmail.com", "wangfang+petitions@googlemail.com", "WangFang@GMAIL.com.", "wangfang+x@gmail.com",
+])
+def test_one_gmail_mailbox_signs_once_whatever_way_it_is_written(petition, variant, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = signature_start(petition_id=petition.pk, name="Wang", email="wangfang@gmail.com")
+    signature_confirm(token=confirmation_tokens()[0])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = signature_start(petition_id=petition.pk, name="Wang again", email=variant)
+    assert again.pk == first.pk
+    assert Signature.objects.count() == 1
+    assert mail.outbox == [], "a confirmed mailbox is not asked to confirm again"
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 1
+
+
+def test_plus_tags_are_removed_for_every_provider_and_idna_domains_match(petition):
+    signature_start(petition_id=petition.pk, name="Li", email="li+one@例子.中国")
+    again = signature_start(petition_id=petition.pk, name="Li", email="LI+two@xn--fsqu00a.xn--fiqs8s")
+    assert Signature.objects.count() == 1
+    assert again.email_normalised == "li@xn--fsqu00a.xn--fiqs8s"
+
+
+def test_an_unconfirmed_signer_who_signs_again_gets_the_link_again(petition, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+        signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+    assert len(confirmation_tokens("li@example.org")) == 2
+    assert Signature.objects.count() == 1
+
+
+def test_a_closed_petition_takes_no_signature(client, petition):
+    Petition.objects.filter(pk=petition.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    response = sign(client, petition)
+    assert response.status_code == 400
+    assert not Signature.objects.exists()
+    assert "closed for signing" in response.content.decode()
+
+
+def test_a_bad_or_tampered_link_is_refused_clearly(client, petition):
+    signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+    response = client.post(reverse("signatures:confirm", args=["not-a-token"]))
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 0
+
+
+def test_an_expired_link_is_refused(petition, petition_settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+    petition_settings.confirmation_valid_hours = 1
+    petition_settings.save()
+    [token] = confirmation_tokens()
+    later = time.time() + 2 * 3600
+    with mock.patch("django.core.signing.time.time", return_value=later), pytest.raises(DomainError) as error:
+        signature_confirm(token=token)
+    assert "expired" in error.value.message
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 0
+
+
+def test_a_case_that_is_not_an_open_petition_has_no_petition_page(client, petition_case):
+    assert client.get(reverse("signatures:detail", args=[petition_case.tracking_number])).status_code == 404
+    assert client.get(reverse("signatures:detail", args=["12345"])).status_code == 404
+
+
+def test_the_petition_page_shows_thresholds_and_closing_date(client, petition):
+    page = client.get(detail_url(petition)).content.decode()
+    assert "Open the school playground" in page
+    assert "3 signatures" in page and "5 signatures" in page
+    assert timezone.localtime(petition.closes_at).strftime("%Y-%m-%d") in page
+    assert 'name="email"' in page and 'autocomplete="email"' in page
+
+
+def test_the_list_of_open_petitions_runs_a_fixed_number_of_queries(client, moderator, petition_settings,
+                                                                  django_assert_num_queries):
+    def add(n):
+        for _ in range(n):
+            publish(CaseFactory(kind=Kind.PETITION, wants_public=True), moderator)
+
+    add(2)
+    with django_assert_num_queries(2) as first:  # the count and the page, cases joined in
+        response = client.get(reverse("signatures:list"))
+    assert response.status_code == 200
+    add(10)
+    closed = publish(CaseFactory(kind=Kind.PETITION, wants_public=True, title="Long closed"), moderator)
+    Petition.objects.filter(pk=closed.pk).update(closes_at=timezone.now() - timedelta(days=1))
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(reverse("signatures:list"))
+    page = response.content.decode()
+    assert len(re.findall(r'href="/petitions/\d{6}-', page)) == 12
+    assert "Long closed" not in page
