@@ -1,0 +1,2 @@
+"""The API's views: thin, each parses input, checks who is asking, calls
+one selector or service and renders (STYLE.md)."""
