@@ -53,3 +53,14 @@ def confirmation_tokens(to: str | None = None) -> list[str]:
         if to is None or to in message.to:
             tokens += CONFIRM_LINK.findall(message.body)
     return tokens
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English texts: pages and services speak English
+    (the site's default language is Chinese)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
