@@ -71,7 +71,7 @@ CASE_COLUMNS = [
 CLOCK_COLUMNS = [
     "id", "case_id", "kind", "department_id", "state", "limit_amount", "limit_unit", "escalate_after_working_days",
     "started_at", "warn_at", "due_at", "original_due_at", "stopped_at", "stop_reason", "working_hours",
-    "reminded_at", "breached_at", "escalate_at",
+    "reminded_at", "breached_at", "escalate_at", "category_id", "region_id",
 ]
 FEEDBACK_COLUMNS = ["case_id", "reply_id", "department_id", "resolved", "satisfaction", "comment", "reopened",
                     "given_at"]
@@ -170,6 +170,9 @@ def generate(total: int, *, seed: int = 2026, due_now: int = 1000) -> None:
                 ))
                 case_id += 1
             _copy(cursor, "petitions_case", CASE_COLUMNS, cases)
+            # Clocks carry their case's category and region.
+            where = {case[0]: (case[4], case[5]) for case in cases}
+            clocks = [(*clock, *where[clock[1]]) for clock in clocks]
             _copy(cursor, "supervision_supervisionclock", CLOCK_COLUMNS, clocks)
             _copy(cursor, "responses_reply", REPLY_COLUMNS, replies)
             _copy(cursor, "supervision_feedback", FEEDBACK_COLUMNS, feedback)

@@ -131,6 +131,7 @@ def clock_start(*, case, kind: str, start: datetime, department=None, actor=None
         return None  # no policy for this clock: nothing to supervise
     clock = SupervisionClock.objects.create(
         case=case, kind=kind, department=department, order=order, started_at=start, warn_at=warn_at,
+        category_id=case.category_id, region_id=case.region_id,
         due_at=due_at, original_due_at=due_at, limit_amount=amount, limit_unit=unit,
         escalate_after_working_days=escalate_after,
     )
@@ -161,7 +162,7 @@ def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> l
         clock.save(update_fields=["stopped_at", "state", "due_at", "warn_at", "paused_at", "stop_reason",
                                   "working_hours"])
         record(clock, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
-        tally_settled_clock(clock, case)
+        tally_settled_clock(clock)
         stopped.append(clock)
     return stopped
 
@@ -177,7 +178,7 @@ def clocks_cancel_kinds(*, case, kinds, at: datetime, actor=None, reason: str = 
         clock.stopped_at = at
         clock.save(update_fields=["state", "stopped_at"])
         record(clock, ClockEvent.Action.CANCELLED, at=at, actor=actor, reason=reason)
-        tally_settled_clock(clock, case)
+        tally_settled_clock(clock)
 
 
 def clocks_pause(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:

@@ -37,7 +37,9 @@ from supervision.models import (
 )
 from supervision.tallies import finished_in_time_filter, tenths_expression
 
-PATHS = {"department": "department_id", "category": "case__category_id", "region": "case__region_id"}
+# Clocks carry their case's category and region; ratings reach them through the case.
+PATHS = {"department": "department_id", "category": "category_id", "region": "region_id"}
+FEEDBACK_PATHS = {"department": "department_id", "category": "case__category_id", "region": "case__region_id"}
 REPLY_CLOCKS = (ClockKind.REPLY, ClockKind.REHANDLING)
 DEPARTMENT_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING)
 
@@ -52,7 +54,7 @@ class Scope:
 
     def clocks(self, *kinds):
         clocks = SupervisionClock.objects.filter(kind__in=kinds, started_at__gte=self.start, started_at__lt=self.end)
-        return self._narrow(clocks)
+        return self._narrow(clocks, through_case=False)
 
     def feedback(self):
         return self._narrow(Feedback.objects.filter(given_at__gte=self.start, given_at__lt=self.end))
@@ -60,15 +62,16 @@ class Scope:
     def extensions(self):
         approved = Extension.objects.filter(state=Extension.State.APPROVED, decided_at__gte=self.start,
                                             decided_at__lt=self.end)
-        return self._narrow(approved, prefix="clock__")
+        return self._narrow(approved, prefix="clock__", through_case=False)
 
-    def _narrow(self, queryset, prefix: str = ""):
+    def _narrow(self, queryset, prefix: str = "", through_case: bool = True):
+        via = f"{prefix}case__" if through_case else prefix
         if self.department_id:
             queryset = queryset.filter(**{f"{prefix}department_id": self.department_id})
         if self.category_id:
-            queryset = queryset.filter(**{f"{prefix}case__category_id": self.category_id})
+            queryset = queryset.filter(**{f"{via}category_id": self.category_id})
         if self.region_id:
-            queryset = queryset.filter(**{f"{prefix}case__region_id": self.region_id})
+            queryset = queryset.filter(**{f"{via}region_id": self.region_id})
         return queryset
 
 
@@ -274,7 +277,7 @@ def rates_from_records(scope: Scope, *, group: str = "department", now: datetime
 
     _count_clocks(scope.clocks(*DEPARTMENT_CLOCKS), group, by_month, now, row)
     feedback = scope.feedback()
-    path = PATHS[group]
+    path = FEEDBACK_PATHS[group]
     if by_month:
         feedback = feedback.annotate(month=TruncMonth("given_at"))
     key = "month" if by_month else path
@@ -306,8 +309,8 @@ def _recorded_hours(scope: Scope, group: str, start: datetime | None = None, end
                                              started_at__lt=end or scope.end)
     hours: dict = {}
     for key, kind, value, count in (
-        scope._narrow(clocks).annotate(tenths=tenths_expression()).values_list(path, "kind", "tenths")
-        .annotate(n=Count("*")).order_by()
+        scope._narrow(clocks, through_case=False).annotate(tenths=tenths_expression())
+        .values_list(path, "kind", "tenths").annotate(n=Count("*")).order_by()
     ):
         hours.setdefault(key, {}).setdefault(kind, Counter())[value] += count
     return hours

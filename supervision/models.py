@@ -122,6 +122,12 @@ class SupervisionClock(models.Model):
     )
     order = models.ForeignKey("SupervisionOrder", null=True, blank=True, on_delete=models.CASCADE,
                               related_name="clocks")
+    # The case's category and region (which never change), copied so the
+    # dashboard groups clocks without reading the cases.
+    category = models.ForeignKey("petitions.Category", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", db_index=False)
+    region = models.ForeignKey("petitions.Region", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", db_index=False)
     state = models.CharField(_("state"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING)
     limit_amount = models.PositiveIntegerField(_("limit"), null=True, blank=True)
     limit_unit = models.CharField(_("unit"), max_length=20, choices=LimitUnit.choices, blank=True)
@@ -167,12 +173,13 @@ class SupervisionClock(models.Model):
             # tallied), and reads the raw clocks of part-months by start.
             # Covering (on PostgreSQL), so neither visits the table.
             models.Index(fields=["started_at"], name="clock_open_started_idx", condition=models.Q(stopped_at=None),
-                         include=["kind", "state", "due_at", "stopped_at", "stop_reason", "department", "case"]),
+                         include=["kind", "state", "due_at", "stopped_at", "stop_reason", "department", "category",
+                                  "region", "case"]),
             models.Index(fields=["started_at"], name="clock_timed_started_idx",
                          condition=models.Q(kind__in=["sign_for", "reply"], working_hours__isnull=False,
                                             stopped_at__isnull=False)
                          & ~models.Q(stop_reason="returned") & ~models.Q(state="cancelled"),
-                         include=["kind", "department", "working_hours", "case"]),
+                         include=["kind", "department", "category", "region", "working_hours", "case"]),
         ]
 
     def __str__(self) -> str:

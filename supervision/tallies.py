@@ -34,7 +34,9 @@ from supervision.models import (
 DEPARTMENT_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING)
 # The kinds whose time to finish is reported as a median and 90th percentile.
 TIMED_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY)
-FACET_PATHS = {Facet.CATEGORY: "case__category_id", Facet.REGION: "case__region_id"}
+# Clocks carry their case's category and region; ratings reach them through the case.
+FACET_PATHS = {Facet.CATEGORY: "category_id", Facet.REGION: "region_id"}
+FEEDBACK_FACET_PATHS = {Facet.CATEGORY: "case__category_id", Facet.REGION: "case__region_id"}
 
 
 def tenths(hours: float) -> int:
@@ -53,8 +55,9 @@ def finished_in_time_filter() -> Q:
             & ~Q(stop_reason="returned") & ~Q(state=ClockState.CANCELLED))
 
 
-def _facets(case) -> list[tuple[str, int]]:
-    return [(Facet.ALL, 0), (Facet.CATEGORY, case.category_id or 0), (Facet.REGION, case.region_id or 0)]
+def _facets(holder) -> list[tuple[str, int]]:
+    """The tally rows a clock or case counts in: its own category and region."""
+    return [(Facet.ALL, 0), (Facet.CATEGORY, holder.category_id or 0), (Facet.REGION, holder.region_id or 0)]
 
 
 def _add(model, count_field: str, key: dict, amount: int = 1) -> None:
@@ -74,19 +77,19 @@ def _add(model, count_field: str, key: dict, amount: int = 1) -> None:
         )
 
 
-def tally_settled_clock(clock: SupervisionClock, case) -> None:
+def tally_settled_clock(clock: SupervisionClock) -> None:
     """Count a department clock that has just stopped. Called once per
     clock, inside the transaction that stopped it."""
     if clock.kind not in DEPARTMENT_CLOCKS:
         return
     day = timezone.localdate(clock.started_at)
-    for facet, dim in _facets(case):
+    for facet, dim in _facets(clock):
         _add(ClockTally, "clocks", {
             "facet": facet, "dim": dim, "day": day, "department_id": clock.department_id or 0, "kind": clock.kind,
             "state": clock.state, "returned": clock.stop_reason == "returned"})
     if (clock.kind in TIMED_CLOCKS and clock.working_hours is not None and clock.stop_reason != "returned"
             and clock.state != ClockState.CANCELLED):
-        for facet, dim in _facets(case):
+        for facet, dim in _facets(clock):
             _add(HoursTally, "clocks", {
                 "facet": facet, "dim": dim, "month": day.replace(day=1),
                 "department_id": clock.department_id or 0 if facet == Facet.ALL else 0,
@@ -120,7 +123,7 @@ def _recount_clocks() -> Counter:
 def _recount_feedback() -> Counter:
     counts: Counter = Counter()
     for facet in Facet:
-        dim_path = FACET_PATHS.get(facet)
+        dim_path = FEEDBACK_FACET_PATHS.get(facet)
         fields = ["day", "department_id", "resolved", "satisfaction", "reopened", *([dim_path] if dim_path else [])]
         rows = Feedback.objects.annotate(day=TruncDate("given_at")).values(*fields).annotate(n=Count("id")).order_by()
         for row in rows:

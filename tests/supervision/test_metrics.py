@@ -22,7 +22,8 @@ def clock(department, kind, state, *, stop_reason="", hours=None, started=IN_PER
     due = started + datetime.timedelta(days=due_in_days)
     return SupervisionClock.objects.create(
         case=case, kind=kind, department=department, state=state, started_at=started, warn_at=started,
-        due_at=due, original_due_at=due, stop_reason=stop_reason, working_hours=hours,
+        category=case.category, region=case.region, due_at=due, original_due_at=due, stop_reason=stop_reason,
+        working_hours=hours,
         stopped_at=(started + datetime.timedelta(hours=hours or 1)) if stopped else None,
     )
 

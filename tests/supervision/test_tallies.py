@@ -52,8 +52,9 @@ def lives(citizen, official, category, region, department):
 
 
 @pytest.mark.django_db
-def test_the_services_keep_the_tallies_equal_to_a_recount(lives):
+def test_the_services_keep_the_tallies_equal_to_a_recount(lives, category):
     assert tallies.differences() == []
+    assert not SupervisionClock.objects.exclude(category=category).exists()  # clocks carry the case's category
     assert ClockTally.objects.filter(facet="", kind=ClockKind.SIGN_FOR, returned=True).get().clocks == 1
     assert HoursTally.objects.filter(kind=ClockKind.REPLY).count() == 3  # by department, category, region
 
@@ -86,8 +87,9 @@ def test_percentiles_join_whole_months_from_tallies_with_the_days_around_them():
                datetime.datetime(2026, 2, 25, 9), datetime.datetime(2026, 3, 5, 9), datetime.datetime(2026, 3, 20, 9)]
     for number, moment in enumerate(started, start=1):
         start = timezone.make_aware(moment)
+        case = CaseFactory(lead_department=department)
         SupervisionClock.objects.create(
-            case=CaseFactory(lead_department=department), kind=ClockKind.SIGN_FOR, department=department,
+            case=case, category=case.category, region=case.region, kind=ClockKind.SIGN_FOR, department=department,
             state=ClockState.MET, started_at=start, warn_at=start, due_at=start, original_due_at=start,
             stopped_at=start + datetime.timedelta(hours=number), working_hours=number * 1.26)
     tallies.rebuild()
