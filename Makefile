@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint messages
+.PHONY: run test lint security messages
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
@@ -20,6 +20,11 @@ test: $(VENV)/.test
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# bandit (no high-severity findings) and pip-audit (no known vulnerable
+# dependency); see scripts/security-gates.
+security: $(VENV)/.test
+	./scripts/security-gates
 
 # After changing user-visible text: update the catalogues, translate the
 # new entries in locale/zh_Hans, then compile.

@@ -5,11 +5,28 @@ import os
 from celery import Celery, signals
 from celery.schedules import crontab
 
+from portal.env import env_int
+from portal.queues import WORKER_QUEUES
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("wenzheng")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+HEARTBEAT_TASK = "portal.tasks.record_worker_heartbeat"
+HEARTBEAT_SECONDS = env_int("HEALTH_HEARTBEAT_SECONDS", 30)
+
+
+@signals.before_task_publish.connect
+def _record_beat_heartbeat(sender=None, **_kwargs):
+    """Only beat publishes the heartbeat task, so publishing it is beat's
+    own heartbeat (/health/beat); running it is the worker's."""
+    if sender == HEARTBEAT_TASK:
+        from portal.health import BEAT_KEY, heartbeat_record
+
+        heartbeat_record(BEAT_KEY)
 
 
 @signals.task_prerun.connect
@@ -53,5 +70,27 @@ app.conf.beat_schedule = {
     "send-daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Surge alerts: windows end on the hour, one alert per window per
+    # category or region however often this runs (signatures/surges.py).
+    "detect-surges": {
+        "task": "signatures.tasks.detect_surges",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Heartbeats for the health checks (portal/health.py): one per queue,
+    # dropped rather than piled up while that queue has no worker.
+    **{
+        f"heartbeat-{queue}": {
+            "task": HEARTBEAT_TASK,
+            "schedule": float(HEARTBEAT_SECONDS),
+            "args": (queue,),
+            "options": {"queue": queue, "routing_key": queue, "expires": 2.0 * HEARTBEAT_SECONDS},
+        }
+        for queue in WORKER_QUEUES
+    },
+    # Petitions' outbox: responses whose task was lost, signers still owed one.
+    "sweep-petitions": {
+        "task": "signatures.tasks.sweep_petitions",
+        "schedule": 300.0,
     },
 }

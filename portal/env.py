@@ -43,3 +43,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_required(name: str, *, unless: bool = False, default: str = "") -> str:
+    """A value production must set: missing or empty stops start-up, unless
+    `unless` holds (e.g. DEBUG), when `default` is used instead."""
+    raw = os.environ.get(name, "").strip()
+    if raw:
+        return raw
+    if unless:
+        return default
+    raise ImproperlyConfigured(f"{name} must be set (it has no default outside DEBUG)")

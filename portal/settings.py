@@ -2,22 +2,48 @@
 environment; with no environment at all it runs the embedded default
 (SQLite, a file-system Celery broker, e-mail written to files)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import env_bool, env_int, env_list, env_required, env_str
+from portal.queues import WORKER_QUEUES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the embedded default writes (database, broker queue, mail,
 # uploads) lives under one folder that is never served as static files.
 VAR_DIR = Path(env_str("WENZHENG_VAR_DIR", str(BASE_DIR / "var")))
 
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
 DEBUG = env_bool("DEBUG", True)
+# Outside DEBUG there is no default key: a forgotten SECRET_KEY stops start-up.
+SECRET_KEY = env_required(
+    "SECRET_KEY", unless=DEBUG, default="dev-only-insecure-key-change-me-in-production-0123456789"
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# --- HTTPS behind a TLS-terminating reverse proxy (docs/deploy.md) ---------
+# SECURE_PROXY=1 says: every request reaches us through a proxy that
+# terminates TLS and sets X-Forwarded-Proto (and strips it from clients).
+SECURE_PROXY = env_bool("SECURE_PROXY", False)
+if SECURE_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # The health checks are probed over plain HTTP by the orchestrator.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # One year, the minimum the HSTS preload list accepts. Start lower (e.g.
+    # 300) on a new domain and raise it once HTTPS is known to work.
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -29,17 +55,24 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "portal",
     "accounts",
     "petitions",
     "responses",
     "supervision",
     "notifications",
+    "api",
+    "publication",
+    "signatures",
+    "open311",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -49,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -115,6 +150,26 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords
+# for one account from one address, that account is refused from that
+# address for AXES_COOLOFF_TIME; the same account from elsewhere, and other
+# accounts from the same address, are not affected. Failures are kept in the
+# database (every web process sees them; administrators see and clear them in
+# the admin or with `manage.py axes_reset`). See docs/deploy.md.
+AUTHENTICATION_BACKENDS = [
+    "portal.security.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the field name of Django's login form, which holds the e-mail
+AXES_USERNAME_CALLABLE = "portal.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"  # a translated page, 429
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful logins are not logged a second time
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -187,6 +242,24 @@ CELERY_TIMEZONE = TIME_ZONE
 # Reuse the worker's database connection across tasks (4.5x faster measured
 # on this machine kind for a one-update task).
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
+# Queues, so each kind of work can get its own workers (docs/deploy.md):
+# routing new cases, e-mail and notifications, the deadline scans; all else
+# on "default". A worker started without -Q consumes every one of them.
+CELERY_WORKER_QUEUES = list(WORKER_QUEUES)
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_WORKER_QUEUES]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
+CELERY_TASK_ROUTES = {
+    "responses.tasks.*": {"queue": "routing", "routing_key": "routing"},
+    "notifications.tasks.*": {"queue": "notifications", "routing_key": "notifications"},
+    "supervision.tasks.*": {"queue": "scans", "routing_key": "scans"},
+    # An export a supervisor waits for should not queue behind the scans.
+    "supervision.tasks.run_export": {"queue": "default", "routing_key": "default"},
+}
+# Health checks (portal/health.py): beat sends a heartbeat to every queue
+# every HEALTH_HEARTBEAT_SECONDS (portal/celery.py); a worker or beat silent
+# for HEALTH_STALE_SECONDS is reported unavailable.
+HEALTH_STALE_SECONDS = env_int("HEALTH_STALE_SECONDS", 180)
 
 # --- Domain defaults (issue 4 moves these into database policy rows) ------
 # Cases still "submitted" after this many seconds are re-enqueued for
@@ -194,18 +267,63 @@ CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 ROUTING_SWEEP_AFTER_SECONDS = env_int("ROUTING_SWEEP_AFTER_SECONDS", 120)
 
 # --- REST framework -------------------------------------------------------
+# Programs send an API token (api.ApiToken, stored hashed); browsers use
+# the session, with its CSRF check. The token class comes first so that a
+# request without credentials is answered 401 with WWW-Authenticate.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    # Counted in the default cache: Redis when REDIS_URL is set, shared by
+    # every web process.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiAnonThrottle", "api.throttling.ApiUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANON", "60/min"),
+        "user": env_str("API_RATE_USER", "600/min"),
+        "api_write": env_str("API_RATE_WRITE", "60/min"),
+    },
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Wenzheng API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wenzheng API",
+    "DESCRIPTION": "Cases, the officials' workflow and supervision records of the Wenzheng portal. "
+                   'Every error comes as {"errors": [{"field": ..., "code": ..., "message": ...}]}.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
+# --- Open311 GeoReport v2 (docs/open311.md) -------------------------------
+# The jurisdiction this endpoint serves (e.g. the site's domain); empty
+# accepts any jurisdiction_id. Contact and key service texts for discovery
+# default to pointing at SITE_URL.
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "")
+OPEN311_ENDPOINT_TYPE = env_str("OPEN311_ENDPOINT_TYPE", "production")  # or "test"
+
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.logging.JsonFormatter"},
+    },
+    # LOG_FORMAT=json: one JSON object per line, for a log collector.
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Celery replaces the root logger's handlers with its own text format unless
+# told not to; in JSON mode workers and beat log through the handler above.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

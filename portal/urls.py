@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from petitions.views import home
+from portal import health
 
 admin.site.site_header = _("Wenzheng administration")
 admin.site.site_title = _("Wenzheng")
@@ -14,6 +15,14 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("publication.urls")),
+    path("", include("signatures.urls")),
+    path("open311/", include("open311.urls")),
+    path("api/", include("api.urls")),
+    path("accounts/api-tokens/", include("api.page_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("health/web", health.web, name="health_web"),
+    path("health/worker", health.worker, name="health_worker"),
+    path("health/beat", health.beat, name="health_beat"),
 ]

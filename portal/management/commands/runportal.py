@@ -24,8 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, address, **options):
         python = sys.executable
         embedded = not settings.REDIS_URL
+        # One worker consumes every queue here; production gives queues their own.
         worker = [python, "-m", "celery", "-A", "portal", "worker", "--loglevel", "INFO",
-                  "--hostname", "wenzheng-worker@%h"]
+                  "--hostname", "wenzheng-worker@%h", "-Q", ",".join(settings.CELERY_WORKER_QUEUES)]
         if embedded:
             # One process writes to SQLite at a time anyway.
             worker += ["--concurrency", "1"]

@@ -1,0 +1,11 @@
+"""The heartbeat behind /health/worker (portal/health.py): beat sends one
+to every queue; whichever worker consumes that queue records it."""
+
+from celery import shared_task
+
+from portal.health import heartbeat_record, worker_key
+
+
+@shared_task(ignore_result=True)
+def record_worker_heartbeat(queue: str) -> None:
+    heartbeat_record(worker_key(queue))
