@@ -1,0 +1,44 @@
+"""A supervisor, in a real browser, is made to set up two-factor
+authentication at the first login, then logs in with a code."""
+
+import base64
+
+import pytest
+from django_otp.oath import totp
+from playwright.sync_api import expect
+
+from tests.e2e.test_citizen_asks_official_answers import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def code(secret: str, ahead: int = 0) -> str:
+    return f"{totp(base64.b32decode(secret.replace(' ', '')), drift=ahead):06d}"
+
+
+def test_supervisor_sets_up_two_factor_and_logs_in_with_a_code(live_server, new_page, supervisor, settings):
+    settings.OTP_REQUIRED_FOR_ROLES = True
+    page = new_page("en-US")
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+
+    log_in(page, live_server.url, supervisor.email)
+    expect(page.get_by_role("heading", name="Two-factor authentication", level=1)).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("must use two-factor authentication")
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("Six-digit code").fill(code(secret))
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
+    expect(page.get_by_text("Two-factor authentication is on.")).to_be_visible()
+    page.locator("header nav").get_by_role("link", name="Supervision").click()
+    expect(page.get_by_role("heading", name="Supervision dashboard")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, live_server.url, supervisor.email)
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    page.get_by_label("Six-digit code").fill(code(secret, ahead=1))  # each code works once
+    page.get_by_role("button", name="Verify").click()
+    page.locator("header nav").get_by_role("link", name="Supervision").click()
+    expect(page.get_by_role("heading", name="Supervision dashboard")).to_be_visible()
+    assert violations == []

@@ -1,0 +1,38 @@
+"""The half-finished login between the password and the code.
+
+After a right password, a user with a confirmed device is not logged in:
+the session only remembers who they said they were, for a few minutes,
+until the verify page gets a right code and calls Django's login()."""
+
+import time
+
+from django.contrib.auth import get_user_model
+
+PENDING_KEY = "twofactor_pending"
+# Long enough to open the app and type a code, short enough that a
+# forgotten tab does not keep a half-login around.
+PENDING_SECONDS = 300
+
+
+def pending_start(request, user) -> None:
+    request.session[PENDING_KEY] = {"user": user.pk, "backend": user.backend, "at": int(time.time())}
+
+
+def pending_user(request):
+    """The user waiting for their code, with `backend` set, or None."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        return None
+    if time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        pending_clear(request)
+        return None
+    user = get_user_model().objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None:
+        pending_clear(request)
+        return None
+    user.backend = pending["backend"]
+    return user
+
+
+def pending_clear(request) -> None:
+    request.session.pop(PENDING_KEY, None)

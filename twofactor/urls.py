@@ -1,0 +1,9 @@
+from django.urls import path
+
+from twofactor import views
+
+app_name = "twofactor"
+urlpatterns = [
+    path("", views.setup, name="setup"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -1,0 +1,153 @@
+"""The two-factor pages: setting up or removing a device, the code step of
+the login, and the login page that leads to it."""
+
+import base64
+
+import qrcode
+import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import LoginView
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+
+from portal.security import lockout_response
+from twofactor import services
+from twofactor.forms import CodeForm
+from twofactor.policy import is_staff_account, requires_two_factor
+from twofactor.selectors import confirmed_device_for
+from twofactor.session import pending_clear, pending_start, pending_user
+
+WRONG_CODE = gettext_noop("That code is not right. Check the time on your phone and enter the code your app shows now.")
+
+
+class TwoStepLoginView(LoginView):
+    """Django's login page; a user with a confirmed device goes on to the
+    code page instead of being logged in by the password alone."""
+
+    template_name = "accounts/login.html"
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if confirmed_device_for(user) is None:
+            return super().form_valid(form)
+        pending_start(self.request, user)
+        target = self.get_redirect_url()
+        query = f"?{urlencode({'next': target})}" if target else ""
+        return redirect(f"{reverse('twofactor:verify')}{query}")
+
+
+def _next_url(request, default="home"):
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """The second step: the code from the user's app. Wrong codes count as
+    failed logins for django-axes, so they lead to the same lockout as
+    wrong passwords."""
+    user = pending_user(request)
+    finishing_login = user is not None
+    if user is None:
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        user = request.user
+        if user.is_verified():
+            return redirect(_next_url(request))
+    device = confirmed_device_for(user)
+    if device is None:
+        pending_clear(request)
+        return redirect("twofactor:setup" if request.user.is_authenticated else "accounts:login")
+
+    credentials = {"username": user.get_username()}
+    if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
+        pending_clear(request)
+        return lockout_response(request)
+
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.device_check(device=device, code=form.cleaned_data["code"]):
+            pending_clear(request)
+            if finishing_login:
+                auth_login(request, user, backend=user.backend)
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False) or AxesProxyHandler.is_locked(request, credentials):
+            pending_clear(request)
+            if not finishing_login:
+                auth_logout(request)
+            return lockout_response(request)
+        form.add_error("code", _(WRONG_CODE))
+    return render(request, "twofactor/verify.html", {
+        "form": form,
+        "next": _next_url(request),
+        "required": requires_two_factor(user),
+    }, status=400 if form.is_bound else 200)
+
+
+def _qr_code_data_uri(text: str) -> str:
+    """The otpauth:// address as an SVG QR code, drawn without Pillow, as a
+    data: URI (the CSP allows data: images; nothing inline runs)."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup(request):
+    user = request.user
+    if not is_staff_account(user):
+        raise Http404
+    required = requires_two_factor(user)
+    confirmed = confirmed_device_for(user)
+    if confirmed is not None:
+        form = CodeForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            if services.device_remove(actor=user, code=form.cleaned_data["code"]):
+                messages.success(request, _("Two-factor authentication was removed from your account."))
+                return redirect("twofactor:setup")
+            form.add_error("code", _(WRONG_CODE))
+        return render(request, "twofactor/setup.html", {
+            "form": form, "confirmed": confirmed, "required": required,
+        }, status=400 if form.is_bound else 200)
+
+    device = services.device_start(actor=user)
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.device_confirm(actor=user, device=device, code=form.cleaned_data["code"]):
+            otp_login(request, device)
+            messages.success(request, _("Two-factor authentication is on. You will be asked for a code each time "
+                                        "you log in."))
+            return redirect(_next_url(request, default="twofactor:setup"))
+        form.add_error("code", _(WRONG_CODE))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "twofactor/setup.html", {
+        "form": form,
+        "required": required,
+        "secret": _grouped(secret),
+        "config_url": device.config_url,
+        "qr_code": _qr_code_data_uri(device.config_url),
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }, status=400 if form.is_bound else 200)
