@@ -44,7 +44,8 @@ def sweep_unsent_notifications() -> int:
     return len(keys)
 
 
-@shared_task
+# Claims are released when sending fails, so a retry sends what is left.
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_daily_digests() -> int:
     sent = 0
     for user_id in digest_reader_ids():

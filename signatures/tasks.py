@@ -13,13 +13,28 @@ from signatures.models import Petition, PetitionSettings, Signature
 SWEEP_LIMIT = 200
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_signature_confirmation(signature_id: int) -> bool:
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_signature_confirmation(self, signature_id: int) -> bool:
     signature = Signature.objects.select_related("petition__case").filter(pk=signature_id).first()
     if signature is None or signature.confirmed_at is not None or signature.invalidated_at is not None:
         return False
+    from portal.claims import task_claim, task_claim_release
     from signatures.selectors import public_text
 
+    # Signing again asks for a new link (a new message); the same message
+    # delivered twice (a worker killed before acknowledging) sends one.
+    claim = f"signature-confirmation:{self.request.id}"
+    if self.request.id and not task_claim(claim):
+        return False
+    try:
+        _send_confirmation(signature, public_text)
+    except Exception:
+        task_claim_release(claim)
+        raise
+    return True
+
+
+def _send_confirmation(signature, public_text) -> None:
     token = services.confirmation_token(signature)
     send_templated_mail(
         to=signature.email, template="signature_confirm", language=signature.language,
@@ -27,7 +42,6 @@ def send_signature_confirmation(signature_id: int) -> bool:
                  "confirm_url": settings.SITE_URL.rstrip("/") + reverse("signatures:confirm", args=[token]),
                  "valid_hours": PetitionSettings.load().confirmation_valid_hours},
     )
-    return True
 
 
 @shared_task

@@ -12,8 +12,8 @@ from supervision.calendar import missing_years
 
 # The State Council announces next year's holidays in October to December.
 # Sending only on the first of those months keeps this to three reminders
-# a year without a table to remember what was sent; the schedule must
-# therefore run this task once a day, not more often.
+# a year; a claim per day and year (portal.claims) keeps it to one e-mail
+# however often the task is delivered or however many beats run.
 REMINDER_MONTHS = (10, 11, 12)
 
 
@@ -33,20 +33,34 @@ def remind_to_enter_next_year() -> list[int]:
     )
     if not recipients:
         return missing
+    from portal.claims import task_claim, task_claim_release
+
     for year in missing:
-        send_mail(
-            _("Enter the public holidays of %(year)s") % {"year": year},
-            _(
-                "The working-day calendar has no public holidays or make-up working days for %(year)s, so "
-                "deadlines in that year count only weekends as days off. Enter them in the administration "
-                "pages, or run “manage.py seed_calendar --years %(year)s” once the chinesecalendar package "
-                "has them."
-            )
-            % {"year": year},
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-        )
+        # Two beat processes, or a redelivered message, must not remind twice.
+        claim = f"calendar-reminder:{today.isoformat()}:{year}"
+        if not task_claim(claim):
+            continue
+        try:
+            _send_reminder(year, recipients)
+        except Exception:
+            task_claim_release(claim)
+            raise
     return missing
+
+
+def _send_reminder(year: int, recipients: list[str]) -> None:
+    send_mail(
+        _("Enter the public holidays of %(year)s") % {"year": year},
+        _(
+            "The working-day calendar has no public holidays or make-up working days for %(year)s, so "
+            "deadlines in that year count only weekends as days off. Enter them in the administration "
+            "pages, or run “manage.py seed_calendar --years %(year)s” once the chinesecalendar package "
+            "has them."
+        )
+        % {"year": year},
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )
 
 
 @shared_task
