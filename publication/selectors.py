@@ -176,7 +176,11 @@ def answers_awaiting_review():
 
 
 def case_for_moderation(case_id) -> CaseModel:
+    """A case the moderators have business with: its author asked for
+    publication, or a moderator already decided on it. Any other case is
+    private to its author and the departments: the same 404 as a missing one."""
     case = (CaseModel.objects.select_related("category", "region", "lead_department", "citizen")
+            .filter(Q(wants_public=True) | Q(publication__isnull=False))
             .filter(pk=case_id).first())
     if case is None:
         raise Http404("No case found")

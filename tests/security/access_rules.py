@@ -1,0 +1,268 @@
+"""Who may reach what, for every URL of the project.
+
+One row per URL pattern (keyed by its namespaced name, or by its route when
+it has none). A row says what the URL's parameters refer to and which roles
+may reach *that* object: the owner's private case worked by department A,
+the owner's notification or API token, the supervisor's export, and so on.
+Every other role must be refused. A URL that has no row fails the access
+matrix (tests/security/test_access_matrix.py): classify it here.
+
+Fields of a Rule:
+- kind: what the parameters name (shown in failure messages);
+- allow: the roles that may reach the target; the first one is the positive
+  control, proving the parameters name a real object;
+- target: the URL's kwargs for the object the allowed roles may reach;
+- missing: the kwargs of an object that does not exist: a refusal that is a
+  404 must look exactly like the 404 for it;
+- forbidden: further probes every role must be refused (a private case on a
+  public page, another client's Open311 request...), each a dict of
+  kwargs/query/data;
+- query / data: what a GET sends in the query string, what a POST sends;
+- positive: the method of the positive control; expect: its statuses;
+- path: the address to request, for a pattern without a name;
+- refusals: statuses beyond the standard ones that count as a refusal for
+  this URL (e.g. a bulk action that redirects back with an error message).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.security.access_world import ROLES
+
+ALL = frozenset(ROLES)
+SIGNED_IN = ALL - {"anonymous"}
+# Who may see the owner's web case led by department A (petitions.permissions).
+SEES_CASE = frozenset({"owner", "official_a", "head_a", "dispatcher", "supervisor", "other_supervisor"})
+WORKS_CASE = frozenset({"official_a", "head_a"})
+OFFICIALS = frozenset({"official_a", "head_a", "official_b"})
+SUPERVISORS = frozenset({"supervisor", "other_supervisor"})
+
+MISSING_ID = 987654321
+MISSING_TRACKING = "991231-0000-0000-000"
+
+
+def _none(w):
+    return {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    allow: frozenset
+    target: Callable = _none
+    missing: Callable | None = None
+    forbidden: Callable | None = None
+    query: Callable = _none
+    data: Callable = _none
+    positive: str = "GET"
+    expect: tuple = (200, 302)
+    refusals: tuple = ()
+    positive_role: str = ""
+    path: str = ""  # for a pattern without a name: the address to request
+    notes: str = field(default="", compare=False)
+
+
+def case_id(w):
+    return {"case_id": w.case.pk}
+
+
+def tracking(w):
+    return {"tracking": w.case.tracking_number}
+
+
+def note(w):
+    return {"note": "越权备注", "version": w.case.version}
+
+
+def public(kind="public page", **kwargs):
+    return Rule(kind=kind, allow=ALL, **kwargs)
+
+
+def signed_in(kind="the caller's own things", **kwargs):
+    return Rule(kind=kind, allow=SIGNED_IN, positive_role="owner", **kwargs)
+
+
+def supervisors(kind="supervision (no object)", **kwargs):
+    return Rule(kind=kind, allow=SUPERVISORS, **kwargs)
+
+
+def open311_json(**kwargs):
+    return {"fmt": "json", **kwargs}
+
+
+RULES = {
+    # --- site ---------------------------------------------------------------------------------
+    "home": public(),
+    "set_language": public("language switch", positive="POST", data=lambda w: {"language": "en", "next": "/"}),
+    "health_web": public("health check"),
+    "health_worker": public("health check", expect=(200, 503)),
+    "health_beat": public("health check", expect=(200, 503)),
+    # --- accounts -----------------------------------------------------------------------------
+    "accounts:register": public("registration"),
+    "accounts:login": public("login"),
+    "accounts:logout": public("logout", positive="POST"),
+    "accounts:notification_settings": signed_in("the caller's e-mail preference"),
+    # --- two-factor authentication (twofactor/) ---------------------------------------------------
+    "twofactor:setup": Rule("the caller's own authenticator (staff accounts)", SIGNED_IN - {"owner", "stranger"}),
+    # Signed in without a device, the second step sends one to set it up.
+    "twofactor:verify": Rule("the caller's own second login step", SIGNED_IN, positive_role="official_a",
+                             expect=(302,)),
+    # --- citizens' cases ----------------------------------------------------------------------
+    "petitions:case_submit": signed_in("submission form"),
+    "petitions:case_record": Rule("operators' recording form", frozenset({"operator"})),
+    "petitions:case_detail": Rule("case (owner's, department A)", SEES_CASE, case_id,
+                                  missing=lambda w: {"case_id": MISSING_ID}),
+    "petitions:attachment": Rule(
+        "attachment of a case (owner's, department A)", SEES_CASE,
+        lambda w: {"case_id": w.case.pk, "attachment_id": w.attachment.pk},
+        missing=lambda w: {"case_id": MISSING_ID, "attachment_id": w.attachment.pk},
+        # The case's id with another case's attachment, and the reverse.
+        forbidden=lambda w: [{"kwargs": {"case_id": w.case_b.pk, "attachment_id": w.attachment.pk}}],
+    ),
+    "petitions:my_cases": signed_in("the caller's cases"),
+    "petitions:case_lookup": public(
+        "look-up by tracking number and e-mail",
+        # Someone else's e-mail address with the owner's tracking number finds nothing.
+        data=lambda w: {"tracking_number": w.case.tracking_number, "email": "stranger@example.org"},
+    ),
+    # --- officials and dispatchers ------------------------------------------------------------
+    "responses:inbox": Rule("department inbox", OFFICIALS),
+    "responses:inbox_sign_for": Rule(
+        "bulk sign-for of department A's dispatched case", WORKS_CASE, positive="POST",
+        data=lambda w: {"case": [w.case_dispatched.pk]},
+        # Officials of another department are sent back to their inbox with the refusal.
+        refusals=(302,),
+    ),
+    "responses:routing_centre": Rule("routing centre", frozenset({"dispatcher"})),
+    "responses:case_action": Rule(
+        "action on a case (owner's, department A)", WORKS_CASE,
+        lambda w: {"case_id": w.case.pk, "name": "note"},
+        missing=lambda w: {"case_id": MISSING_ID, "name": "note"}, data=note, positive="POST",
+    ),
+    # --- supervision ----------------------------------------------------------------------------
+    "supervision:overview": supervisors(),
+    "supervision:dashboard": supervisors(),
+    "supervision:dashboard_export": supervisors(target=lambda w: {"fmt": "csv"}),
+    "supervision:drill_down": supervisors(query=lambda w: {"metric": "dispatched"}),
+    "supervision:deadlines": supervisors(),
+    "supervision:export_start": supervisors(positive="POST", data=lambda w: {"format": "csv"}),
+    "supervision:export_status": Rule("export job (the supervisor's)", frozenset({"supervisor"}),
+                                      lambda w: {"job_id": w.export_job.pk},
+                                      missing=lambda w: {"job_id": MISSING_ID}),
+    "supervision:export_download": Rule("export job (the supervisor's)", frozenset({"supervisor"}),
+                                        lambda w: {"job_id": w.export_job.pk},
+                                        missing=lambda w: {"job_id": MISSING_ID}),
+    # --- notifications ------------------------------------------------------------------------
+    "notifications:list": signed_in("the caller's notifications"),
+    "notifications:open": Rule("notification (the owner's)", frozenset({"owner"}),
+                               lambda w: {"notification_id": w.notification.pk},
+                               missing=lambda w: {"notification_id": MISSING_ID}, positive="POST"),
+    "notifications:read_all": signed_in("the caller's notifications", positive="POST"),
+    # --- public side and moderation -------------------------------------------------------------
+    "publication:case_list": public(query=lambda w: {"q": "Noise"}),
+    "publication:cases_export": public("open data", target=lambda w: {"fmt": "csv"}),
+    "publication:case_detail": Rule(
+        "public case", ALL, lambda w: {"tracking_number": w.case_public.tracking_number},
+        missing=lambda w: {"tracking_number": MISSING_TRACKING},
+        forbidden=lambda w: [{"kwargs": {"tracking_number": w.case.tracking_number}},
+                             {"kwargs": {"tracking_number": w.case_awaiting.tracking_number}}],
+    ),
+    "publication:similar_cases": public(query=lambda w: {"title": "Noise building site", "body": "night"}),
+    "publication:department_list": public(),
+    "publication:rates_export": public("open data", target=lambda w: {"fmt": "csv"}),
+    "publication:department_detail": public("public department", target=lambda w: {"code": w.department_a.code}),
+    "publication:department_feed": public("public feed", target=lambda w: {"code": w.department_a.code}),
+    "publication:category_feed": public("public feed", target=lambda w: {"code": w.category.code}),
+    "publication:moderation_queue": Rule("moderation queue", frozenset({"moderator"})),
+    "publication:moderate_case": Rule(
+        "case awaiting moderation", frozenset({"moderator"}), lambda w: {"case_id": w.case_awaiting.pk},
+        missing=lambda w: {"case_id": MISSING_ID},
+        # A case whose author never agreed to publication is nobody's to moderate.
+        forbidden=lambda w: [{"kwargs": {"case_id": w.case.pk}, "data": {"decision": "approve"}}],
+        data=lambda w: {"decision": "reject", "reason": "", "note": ""},
+    ),
+    "publication:author_name": Rule(
+        "the author's choice on their published case", frozenset({"owner"}),
+        lambda w: {"case_id": w.case_public.pk}, missing=lambda w: {"case_id": MISSING_ID},
+        data=lambda w: {"show_author_name": "on"}, positive="POST",
+        # Staff who see the case are sent back to it with the refusal.
+        refusals=(302,),
+    ),
+    # --- petitions (co-signing) -----------------------------------------------------------------
+    "signatures:list": public(),
+    "signatures:confirm": public("signature confirmation (the signed token is the capability)",
+                                 target=lambda w: {"token": w.signature_token}),
+    "signatures:detail": Rule(
+        "public petition", ALL, lambda w: {"tracking_number": w.petition_case.tracking_number},
+        missing=lambda w: {"tracking_number": MISSING_TRACKING},
+        forbidden=lambda w: [{"kwargs": {"tracking_number": w.case.tracking_number},
+                              "data": {"name": "Sneaky", "email": "sneaky@example.org"}}],
+    ),
+    "signatures:invalidate": supervisors(data=lambda w: {"petition": w.petition.pk, "reason": "fraud",
+                                                         "confirm": "1"}),
+    "signatures:surge_alert": supervisors("surge alert", target=lambda w: {"alert_id": w.surge_alert.pk}),
+    "signatures:surge_alert_close": supervisors("surge alert", target=lambda w: {"alert_id": w.surge_alert.pk},
+                                                positive="POST"),
+    # --- Open311 (the api_key, not the session, says who asks) ---------------------------------------
+    "open311:discovery": public("Open311 discovery", target=lambda w: open311_json()),
+    "open311:v2-discovery": public("Open311 discovery", target=lambda w: open311_json()),
+    "open311:services": public("Open311 services", target=lambda w: open311_json()),
+    "open311:service": public("Open311 service", target=lambda w: open311_json(service_code=w.category.code)),
+    "open311:requests": public(
+        "Open311 public requests", target=lambda w: open311_json(),
+        # Asking by id for a case another client sent shows nothing.
+        query=lambda w: {"service_request_id": w.case_open311.tracking_number, "api_key": w.api_key_2_raw},
+    ),
+    "open311:request": Rule(
+        "Open311 request (sent by client 1, not public)", ALL,
+        lambda w: open311_json(service_request_id=w.case_open311.tracking_number),
+        query=lambda w: {"api_key": w.api_key_1_raw},
+        missing=lambda w: open311_json(service_request_id=MISSING_TRACKING),
+        forbidden=lambda w: [
+            {"kwargs": open311_json(service_request_id=w.case_open311.tracking_number),
+             "query": {"api_key": w.api_key_2_raw}, "missing_query": {"api_key": w.api_key_2_raw}},
+            {"kwargs": open311_json(service_request_id=w.case_open311.tracking_number), "query": {}},
+            {"kwargs": open311_json(service_request_id=w.case.tracking_number),
+             "query": {"api_key": w.api_key_1_raw}},
+        ],
+    ),
+    "open311:token": public("Open311 token (the token is the capability)",
+                            target=lambda w: open311_json(token=w.service_request.token)),
+    "open311/^v2/(?P<path>.*)$": public("Open311 catch-all", path="/open311/v2/nothing", expect=(404,)),
+    # --- REST API -------------------------------------------------------------------------------
+    "api:schema": public("API schema"),
+    "api:docs": public("API documentation"),
+    "api:me": signed_in("the caller's account"),
+    "api:tokens": signed_in("the caller's tokens", data=lambda w: {"name": "sneaky"}),
+    "api:token-revoke": Rule("API token (the owner's)", frozenset({"owner"}), lambda w: {"token_id": w.token.pk},
+                             missing=lambda w: {"token_id": MISSING_ID}, positive="POST"),
+    "api:cases": signed_in("the caller's cases"),
+    "api:case-record": Rule(
+        "operators' recording", frozenset({"operator"}), positive="POST", expect=(201,),
+        data=lambda w: {"channel": "phone", "kind": "complaint", "category": w.category.pk,
+                        "region": w.region.pk, "title": "Recorded by phone", "body": "A caller reports a noise.",
+                        "contact_name": "Caller", "contact_phone": "12345"},
+    ),
+    "api:case-detail": Rule("case (owner's, department A)", SEES_CASE, tracking,
+                            missing=lambda w: {"tracking": MISSING_TRACKING}),
+    "api:case-actions": Rule("case (owner's, department A)", SEES_CASE, tracking,
+                             missing=lambda w: {"tracking": MISSING_TRACKING}),
+    "api:case-action": Rule(
+        "action on a case (owner's, department A)", WORKS_CASE,
+        lambda w: {"tracking": w.case.tracking_number, "action": "note"},
+        missing=lambda w: {"tracking": MISSING_TRACKING, "action": "note"}, data=note, positive="POST",
+    ),
+    "api:case-supervision": Rule("supervision records of a case (owner's, department A)", SEES_CASE - {"owner"},
+                                 tracking, missing=lambda w: {"tracking": MISSING_TRACKING}),
+    "api:inbox": Rule("department inbox", OFFICIALS),
+    "api:routing-centre": Rule("routing centre", frozenset({"dispatcher"})),
+    "api:supervision-cases": supervisors(),
+    "api:supervision-deadlines": supervisors(),
+    "api:supervision-extensions": supervisors(),
+    "api:supervision-rates": supervisors(),
+    "api/^v1/": public("API catch-all", path="/api/v1/nothing/", expect=(404,)),
+    # --- the page for API tokens ------------------------------------------------------------------
+    "api_pages:tokens": signed_in("the caller's tokens"),
+    "api_pages:revoke": Rule("API token (the owner's)", frozenset({"owner"}), lambda w: {"token_id": w.token.pk},
+                             missing=lambda w: {"token_id": MISSING_ID}, positive="POST"),
+}

@@ -1,0 +1,139 @@
+"""The world the access matrix probes: two departments, a citizen who owns
+cases in several states and a stranger, every staff role, and an object of
+each kind a URL can name (attachment, notification, API token, petition and
+signature, Open311 request, export job, surge alert).
+
+Built once per test module inside a transaction that is rolled back at the
+end (tests/security/test_access_matrix.py)."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.models import DepartmentMembership
+from accounts.roles import Role
+from api.services import token_create
+from notifications.models import Event, Notification
+from open311.keys import api_key_create
+from open311.models import ServiceRequest
+from petitions.lifecycle import Status
+from petitions.models import Attachment, Channel, Kind
+from publication.services import publication_approve
+from publication.signals import case_published
+from responses.models import InternalNote, Reply
+from signatures.models import Petition, Signature, SurgeAlert, SurgeAlertCase
+from signatures.services import confirmation_token
+from supervision.clocks import clock_start
+from supervision.models import ClockKind, ExportJob
+from tests.factories import CaseFactory, CategoryFactory, DepartmentFactory, RegionFactory, UserFactory, official_of
+
+# Everyone the matrix sends requests as; None is the anonymous visitor.
+ROLES = (
+    "anonymous", "owner", "stranger", "official_a", "head_a", "official_b", "operator", "dispatcher",
+    "supervisor", "other_supervisor", "moderator",
+)
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+
+    def user(self, role):
+        return self.users[role]
+
+
+def build_world() -> World:
+    w = World()
+    now = timezone.now()
+    w.department_a = DepartmentFactory(code="dept-a", name="城市管理委员会", name_en="City Management")
+    w.department_b = DepartmentFactory(code="dept-b", name="交通委员会", name_en="Transport")
+    w.category = CategoryFactory(code="noise", name="噪音扰民", name_en="Noise")
+    w.region = RegionFactory(code="dongcheng", name="东城区", name_en="Dongcheng")
+
+    w.owner = UserFactory(email="owner@example.org", full_name="Owner Citizen")
+    w.stranger = UserFactory(email="stranger@example.org", full_name="Stranger Citizen")
+    w.official_a = official_of(w.department_a, email="official-a@example.org")
+    w.head_a = UserFactory(email="head-a@example.org")
+    DepartmentMembership.objects.create(user=w.head_a, department=w.department_a, is_head=True)
+    w.official_b = official_of(w.department_b, email="official-b@example.org")
+    w.operator = UserFactory(email="operator@example.org", roles=[Role.OPERATOR.value])
+    w.dispatcher = UserFactory(email="dispatcher@example.org", roles=[Role.DISPATCHER.value])
+    w.supervisor = UserFactory(email="supervisor@example.org", roles=[Role.SUPERVISOR.value])
+    w.other_supervisor = UserFactory(email="supervisor-2@example.org", roles=[Role.SUPERVISOR.value])
+    w.moderator = UserFactory(email="moderator@example.org", roles=[Role.MODERATOR.value])
+    w.users = {role: getattr(w, role, None) for role in ROLES}
+
+    def case(**kwargs):
+        defaults = {"citizen": w.owner, "category": w.category, "region": w.region, "channel": Channel.WEB}
+        return CaseFactory(**{**defaults, **kwargs})
+
+    # The owner's private case, worked by department A: the main target.
+    w.case = case(status=Status.ACCEPTED, lead_department=w.department_a, dispatched_at=now,
+                  signed_for_at=now, title="Noise from the building site at night")
+    w.attachment = Attachment.objects.create(
+        case=w.case, file=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"), original_name="evidence.pdf",
+        content_type="application/pdf", size=17)
+    w.clock = clock_start(case=w.case, kind=ClockKind.REPLY, start=now, department=w.department_a)
+    InternalNote.objects.create(case=w.case, author=w.official_a, body="已电话联系。")
+    w.notification = Notification.objects.create(recipient=w.owner, case=w.case, event=Event.REPLIED,
+                                                 key=f"replied:{w.case.pk}")
+
+    # The owner's cases in the other states the brief names.
+    w.case_submitted = case(status=Status.ROUTING_CENTRE, title="Street light out")
+    w.case_dispatched = case(status=Status.DISPATCHED, lead_department=w.department_a, dispatched_at=now)
+    clock_start(case=w.case_dispatched, kind=ClockKind.SIGN_FOR, start=now, department=w.department_a)
+
+    # A replied case the owner agreed to publish and a moderator published.
+    w.case_public = case(status=Status.REPLIED, lead_department=w.department_a, dispatched_at=now,
+                         replied_at=now, wants_public=True, title="Pothole on Main Street")
+    Reply.objects.create(case=w.case_public, department=w.department_a, author=w.official_a,
+                         body="已修复。", published_at=now)
+    publication_approve(actor=w.moderator, case_id=w.case_public.pk, title=w.case_public.title,
+                        body=w.case_public.body, answer="已修复。")
+    # A replied case the owner wants public that no moderator has decided on.
+    w.case_awaiting = case(status=Status.REPLIED, lead_department=w.department_a, replied_at=now,
+                           wants_public=True)
+    Reply.objects.create(case=w.case_awaiting, department=w.department_a, author=w.official_a,
+                         body="已处理。", published_at=now)
+
+    # The stranger's case, worked by department B.
+    w.case_b = case(citizen=w.stranger, contact_email=w.stranger.email, status=Status.ACCEPTED,
+                    lead_department=w.department_b, dispatched_at=now)
+    Notification.objects.create(recipient=w.stranger, case=w.case_b, event=Event.REPLIED,
+                                key=f"replied:{w.case_b.pk}")
+
+    # A published petition, open for co-signing, with an unconfirmed signature.
+    w.petition_case = case(kind=Kind.PETITION, status=Status.ACCEPTED, lead_department=w.department_a,
+                           wants_public=True, title="Open the school playground")
+    publication_approve(actor=w.moderator, case_id=w.petition_case.pk, title=w.petition_case.title,
+                        body=w.petition_case.body)
+    case_published.send(sender=type(w.petition_case), case=w.petition_case, by=w.moderator)
+    w.petition = Petition.objects.get(case=w.petition_case)
+    w.signature = Signature.objects.create(petition=w.petition, name="Signer", email="signer@example.org",
+                                           email_normalised="signer@example.org", email_domain="example.org")
+    w.signature_token = confirmation_token(w.signature)
+
+    # The owner's API token.
+    w.token, _key = token_create(actor=w.owner, user=w.owner, name="owner's program")
+
+    # Two Open311 clients; the first sent a case that is not public.
+    w.api_key_1, w.api_key_1_raw = api_key_create(
+        name="Street app", user=UserFactory(email="app-1@example.org"), region=w.region)
+    w.api_key_2, w.api_key_2_raw = api_key_create(
+        name="Other app", user=UserFactory(email="app-2@example.org"), region=w.region)
+    w.case_open311 = case(citizen=None, contact_email="reporter@example.org", channel=Channel.API,
+                          status=Status.DISPATCHED, lead_department=w.department_a, dispatched_at=now)
+    w.service_request = ServiceRequest.objects.create(case=w.case_open311, api_key=w.api_key_1,
+                                                      token="t" * 43)
+
+    # The supervisor's finished export, and an open surge alert.
+    w.export_job = ExportJob.objects.create(requested_by=w.supervisor, parameters={}, format="csv",
+                                            state=ExportJob.State.DONE, finished_at=now)
+    w.export_job.file.save("access-matrix.csv", ContentFile(b"case\n"), save=True)
+    w.surge_alert = SurgeAlert.objects.create(
+        dimension=SurgeAlert.Dimension.CATEGORY, category=w.category, window_start=now - timedelta(hours=24),
+        window_end=now, case_count=9, baseline_mean=1.0, baseline_stdev=1.0, threshold=4.0)
+    SurgeAlertCase.objects.create(alert=w.surge_alert, case=w.case)
+    return w
