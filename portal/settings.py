@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "publication",
     "signatures",
     "open311",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "twofactor",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session confirmed a TOTP code?
+    "django_otp.middleware.OTPMiddleware",
+    # Supervisors and administrators: no page until the code (twofactor/).
+    "twofactor.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -170,6 +177,12 @@ AXES_USERNAME_CALLABLE = "portal.security.login_username"
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"  # a translated page, 429
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful logins are not logged a second time
+# Two-factor authentication (TOTP, django-otp; twofactor/): every staff
+# account may set up an authenticator app; with OTP_REQUIRED_FOR_ROLES,
+# supervisors and administrators must, and must enter a code every login.
+OTP_REQUIRED_FOR_ROLES = env_bool("OTP_REQUIRED_FOR_ROLES", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Wenzheng")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices without their secret keys
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -216,7 +229,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # web server, worker and beat share, so the embedded default needs no server.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message a killed worker took is handed to another after this long
+    # (acks late, below); longer than the slowest task, or it runs twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 else:
     _broker_dir = Path(env_str("WENZHENG_BROKER_DIR", str(VAR_DIR / "broker")))
     for _folder in ("queue", "control", "processed"):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("petitions.urls")),
     path("", include("responses.urls")),
     path("", include("supervision.urls")),
+    path("accounts/two-factor/", include("twofactor.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("publication.urls")),

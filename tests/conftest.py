@@ -33,6 +33,14 @@ def _isolated_portal(settings, tmp_path):
     celery_app.conf.task_always_eager = False
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_not_enforced(settings):
+    """Most tests log supervisors and superusers in with force_login and no
+    TOTP device; tests of the two-factor gate (tests/security/
+    test_two_factor.py) turn it back on."""
+    settings.OTP_REQUIRED_FOR_ROLES = False
+
+
 @pytest.fixture
 def password():
     return PASSWORD
@@ -116,3 +124,19 @@ def client_for(client, user):
     if user is not None:
         client.force_login(user)
     return client
+
+
+def verified_login(client, user):
+    """force_login, plus a confirmed TOTP device that this session has
+    verified: what django_otp.login() leaves after a right code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

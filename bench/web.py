@@ -1,0 +1,202 @@
+"""HTTP benchmark: portal pages and API against ceilings measured in the same
+run, on the same machine, behind the same gunicorn configuration.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wenzheng_bench \
+    REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/web.py --seconds 15
+
+Ceilings (bench/urls.py): a bare JSON view, a view inserting one row, and a
+view listing the 50 newest rows of a 1,000,000-row table by an indexed key.
+Portal figures: case submission through the API (validation, insert,
+history, enqueue after commit), an official's inbox page and its API, the
+public case list and a Chinese search. Load comes from wrk (Debian's
+package) in a second process on 127.0.0.1; gunicorn runs 2 sync workers
+with persistent database connections. Run by hand; never by the tests."""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("WENZHENG_BROKER_DIR", os.path.join(tempfile.gettempdir(), "wenzheng-bench-broker"))
+
+PORT = 8765
+SERVER_ENV = {
+    "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1", "DB_CONN_MAX_AGE": "600",
+    "API_RATE_USER": "100000000/min", "API_RATE_WRITE": "100000000/min", "API_RATE_ANON": "100000000/min",
+    "DJANGO_SETTINGS_MODULE": "bench.settings", "LOG_LEVEL": "WARNING",
+}
+# The server's settings here too: sessions made below are signed with its key.
+os.environ.update(SERVER_ENV)
+
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from bench.urls import OWNERS, TABLE  # noqa: E402
+
+
+def fill_ceiling_table(rows: int = 1_000_000) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id bigserial PRIMARY KEY, owner_id integer NOT NULL, "
+                       "created_at timestamptz NOT NULL, body text NOT NULL)")
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_owner_idx ON {TABLE} (owner_id, created_at DESC, id DESC)")
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
+        have = cursor.fetchone()[0]
+        if have < rows:
+            cursor.execute(
+                f"INSERT INTO {TABLE} (owner_id, created_at, body) SELECT n %% {OWNERS}, "
+                "now() - n * interval '1 second', '一行基准数据' FROM generate_series(1, %s) AS n", [rows - have])
+            cursor.execute(f"ANALYZE {TABLE}")
+
+
+def credentials() -> dict:
+    """Tokens and a session for the demo citizen and official."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+    from api.services import token_create
+    from petitions.models import Category, Region
+
+    citizen = User.objects.get(email="citizen@wenzheng.example")
+    official = User.objects.get(email="official@wenzheng.example")
+    _token, citizen_key = token_create(actor=citizen, user=citizen, name=f"bench {uuid.uuid4().hex[:6]}")
+    _token, official_key = token_create(actor=official, user=official, name=f"bench {uuid.uuid4().hex[:6]}")
+    session = SessionStore()
+    session[SESSION_KEY] = str(official.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = official.get_session_auth_hash()
+    session.create()
+    return {"citizen": citizen_key, "official": official_key, "session": session.session_key,
+            "category": Category.objects.filter(is_active=True).values_list("pk", flat=True).first(),
+            "region": Region.objects.filter(is_active=True).values_list("pk", flat=True).first()}
+
+
+SUBMIT_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(key)s"
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.format('{"kind":"complaint","category":%(category)d,"region":%(region)d,' ..
+    '"title":"夜间施工噪音扰民 %%d","body":"凌晨两点仍在施工，噪音很大，影响休息。"}', counter)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+HEADER_SCRIPT = """
+wrk.method = "%(method)s"
+%(headers)s
+"""
+
+
+def wrk(url: str, script: str, *, seconds: int, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", handle.name, url],
+        capture_output=True, text=True, check=True).stdout
+    os.unlink(handle.name)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = _duration(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    p50 = _duration(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {"rate": rate, "p50": p50, "p99": p99, "non_2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": errors.group(1) if errors else ""}
+
+
+def _duration(text: str) -> float:
+    """wrk's 1.23ms / 456.00us / 1.02s in milliseconds."""
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def headers_script(method: str = "GET", **headers) -> str:
+    lines = "\n".join(f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items())
+    return HEADER_SCRIPT % {"method": method, "headers": lines}
+
+
+def start_server() -> subprocess.Popen:
+    env = {**os.environ, **SERVER_ENV}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "bench.wsgi:application", "--workers", "2", "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/json", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    sys.exit("gunicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    arguments = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("The HTTP benchmark runs on PostgreSQL: set DATABASE_URL (and REDIS_URL).")
+    fill_ceiling_table()
+    secrets = credentials()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM petitions_case")
+        cases = cursor.fetchone()[0]
+    base = f"http://127.0.0.1:{PORT}"
+    official_session = headers_script(Cookie=f"sessionid={secrets['session']}")
+    runs = [
+        ("ceiling: bare JSON view", "/bench/json", headers_script(), None),
+        ("ceiling: insert one row", "/bench/insert", headers_script("POST"), None),
+        ("ceiling: 50 newest of 1M rows", "/bench/list", headers_script(), None),
+        ("case submission (API)", "/api/v1/cases/", SUBMIT_SCRIPT % {"key": secrets["citizen"], **secrets},
+         "ceiling: insert one row"),
+        ("official's inbox page", "/inbox/", official_session, "ceiling: 50 newest of 1M rows"),
+        ("official's inbox API", "/api/v1/inbox/", headers_script(Authorization=f"Bearer {secrets['official']}"),
+         "ceiling: 50 newest of 1M rows"),
+        ("public case list", "/public/cases/", headers_script(), "ceiling: 50 newest of 1M rows"),
+        ("public search 噪音", "/public/cases/?q=%E5%99%AA%E9%9F%B3", headers_script(),
+         "ceiling: 50 newest of 1M rows"),
+    ]
+    server = start_server()
+    results = {}
+    try:
+        for name, path, script, _ceiling in runs:
+            warm = wrk(base + path, script, seconds=2, connections=arguments.connections)  # warm up
+            if warm["non_2xx"]:
+                print(f"warning: {name} answered {warm['non_2xx']} non-2xx responses while warming up")
+            results[name] = wrk(base + path, script, seconds=arguments.seconds, connections=arguments.connections)
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"{cases:,} cases; gunicorn 2 sync workers; wrk -t2 -c{arguments.connections} -d{arguments.seconds}s")
+    print(f"{'measurement':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  vs ceiling")
+    for name, _path, _script, ceiling in runs:
+        result = results[name]
+        versus = ""
+        if ceiling:
+            base_result = results[ceiling]
+            versus = (f"{100 * result['rate'] / base_result['rate']:.0f} % of its throughput, "
+                      f"p99 {result['p99'] / base_result['p99']:.1f}x")
+        errors = result["non_2xx"] + (1 if result["socket_errors"] else 0)
+        print(f"{name:34} {result['rate']:8.0f} {result['p50']:8.2f} {result['p99']:8.2f} {errors:7d}  {versus}"
+              + (f"  socket errors: {result['socket_errors']}" if result["socket_errors"] else ""))
+
+
+if __name__ == "__main__":
+    main()

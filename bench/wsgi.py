@@ -1,0 +1,8 @@
+"""WSGI application of the HTTP benchmark (the portal plus ceiling views)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+application = get_wsgi_application()
