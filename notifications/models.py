@@ -37,6 +37,8 @@ class Event(models.TextChoices):
     PETITION_RESPONSE_DUE = "petition_response_due", _("A petition reached its threshold: a formal response is due")
     PETITION_HEARING = "petition_hearing", _("A petition reached the threshold for a hearing")
     SURGE_ALERT = "surge_alert", _("Surge alert: a sudden rise of similar cases")
+    # Following public cases (publication app)
+    FOLLOWED_ANSWERED = "followed_answered", _("A case you follow has a public answer")
 
 
 class Notification(models.Model):

@@ -6,7 +6,9 @@ from notifications.models import Notification
 
 
 def notifications_for(user):
-    return Notification.objects.filter(recipient=user).select_related("case").order_by("-created_at", "-id")
+    # A follower's notification shows the case's public title (publication app).
+    return (Notification.objects.filter(recipient=user).select_related("case", "case__publication")
+            .defer("case__publication__search_document").order_by("-created_at", "-id"))
 
 
 def unread_count(user) -> int:

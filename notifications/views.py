@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from notifications.models import Notification
+from notifications.models import Event, Notification
 from notifications.selectors import notifications_for
 from notifications.services import notifications_mark_read
 from portal.pagination import paginate
@@ -21,6 +21,9 @@ def notification_list(request):
 def notification_open(request, notification_id: int):
     notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
     notifications_mark_read(user=request.user, notification_ids=[notification.pk])
+    if notification.event == Event.FOLLOWED_ANSWERED:
+        # A follower reads the public page; the case itself is not theirs to see.
+        return redirect("publication:case_detail", tracking_number=notification.case.tracking_number)
     return redirect("petitions:case_detail", case_id=notification.case_id)
 
 

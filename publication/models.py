@@ -120,3 +120,27 @@ class Publication(models.Model):
 
         name = (self.case.contact_name or "").strip()
         return name if self.show_author_name and name else gettext("A citizen")
+
+
+class CaseFollow(models.Model):
+    """A signed-in person following a public case (rather than filing the
+    same matter again): they are told when its public answer is published."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_follows")
+    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(_("time followed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("followed case")
+        verbose_name_plural = _("followed cases")
+        constraints = [models.UniqueConstraint(fields=["user", "case"], name="case_follow_once")]
+        indexes = [
+            # The followers of a case, told when its answer is published.
+            models.Index(fields=["case"], name="case_follow_case_idx"),
+            # A person's followed cases, newest first (the unique constraint
+            # leads with user too, but not in this order).
+            models.Index(fields=["user", "-created_at"], name="case_follow_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.case_id}"

@@ -5,7 +5,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Role, has_role
+from notifications.models import Event
+from notifications.services import notify
 from petitions.lifecycle import Status
 from petitions.models import Case
 from petitions.permissions import is_owner, log_refusal
@@ -91,7 +94,21 @@ def publication_approve(*, actor, case_id: int, title: str, body: str, answer: s
         publication.save()
         if first_time:
             transaction.on_commit(lambda: case_published.send(sender=Case, case=case, by=actor))
+        if publication.answer_reply_id is not None:
+            transaction.on_commit(lambda: notify_followers_of_answer(publication))
     return publication
+
+
+def notify_followers_of_answer(publication: Publication) -> str:
+    """Tell those following the case (publication.following) that its public
+    answer is published: once per published reply, however often moderators
+    approve it again. The case's author is told by its own REPLIED event."""
+    case = publication.case
+    followers = (User.objects.filter(case_follows__case_id=case.pk, is_active=True)
+                 .exclude(pk=case.citizen_id or 0))
+    with transaction.atomic():
+        return notify(event=Event.FOLLOWED_ANSWERED, case=case, users=list(followers),
+                      occurrence=f"reply{publication.answer_reply_id}")
 
 
 def publication_reject(*, actor, case_id: int, reason, note: str = "") -> Publication:

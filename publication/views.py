@@ -3,8 +3,11 @@ and the author's choice to show their name."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +18,7 @@ from petitions.selectors import case_for_page
 from portal.errors import DomainError
 from portal.pagination import paginate
 from publication import exports
+from publication.following import case_follow, case_unfollow, followed_public_cases, is_following
 from publication.forms import ApproveForm, AuthorNameForm, PublicFilterForm, RejectForm
 from publication.redaction import redact
 from publication.search import Highlighter
@@ -77,7 +81,47 @@ def _excerpt(highlighter, publication):
 
 def case_detail(request, tracking_number: str):
     publication = public_case(tracking_number)
-    return render(request, "publication/case_detail.html", {"publication": publication, "case": publication.case})
+    return render(request, "publication/case_detail.html", {
+        "publication": publication, "case": publication.case,
+        "following": is_following(request.user, publication.case_id),
+    })
+
+
+# --- following a public case -----------------------------------------------------------
+
+
+@require_POST
+def follow_case(request, tracking_number: str):
+    return _follow_or_unfollow(request, tracking_number, follow=True)
+
+
+@require_POST
+def unfollow_case(request, tracking_number: str):
+    return _follow_or_unfollow(request, tracking_number, follow=False)
+
+
+def _follow_or_unfollow(request, tracking_number: str, *, follow: bool):
+    page = reverse("publication:case_detail", kwargs={"tracking_number": tracking_number})
+    if not request.user.is_authenticated:
+        # Back to the case page after logging in, not to this POST-only address.
+        return redirect_to_login(page)
+    publication = public_case(tracking_number)  # the same 404 for a missing or private case
+    try:
+        if follow:
+            case_follow(actor=request.user, case_id=publication.case_id)
+        else:
+            case_unfollow(actor=request.user, case_id=publication.case_id)
+    except DomainError as error:  # no longer public since the page was read
+        raise Http404("No public case found") from error
+    messages.success(request, _("You follow this case: you will be told when its public answer is published.")
+                     if follow else _("You no longer follow this case."))
+    return redirect(page)
+
+
+@login_required
+def following(request):
+    page = paginate(request, followed_public_cases(request.user))
+    return render(request, "publication/following.html", {"page": page})
 
 
 @ratelimit(key="ip", rate="60/m", block=False)

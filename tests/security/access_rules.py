@@ -167,6 +167,23 @@ RULES = {
         forbidden=lambda w: [{"kwargs": {"tracking_number": w.case.tracking_number}},
                              {"kwargs": {"tracking_number": w.case_awaiting.tracking_number}}],
     ),
+    # Following: any signed-in person may follow a public case; a private
+    # case answers exactly as a missing one. The anonymous are sent to log in.
+    "publication:follow_case": Rule(
+        "following a public case", SIGNED_IN, lambda w: {"tracking_number": w.case_public.tracking_number},
+        missing=lambda w: {"tracking_number": MISSING_TRACKING},
+        forbidden=lambda w: [{"kwargs": {"tracking_number": w.case.tracking_number}},
+                             {"kwargs": {"tracking_number": w.case_awaiting.tracking_number}}],
+        positive="POST", positive_role="stranger",
+    ),
+    "publication:unfollow_case": Rule(
+        "following a public case", SIGNED_IN, lambda w: {"tracking_number": w.case_public.tracking_number},
+        missing=lambda w: {"tracking_number": MISSING_TRACKING},
+        forbidden=lambda w: [{"kwargs": {"tracking_number": w.case.tracking_number}},
+                             {"kwargs": {"tracking_number": w.case_awaiting.tracking_number}}],
+        positive="POST", positive_role="stranger",
+    ),
+    "publication:following": signed_in("the caller's followed cases"),
     "publication:similar_cases": public(query=lambda w: {"title": "Noise building site", "body": "night"}),
     "publication:department_list": public(),
     "publication:rates_export": public("open data", target=lambda w: {"fmt": "csv"}),
