@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api.selectors import tokens_of
@@ -19,6 +20,7 @@ class TokenForm(forms.Form):
                            help_text=gettext_lazy("What the token is for, e.g. the program that uses it."))
 
 
+@never_cache  # the page shows a new token once
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):

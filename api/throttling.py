@@ -11,6 +11,13 @@ class _SettingsRate:
     def get_rate(self):
         return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
 
+    def get_ident(self, request):
+        # The same client address as the login lockout and the page rate
+        # limits (never a client-supplied X-Forwarded-For).
+        from portal.security import client_ip
+
+        return client_ip(request)
+
 
 class ApiUserThrottle(_SettingsRate, UserRateThrottle):
     """Per account (a token counts against its account)."""

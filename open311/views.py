@@ -159,7 +159,7 @@ def requests(request, *, fmt):
     api_key = _api_key(request, required=False)
     filters = parse_request_filters(request.GET)
     cases = selectors.service_requests(filters, api_key=api_key)
-    return render(fmt, "service_requests", [_request_data(case) for case in cases])
+    return render(fmt, "service_requests", [_request_data(case, api_key) for case in cases])
 
 
 def _create_request(request, fmt):
@@ -192,7 +192,7 @@ def _create_request(request, fmt):
 def request_detail(request, service_request_id, *, fmt):
     api_key = _api_key(request, required=False)
     case = selectors.service_request(service_request_id, api_key=api_key)
-    return render(fmt, "service_requests", [_request_data(case)])
+    return render(fmt, "service_requests", [_request_data(case, api_key)])
 
 
 @open311_endpoint("GET")
@@ -201,8 +201,12 @@ def token_detail(request, token, *, fmt):
     return render(fmt, "service_requests", [{"service_request_id": found.case.tracking_number, "token": found.token}])
 
 
-def _request_data(case) -> dict:
+def _request_data(case, api_key=None) -> dict:
     extras = _extras(case)
+    # Where a case is (an address, coordinates, a photo) is not moderated
+    # like its text, and is often someone's home: only the client that sent
+    # the request reads it back.
+    where = extras is not None and api_key is not None and extras.api_key_id == api_key.pk
     service = selectors.service_settings(case.category)
     status = selectors.open311_status(case.status)
     return {
@@ -218,12 +222,12 @@ def _request_data(case) -> dict:
         "updated_datetime": w3c_datetime(case.last_change_at or case.submitted_at),
         # The reply clock's due time while a department holds the case.
         "expected_datetime": w3c_datetime(case.due_at) if status == "open" else None,
-        "address": case.address or None,
-        "address_id": (extras.address_id or None) if extras else None,
+        "address": (case.address or None) if where else None,
+        "address_id": (extras.address_id or None) if where else None,
         "zipcode": None,
-        "lat": extras.lat if extras else None,
-        "long": extras.long if extras else None,
-        "media_url": (extras.media_url or None) if extras else None,
+        "lat": extras.lat if where else None,
+        "long": extras.long if where else None,
+        "media_url": (extras.media_url or None) if where else None,
     }
 
 

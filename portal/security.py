@@ -61,7 +61,12 @@ def client_ip(request) -> str:
     """The address lockouts are keyed on: the header the reverse proxy sets
     (RATELIMIT_IP_META_KEY, shared with the rate limits) or the socket's."""
     key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
-    return request.META.get(key, "") or request.META.get("REMOTE_ADDR", "")
+    value = request.META.get(key, "")
+    if "," in value:
+        # An X-Forwarded-For chain: the client can prepend anything; the
+        # last entry is the one our own proxy added.
+        value = value.rsplit(",", 1)[-1]
+    return value.strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def login_username(request, credentials) -> str:

@@ -30,6 +30,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # SECURE_PROXY=1 says: every request reaches us through a proxy that
 # terminates TLS and sets X-Forwarded-Proto (and strips it from clients).
 SECURE_PROXY = env_bool("SECURE_PROXY", False)
+if SECURE_PROXY and DEBUG:
+    raise ImproperlyConfigured("SECURE_PROXY=1 is a production setting: set DEBUG=0 too (and SECRET_KEY).")
+# One-time secrets (a new API token, an Open311 key) are shown through
+# messages: keep them in the server-side session, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 if SECURE_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.views import home
 from portal import health
+from twofactor.views import admin_login
 
 admin.site.site_header = _("Wenzheng administration")
 admin.site.site_title = _("Wenzheng")
+admin.site.login = admin_login  # one login for the whole site, with its second step
 
 urlpatterns = [
     path("", home, name="home"),

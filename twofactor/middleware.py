@@ -2,6 +2,8 @@
 TOTP code in this session. Installed after django_otp's OTPMiddleware,
 which gives request.user its is_verified()."""
 
+from functools import cache
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -13,6 +15,7 @@ from twofactor.policy import requires_two_factor
 from twofactor.selectors import confirmed_device_for
 
 
+@cache
 def _exempt_prefixes() -> tuple[str, ...]:
     static = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"
     return (
@@ -40,9 +43,10 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        if path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:
+        if path.startswith("/api/") and _sends_api_token(request):
             # A program's token: not interactive, and not this session's
-            # user; the API's own authentication decides.
+            # user; the API's own authentication decides. Any other
+            # Authorization header falls back to the session: checked below.
             return None
         if not requires_two_factor(user):
             return None
@@ -56,3 +60,10 @@ class TwoFactorRequiredMiddleware:
         target = "twofactor:verify" if confirmed_device_for(user) is not None else "twofactor:setup"
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
         return redirect(f"{reverse(target)}?{query}" if query else reverse(target))
+
+
+def _sends_api_token(request) -> bool:
+    from api.authentication import KEYWORDS
+
+    words = request.META.get("HTTP_AUTHORIZATION", "").split()
+    return len(words) == 2 and words[0].lower() in KEYWORDS

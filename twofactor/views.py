@@ -151,3 +151,11 @@ def setup(request):
         "qr_code": _qr_code_data_uri(device.config_url),
         "next": request.POST.get("next") or request.GET.get("next", ""),
     }, status=400 if form.is_bound else 200)
+
+
+def admin_login(request, extra_context=None):
+    """The admin's own login page would log in with the password alone:
+    send it to the site's login, which asks for the code."""
+    from django.contrib.auth.views import redirect_to_login
+
+    return redirect_to_login(_next_url(request, default="admin:index"), reverse("accounts:login"))

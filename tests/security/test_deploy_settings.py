@@ -85,3 +85,10 @@ def test_json_logs_are_one_object_per_line(tmp_path):
     assert entry["message"] == "hello world"
     assert entry["level"] == "WARNING"
     assert entry["case"] == 7
+
+
+def test_a_proxied_production_setup_refuses_to_run_in_debug_mode(tmp_path):
+    env = {**PRODUCTION_ENV, "DEBUG": "1"}
+    result = _manage(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "set DEBUG=0" in result.stderr

@@ -80,13 +80,20 @@ def test_the_lockout_ends_after_the_cool_off(client, citizen, settings):
     assert _login(client, citizen.email, PASSWORD).status_code == 302
 
 
-def test_the_admin_login_is_locked_too(client, db):
+def test_the_admin_has_no_password_login_of_its_own(client, db):
+    """The admin's login page checks no password (so it cannot be used to
+    guess around the lockout): it hands over to the site's login."""
     from tests.factories import UserFactory
 
     admin = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("admin:login"), {"username": admin.email, "password": "nope"}, REMOTE_ADDR="203.0.113.9")
+        client.post(reverse("accounts:login"), {"username": admin.email, "password": "nope"},
+                    REMOTE_ADDR="203.0.113.9")
     response = client.post(reverse("admin:login"), {"username": admin.email, "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert "_auth_user_id" not in client.session
+    response = client.post(reverse("accounts:login"), {"username": admin.email, "password": PASSWORD},
                            REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 429
 
@@ -112,3 +119,18 @@ def test_authentication_backends_start_with_the_lockout_backend():
 @pytest.mark.parametrize("email_case", [str.lower])
 def test_the_test_clients_login_still_works(client, citizen, email_case):
     assert client.login(username=email_case(citizen.email), password=PASSWORD)
+
+
+def test_a_forwarded_chain_counts_the_address_our_proxy_added(rf, settings):
+    """A client can prepend anything to X-Forwarded-For; only the last entry,
+    added by our own proxy, is trusted (lockouts and API limits alike)."""
+    from api.throttling import ApiAnonThrottle
+    from portal.security import client_ip
+
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "198.51.100.7"
+    settings.RATELIMIT_IP_META_KEY = None
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "10.0.0.1"
+    assert ApiAnonThrottle().get_ident(request) == "10.0.0.1"  # not DRF's own X-Forwarded-For reading

@@ -261,9 +261,15 @@ def test_the_gate_can_be_turned_off(client, supervisor, settings):
 
 
 def test_the_admin_requires_a_code_from_a_superuser(client, admin_user):
+    # The admin's own login page hands over to the site's two-step login.
+    response = client.get(reverse("admin:login"), {"next": reverse("admin:index")})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     response = client.post(reverse("admin:login"), {"username": admin_user.email, "password": PASSWORD},
                            REMOTE_ADDR="203.0.113.9")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert "_auth_user_id" not in client.session  # the password alone logged no one in
+
+    login(client, admin_user.email, next_url=reverse("admin:index"))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse(SETUP))
@@ -273,6 +279,17 @@ def test_the_admin_requires_a_code_from_a_superuser(client, admin_user):
     assert response["Location"].startswith(reverse(VERIFY))
     client.post(reverse(VERIFY), {"code": code_for(device)})
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_another_authorization_scheme_does_not_skip_the_code_for_the_api(client, supervisor):
+    """Only an API token skips the session's check; a session that sends,
+    say, Basic credentials is still an unverified session."""
+    client.force_login(supervisor)
+    for header in (None, "Basic eDp5", "Bearer"):
+        extra = {"HTTP_AUTHORIZATION": header} if header else {}
+        response = client.get("/api/v1/me/", **extra)
+        assert response.status_code == 403, header
+        assert response.json()["errors"][0]["code"] == "otp_required"
 
 
 def test_a_superuser_logging_in_on_the_site_is_asked_for_the_code(client, admin_user):
