@@ -1,0 +1,116 @@
+"""Celery benchmark: one worker's routing throughput against the same
+worker's no-op ceiling, measured in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wenzheng_bench \
+    REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/worker.py --tasks 3000 --cases 600
+
+Ceiling: N no-op tasks queued, then one worker process (prefork, one
+child) started on that queue; the time from its first task to its last.
+Routing: M cases submitted through the real service (their routing
+messages queue up while no worker runs), then one worker on the routing
+queue; the time from the first case routed to the last. Run by hand."""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench.celery_app import COUNTER_KEY, NOOP_QUEUE, app, noop  # noqa: E402
+
+
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+
+def start_worker(queue: str, log: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/celery"), "-A", "bench.celery_app", "worker", "--concurrency", "1", "-Q", queue,
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+        cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"}, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+
+
+def ceiling(tasks: int) -> float:
+    client = _redis()
+    client.delete(COUNTER_KEY, f"{COUNTER_KEY}:first", f"{COUNTER_KEY}:last")
+    for _ in range(tasks):
+        noop.apply_async(queue=NOOP_QUEUE)
+    worker = start_worker(NOOP_QUEUE, os.path.join(tempfile.gettempdir(), "bench-noop-worker.log"))
+    try:
+        while int(client.get(COUNTER_KEY) or 0) < tasks:
+            time.sleep(0.05)
+    finally:
+        worker.terminate()
+        worker.wait()
+    first, last = float(client.get(f"{COUNTER_KEY}:first")), float(client.get(f"{COUNTER_KEY}:last"))
+    return (tasks - 1) / (last - first)
+
+
+def routing(cases: int) -> tuple[float, float]:
+    from accounts.models import User
+    from petitions.models import Case, Category, Region
+    from petitions.services import case_submit
+    from responses.models import RoutingRule
+
+    citizen = User.objects.get(email="citizen@wenzheng.example")
+    routed_categories = RoutingRule.objects.values_list("category_id", flat=True)
+    category = Category.objects.filter(is_active=True, pk__in=routed_categories).first()
+    region = Region.objects.filter(is_active=True).first()
+    started = timezone.now()
+    submit_started = time.perf_counter()
+    ids = []
+    for number in range(cases):
+        case, _created = case_submit(actor=citizen, kind="complaint", category=category, region=region,
+                                     title=f"基准路由 {number}", body="基准测试：路由吞吐量。",
+                                     contact_email=citizen.email)
+        ids.append(case.pk)
+    submit_rate = cases / (time.perf_counter() - submit_started)
+    worker = start_worker("routing", os.path.join(tempfile.gettempdir(), "bench-routing-worker.log"))
+    try:
+        while Case.objects.filter(pk__in=ids, dispatched_at__isnull=False).count() < cases:
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(dispatched_at), MAX(dispatched_at) FROM petitions_case WHERE id = ANY(%s)", [ids])
+        first, last = cursor.fetchone()
+    assert first >= started
+    return (cases - 1) / (last - first).total_seconds(), submit_rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tasks", type=int, default=3000)
+    parser.add_argument("--cases", type=int, default=600)
+    arguments = parser.parse_args()
+    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
+        sys.exit("The worker benchmark runs on PostgreSQL and Redis: set DATABASE_URL and REDIS_URL.")
+    _redis().delete(*[key for key in ("routing", NOOP_QUEUE)])  # nothing left over from an earlier run
+    noop_rate = ceiling(arguments.tasks)
+    routing_rate, submit_rate = routing(arguments.cases)
+    print(f"one worker (prefork, concurrency 1), Redis broker, app: {app.main}")
+    print(f"ceiling: no-op task            {noop_rate:8.1f} tasks/s  ({arguments.tasks} tasks)")
+    print(f"routing a submitted case       {routing_rate:8.1f} cases/s  ({arguments.cases} cases): "
+          f"{100 * routing_rate / noop_rate:.0f} % of the ceiling")
+    print(f"(submitting them in-process    {submit_rate:8.1f} cases/s, one connection, for reference)")
+
+
+if __name__ == "__main__":
+    main()
