@@ -48,6 +48,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # revoked tokens stay, for the record of who could act
 
+    def has_add_permission(self, request):
+        # Only an administrator makes a token for another account (token_create's rule).
+        return request.user.is_superuser
+
     def save_model(self, request, obj, form, change):
         if change:
             return

@@ -88,6 +88,11 @@ app.conf.beat_schedule = {
         }
         for queue in WORKER_QUEUES
     },
+    # Once-only claims older than any redelivery can be are forgotten.
+    "prune-task-claims": {
+        "task": "portal.tasks.prune_task_claims",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Petitions' outbox: responses whose task was lost, signers still owed one.
     "sweep-petitions": {
         "task": "signatures.tasks.sweep_petitions",

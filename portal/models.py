@@ -37,7 +37,7 @@ class TaskClaim(models.Model):
     delivered (portal/claims.py): the unique key is the claim."""
 
     key = models.CharField(_("key"), max_length=200, unique=True)
-    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("task claim")

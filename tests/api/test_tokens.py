@@ -110,3 +110,19 @@ def test_an_administrator_makes_a_token_for_a_system_account(client, django_user
     [key] = re.findall(r"wz_[\w-]{43}", message)
     assert key.startswith(token.prefix) and token.created_by == admin
     assert bearer(key).get(reverse("api:me")).json()["email"] == "bridge@example.org"
+
+
+def test_only_an_administrator_makes_tokens_in_the_admin(rf, db):
+    """token_create refuses anyone else a token for another account, so the
+    admin does not offer it to other staff (it would end in an error)."""
+    from django.contrib import admin
+
+    from api.models import ApiToken
+    from tests.factories import UserFactory
+
+    token_admin = admin.site._registry[ApiToken]
+    request = rf.get("/admin/api/apitoken/add/")
+    request.user = UserFactory(is_staff=True)
+    assert not token_admin.has_add_permission(request)
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    assert token_admin.has_add_permission(request)

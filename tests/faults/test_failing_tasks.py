@@ -97,3 +97,19 @@ def test_administrators_read_failed_tasks_but_cannot_change_them(client, unsenda
     assert client.get(reverse("admin:portal_failedtask_add")).status_code == 403
     assert client.post(reverse("admin:portal_failedtask_delete", args=[failed.pk]), {"post": "yes"}).status_code == 403
     assert FailedTask.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_old_task_claims_are_forgotten_and_recent_ones_kept():
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.claims import task_claim, task_claims_prune
+    from portal.models import TaskClaim
+
+    assert task_claim("old") and task_claim("recent")
+    TaskClaim.objects.filter(key="old").update(claimed_at=timezone.now() - datetime.timedelta(days=31))
+    assert task_claims_prune() == 1
+    assert list(TaskClaim.objects.values_list("key", flat=True)) == ["recent"]
+    assert not task_claim("recent")  # still claimed

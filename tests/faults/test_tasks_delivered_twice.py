@@ -98,6 +98,14 @@ def a_signature_to_confirm(settings):
                                     created_at=timezone.now()).pk
 
 
+def an_old_task_claim() -> bool:
+    from portal.models import TaskClaim
+
+    claim = TaskClaim.objects.create(key="an old claim")
+    TaskClaim.objects.filter(pk=claim.pk).update(claimed_at=timezone.now() - dt.timedelta(days=31))
+    return True
+
+
 # task name -> how to set up the state it acts on; returns its arguments.
 DELIVERIES = {
     "responses.tasks.route_case": lambda s, m: [a_submitted_case(s).pk],
@@ -110,6 +118,7 @@ DELIVERIES = {
     "signatures.tasks.send_signature_confirmation": lambda s, m: [a_signature_to_confirm(s)],
     "signatures.tasks.detect_surges": lambda s, m: [],
     "portal.tasks.record_worker_heartbeat": lambda s, m: ["routing"],
+    "portal.tasks.prune_task_claims": lambda s, m: an_old_task_claim() and [],
 }
 # Run twice by their own apps' tests, which need more set-up than fits here.
 ELSEWHERE = {
