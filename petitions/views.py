@@ -14,6 +14,7 @@ from petitions.models import Attachment
 from petitions.permissions import can_record_for_citizens, is_follower, is_owner
 from petitions.selectors import case_for_page, case_lookup, case_timeline, cases_for_citizen
 from petitions.services import case_record_for_citizen, case_submit
+from portal.addresses import ratelimit_key
 from portal.errors import DomainError
 from portal.pagination import paginate
 from responses.models import ReplyState
@@ -190,7 +191,7 @@ def attachment_download(request, case_id: int, attachment_id: int):
     return response
 
 
-@ratelimit(key="ip", rate="20/m", method="POST", block=False)
+@ratelimit(key=ratelimit_key, rate="20/m", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def case_lookup_view(request):
     """Status by tracking number and e-mail, without an account. Rate

@@ -58,15 +58,11 @@ class ContentSecurityPolicyMiddleware:
 
 
 def client_ip(request) -> str:
-    """The address lockouts are keyed on: the header the reverse proxy sets
-    (RATELIMIT_IP_META_KEY, shared with the rate limits) or the socket's."""
-    key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
-    value = request.META.get(key, "")
-    if "," in value:
-        # An X-Forwarded-For chain: the client can prepend anything; the
-        # last entry is the one our own proxy added.
-        value = value.rsplit(",", 1)[-1]
-    return value.strip() or request.META.get("REMOTE_ADDR", "")
+    """The address lockouts are keyed on: the one portal.addresses trusts
+    (the proxy's own entry in RATELIMIT_IP_META_KEY, else the socket's)."""
+    from portal.addresses import client_address
+
+    return client_address(request) or ""
 
 
 def login_username(request, credentials) -> str:

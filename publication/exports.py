@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.spreadsheet import safe_row
+
 CHUNK = 500
 CASE_FIELDS = ["tracking_number", "url", "kind", "category", "region", "department", "status", "author", "title",
                "details", "answer", "submitted_at", "answered_at", "published_at"]
@@ -69,7 +71,7 @@ def _csv_lines(fields, records):
     # A byte-order mark, so spreadsheet programs read the Chinese correctly.
     yield "\ufeff" + writer.writerow(fields)
     for record in records:
-        yield writer.writerow(["" if record[name] is None else record[name] for name in fields])
+        yield writer.writerow(safe_row("" if record[name] is None else record[name] for name in fields))
 
 
 def _json_lines(records):

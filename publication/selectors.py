@@ -37,12 +37,21 @@ class PublicFilters:
     status: str = ""
 
 
+def published_case_q(case: str = "case__", publication: str = "") -> Q:
+    """The publication rule as a filter: the publication is published, the
+    case's author still agrees, and the case was not rejected, merged or
+    withdrawn. `case` and `publication` are the paths to them from the model
+    queried (from a Publication: the defaults; from a petition: "case__" and
+    "case__publication__")."""
+    return (Q(**{f"{publication}state": PublicationState.PUBLISHED, f"{case}wants_public": True})
+            & ~Q(**{f"{case}status__in": UNPUBLISHABLE}))
+
+
 def public_cases():
     """Every published case whose author still agrees, with what its list
     row shows. The index on (filter, -published_at) drives each filter."""
     return (
-        Publication.objects.filter(state=PublicationState.PUBLISHED, case__wants_public=True)
-        .exclude(case__status__in=UNPUBLISHABLE)
+        Publication.objects.filter(published_case_q())
         .select_related("case", "category", "region", "department")
         .defer("search_document")
     )

@@ -50,12 +50,19 @@ def _require_moderator(actor, case: Case, action: str) -> None:
         raise ActionForbidden(_("Only moderators decide what is published."))
 
 
+# publication_approve's expected_reply_id when the caller does not check it.
+UNCHECKED = object()
+
+
 def publication_approve(*, actor, case_id: int, title: str, body: str, answer: str = "",
-                        redacted: bool = False) -> Publication:
+                        redacted: bool = False, expected_reply_id=UNCHECKED) -> Publication:
     """Publish the case with the texts the moderator approved (the original
     ones, or copies with personal data removed). Approving again, after a
     new answer, publishes that answer. The first publication sends
-    `case_published` once the decision has committed."""
+    `case_published` once the decision has committed.
+
+    `expected_reply_id` is the answer the moderator reviewed (None: they saw
+    none); if another is now the case's latest, nothing is published."""
     title, body, answer = title.strip(), body.strip(), answer.strip()
     with transaction.atomic():
         case = _lock_case(case_id)
@@ -68,6 +75,9 @@ def publication_approve(*, actor, case_id: int, title: str, body: str, answer: s
         if not title or not body:
             raise DomainError(_("The public title and details cannot be empty."))
         reply = latest_published_reply(case)
+        if expected_reply_id is not UNCHECKED and getattr(reply, "pk", None) != expected_reply_id:
+            raise DomainError(_("A new answer was published since you opened this page: review it below "
+                                "before you publish."))
         if reply is not None and not answer:
             raise DomainError(_("The case has an answer: give its public text too."))
         publication = _publication_for(case)

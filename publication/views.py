@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from petitions.selectors import case_for_page
+from portal.addresses import ratelimit_key
 from portal.errors import DomainError
 from portal.pagination import paginate
 from publication import exports
@@ -124,7 +125,7 @@ def following(request):
     return render(request, "publication/following.html", {"page": page})
 
 
-@ratelimit(key="ip", rate="60/m", block=False)
+@ratelimit(key=ratelimit_key, rate="60/m", block=False)
 def similar_cases(request):
     """The htmx fragment beside the submission form: published cases like
     the one being typed, so the citizen can read their answers first."""
@@ -198,7 +199,8 @@ def moderate_case(request, case_id: int):
     case = case_for_moderation(case_id)
     reply = latest_published_reply(case)
     original = {"title": case.title, "body": case.body, "answer": reply.body if reply else ""}
-    names = tuple(filter(None, [case.contact_name, getattr(case.citizen, "full_name", "")]))
+    names = tuple(filter(None, [case.contact_name, getattr(case.citizen, "full_name", ""), case.contact_phone,
+                                case.contact_email]))
     existing = getattr(case, "publication", None)
     if existing is not None and existing.is_public:
         initial = {"title": existing.title, "body": existing.body,
@@ -211,9 +213,14 @@ def moderate_case(request, case_id: int):
     status = 200
     if request.method == "POST":
         decision = request.POST.get("decision")
+        # The answer the moderator had on their page: another one arriving
+        # since must not be published unseen.
+        reviewed = request.POST.get("reply_id", "")
+        reviewed_reply_id = int(reviewed) if reviewed.isdigit() else None
         try:
             if decision == "approve":
-                publication_approve(actor=request.user, case_id=case.pk, **original, redacted=False)
+                publication_approve(actor=request.user, case_id=case.pk, **original, redacted=False,
+                                    expected_reply_id=reviewed_reply_id)
                 messages.success(request, _("Case %(number)s is published as written.")
                                  % {"number": case.tracking_number})
                 return redirect("publication:moderation_queue")
@@ -223,7 +230,8 @@ def moderate_case(request, case_id: int):
                     texts = approve_form.cleaned_data
                     publication_approve(actor=request.user, case_id=case.pk, title=texts["title"],
                                         body=texts["body"], answer=texts["answer"],
-                                        redacted=texts != {k: v.strip() for k, v in original.items()})
+                                        redacted=texts != {k: v.strip() for k, v in original.items()},
+                                        expected_reply_id=reviewed_reply_id)
                     messages.success(request, _("Case %(number)s is published with your corrections.")
                                      % {"number": case.tracking_number})
                     return redirect("publication:moderation_queue")

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
 from petitions.tracking import normalise_tracking_number
+from publication.models import PublicationState
+from publication.selectors import published_case_q
 from signatures.models import Petition, Signature, SurgeAlert
 
 
@@ -54,14 +55,16 @@ def invalidation_preview(criteria: SignatureCriteria) -> dict:
     )
 
 
+def public_petitions():
+    """Petitions of cases the public side shows (publication.selectors'
+    rule): a moderator who takes a case off the public side, or a case
+    rejected, merged or withdrawn, takes its petition with it."""
+    return Petition.objects.filter(published_case_q(case="case__", publication="case__publication__"))
+
+
 def _petition_queryset():
-    related = ["case", "case__category", "case__region", "case__lead_department"]
-    queryset = Petition.objects.all()
-    if apps.is_installed("publication"):
-        related.append("case__publication")
-        # A moderator who takes a case off the public side takes its petition with it.
-        queryset = queryset.exclude(case__publication__state__in=["pending", "rejected"])
-    return queryset.select_related(*related)
+    return public_petitions().select_related(
+        "case", "case__category", "case__region", "case__lead_department", "case__publication")
 
 
 def open_petitions(now=None):
@@ -89,15 +92,13 @@ class PublicText:
 
 
 def public_text(petition: Petition) -> PublicText:
-    """What the public reads of a petition: the moderator's (possibly
-    redacted) copies where the publication app keeps them."""
-    case = petition.case
-    publication = getattr(case, "publication", None) if apps.is_installed("publication") else None
-    reply = petition.response_reply
-    if publication is not None:
-        # The answer too is the moderator's copy: empty until they approve it.
-        return PublicText(title=publication.title, body=publication.body, answer=publication.answer or "")
-    return PublicText(title=case.title, body=case.body, answer=reply.body if reply else "")
+    """What the public reads of a petition: only the moderator's (possibly
+    redacted) copies. Nothing before a moderator approved them."""
+    publication = getattr(petition.case, "publication", None)
+    if publication is None or publication.state != PublicationState.PUBLISHED:
+        return PublicText(title="", body="", answer="")
+    # The answer too is the moderator's copy: empty until they approve it.
+    return PublicText(title=publication.title, body=publication.body, answer=publication.answer or "")
 
 
 def open_surge_alerts(limit: int = 10, cases_per_alert: int = 5):

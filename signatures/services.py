@@ -2,7 +2,9 @@
 
 Counting stays exact under a flood because every change to a petition's
 count happens under that petition's row lock, taken first (before any
-signature row) by confirmations and invalidations alike, and as an F()
+signature row) by confirmations and invalidations alike (FOR NO KEY UPDATE:
+they wait for each other, while a new signature's insert, which takes only
+FOR KEY SHARE on its petition through the foreign key, does not wait), and as an F()
 update of the confirmed count in the same transaction as the signature
 change it reflects. Threshold crossings are claimed by conditional updates
 in that transaction, so each acts exactly once however many confirmations
@@ -20,10 +22,10 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role, has_role
 from notifications.models import Event
 from notifications.services import notify, notify_department, notify_dispatchers, people_with_role
-from petitions.lifecycle import Status
 from petitions.models import Case, Kind
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
+from publication.services import UNPUBLISHABLE
 from signatures.models import (
     Petition,
     PetitionHearing,
@@ -32,13 +34,13 @@ from signatures.models import (
     SignatureInvalidation,
 )
 from signatures.normalise import InvalidAddress, email_domain, normalise_email
-from signatures.selectors import SignatureCriteria, signatures_matching
+from signatures.selectors import SignatureCriteria, public_petitions, signatures_matching
 
 logger = logging.getLogger("wenzheng.signatures")
 
 CONFIRM_SALT = "signatures.confirm"
 # A petition whose case ended this way is no longer signed.
-ENDED = frozenset({Status.REJECTED, Status.MERGED, Status.WITHDRAWN})
+ENDED = frozenset(UNPUBLISHABLE)
 
 
 # --- opening ------------------------------------------------------------------------------
@@ -127,7 +129,9 @@ def signature_start(*, petition_id: int, name: str, email: str, ip_address: str 
 
 
 def _require_open(petition: Petition, now) -> None:
-    if petition.case.status in ENDED:
+    # The public side's rule (signatures.selectors.public_petitions): a case
+    # rejected, merged, withdrawn or taken off the public side is not signed.
+    if petition.case.status in ENDED or not public_petitions().filter(pk=petition.pk).exists():
         raise DomainError(_("This petition is no longer open for signing."))
     if now < petition.opened_at:
         raise DomainError(_("This petition is not open for signing yet."))
@@ -144,7 +148,7 @@ def signature_confirm(*, token: str, now=None) -> tuple[Signature, bool]:
     signature = _signature_for_token(token, max_age=config.confirmation_valid_hours * 3600)
     with transaction.atomic():
         # The petition's row first: the order invalidation takes them in too.
-        petition = Petition.objects.select_for_update().select_related("case").get(pk=signature.petition_id)
+        petition = Petition.objects.select_for_update(no_key=True).select_related("case").get(pk=signature.petition_id)
         signature.refresh_from_db()
         if signature.invalidated_at is not None:
             raise DomainError(_("This signature was withdrawn by the supervisors and is not counted."))
@@ -222,7 +226,7 @@ def signatures_invalidate(*, actor, criteria: SignatureCriteria, reason: str, no
         # Lock the petitions in id order (no deadlock between two supervisors),
         # then count and change only their signatures: a confirmation of one
         # of them waits for us, so none is counted and invalidated both.
-        list(Petition.objects.select_for_update().filter(pk__in=petition_ids).order_by("pk").values_list("pk"))
+        list(Petition.objects.select_for_update(no_key=True).filter(pk__in=petition_ids).order_by("pk").values_list("pk"))
         locked = matching.filter(petition_id__in=petition_ids)
         confirmed = dict(locked.exclude(confirmed_at=None).values_list("petition_id").annotate(n=Count("id"))
                          .order_by())
@@ -245,7 +249,7 @@ def petition_recount(*, petition_id: int) -> int:
     """Set the count from the signatures themselves (a repair tool for
     administrators; the count is kept exact without it)."""
     with transaction.atomic():
-        Petition.objects.select_for_update().filter(pk=petition_id).values_list("pk").get()
+        Petition.objects.select_for_update(no_key=True).filter(pk=petition_id).values_list("pk").get()
         count = Signature.objects.filter(petition_id=petition_id, invalidated_at=None).exclude(
             confirmed_at=None).count()
         Petition.objects.filter(pk=petition_id).update(confirmed_count=count)
@@ -265,7 +269,8 @@ def petition_record_response(*, case_id: int, now=None) -> Petition | None:
 
     now = now or timezone.now()
     with transaction.atomic():
-        petition = Petition.objects.select_for_update().select_related("case").filter(case_id=case_id).first()
+        petition = (Petition.objects.select_for_update(no_key=True).select_related("case")
+                    .filter(case_id=case_id).first())
         if petition is None or petition.response_reply_id is not None:
             return None
         reply = Reply.published.filter(case_id=case_id).order_by("-published_at", "-id").first()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
+from portal import addresses
 from signatures.models import PetitionSettings
 from signatures.normalise import InvalidAddress, normalise_domain
 
@@ -47,7 +48,7 @@ def check(request, *, action: str, email: str = "", config: PetitionSettings | N
     """Count this attempt and say whether it is over a limit. The address is
     counted first; an attempt refused for it does not count against the domain."""
     config = config or PetitionSettings.load()
-    limited = _over(request, group=f"signatures.{action}.address", key="ip",
+    limited = _over(request, group=f"signatures.{action}.address", key=addresses.ratelimit_key,
                     rate=getattr(config, f"{action}_rate_per_address"))
     if limited:
         return limited
@@ -67,10 +68,5 @@ def too_many_requests(request, limited: Limited):
 
 
 def client_address(request) -> str | None:
-    """The client's address as the rate limits see it (RATELIMIT_IP_META_KEY)."""
-    from django_ratelimit.core import _get_ip  # the same reading of the proxy header as the limits
-
-    try:
-        return _get_ip(request)
-    except Exception:  # noqa: BLE001 - a missing header must not stop a signature
-        return None
+    """The client's address as the rate limits see it (portal.addresses)."""
+    return addresses.client_address(request)

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from portal.spreadsheet import safe_row
+
 RATE_COLUMNS = [
     ("key_label", "Department"), ("dispatched", "Dispatched"), ("response_rate", "Response rate %"),
     ("on_time_rate", "On-time reply rate %"), ("resolution_rate", "Resolution rate %"),
@@ -49,8 +51,8 @@ def case_row(case) -> list:
 def write_csv(header: list, rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
     # A byte-order mark, so spreadsheet programs read the Chinese correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -58,9 +60,9 @@ def write_csv(header: list, rows) -> bytes:
 def write_xlsx(header: list, rows, title: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))  # openpyxl too writes "=..." text as a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

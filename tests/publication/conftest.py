@@ -32,6 +32,12 @@ def answered_case(*, department, title, body, answer="", wants_public=True, offi
     return case
 
 
+def reviewed_reply(case) -> str:
+    """The reply_id the decision page posts back: the answer the moderator saw."""
+    reply = Reply.objects.filter(case=case, state=ReplyState.PUBLISHED).order_by("-published_at", "-id").first()
+    return str(reply.pk) if reply else ""
+
+
 def publish(case, moderator, **texts):
     reply = Reply.objects.filter(case=case, state=ReplyState.PUBLISHED).order_by("-published_at").first()
     values = {"title": case.title, "body": case.body, "answer": reply.body if reply else ""}

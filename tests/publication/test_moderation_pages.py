@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from publication.models import Publication, PublicationRejectionReason, PublicationState
 from tests.conftest import client_for
-from tests.publication.conftest import answered_case
+from tests.publication.conftest import answered_case, reviewed_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,8 @@ def test_decision_page_offers_the_texts_with_personal_data_removed(client, moder
 
 def test_publish_with_redaction(client, moderator, waiting):
     client_for(client, moderator).post(reverse("publication:moderate_case", args=[waiting.pk]), {
-        "decision": "redact", "title": "[removed]反映小区噪音", "body": "联系方式已隐去。", "answer": "已联系。"})
+        "decision": "redact", "title": "[removed]反映小区噪音", "body": "联系方式已隐去。", "answer": "已联系。",
+        "reply_id": reviewed_reply(waiting)})
     publication = Publication.objects.get(case=waiting)
     assert publication.state == PublicationState.PUBLISHED and publication.redacted
     assert (publication.title, publication.body, publication.answer) == ("[removed]反映小区噪音", "联系方式已隐去。",
@@ -86,7 +87,8 @@ def test_missing_case_is_404_for_a_moderator(client, moderator):
 
 
 def test_decision_page_lists_who_decided_and_when(client, moderator, waiting):
-    client_for(client, moderator).post(reverse("publication:moderate_case", args=[waiting.pk]), {"decision": "approve"})
+    client_for(client, moderator).post(reverse("publication:moderate_case", args=[waiting.pk]),
+                                       {"decision": "approve", "reply_id": reviewed_reply(waiting)})
     page = client.get(reverse("publication:moderate_case", args=[waiting.pk])).content.decode()
     history = page[page.index('id="history-heading"'):]
     assert str(moderator) in history and "published as written" in history
@@ -96,9 +98,36 @@ def test_administrators_edit_the_reasons_and_only_read_decisions(client, moderat
     from tests.factories import UserFactory
 
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client_for(client, moderator).post(reverse("publication:moderate_case", args=[waiting.pk]), {"decision": "approve"})
+    client_for(client, moderator).post(reverse("publication:moderate_case", args=[waiting.pk]),
+                                       {"decision": "approve", "reply_id": reviewed_reply(waiting)})
     client_for(client, admin)
     assert client.get(reverse("admin:publication_publicationrejectionreason_add")).status_code == 200
     publication = Publication.objects.get(case=waiting)
     assert client.get(reverse("admin:publication_publication_change", args=[publication.pk])).status_code == 200
     assert client.get(reverse("admin:publication_publication_add")).status_code == 403
+
+
+@pytest.mark.parametrize("decision", ["approve", "redact"])
+def test_an_answer_arriving_after_the_page_opened_is_not_published_unseen(client, moderator, department, decision):
+    from django.utils import timezone
+
+    from responses.models import Reply, ReplyState
+
+    case = answered_case(department=department, title="等待答复", body="内容内容内容。")
+    client_for(client, moderator)
+    page = client.get(reverse("publication:moderate_case", args=[case.pk])).content.decode()
+    assert 'name="reply_id" value=""' in page  # no answer when the moderator read the case
+    Reply.objects.create(case=case, department=department, author=moderator, body="刚刚到达的答复。",
+                         state=ReplyState.PUBLISHED, published_at=timezone.now())
+    response = client.post(reverse("publication:moderate_case", args=[case.pk]), {
+        "decision": decision, "title": "等待答复", "body": "内容内容内容。", "answer": "已处理。", "reply_id": ""})
+    assert response.status_code == 400
+    assert not Publication.objects.filter(case=case).exists()
+    page = response.content.decode()
+    assert "A new answer was published since you opened this page" in page
+    assert "刚刚到达的答复。" in page  # the page shows the current answer to review
+    response = client.post(reverse("publication:moderate_case", args=[case.pk]), {
+        "decision": decision, "title": "等待答复", "body": "内容内容内容。", "answer": "已处理。",
+        "reply_id": reviewed_reply(case)})
+    assert response.status_code == 302
+    assert Publication.objects.get(case=case).state == PublicationState.PUBLISHED

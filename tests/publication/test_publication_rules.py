@@ -10,7 +10,7 @@ from publication.models import Publication, PublicationRejectionReason, Publicat
 from publication.services import publication_approve, publication_reject, publication_set_author_name
 from publication.signals import case_published
 from tests.conftest import client_for
-from tests.publication.conftest import answered_case, publish
+from tests.publication.conftest import answered_case, publish, reviewed_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +159,8 @@ def test_a_later_answer_waits_for_the_moderator(client, department, moderator, o
     client_for(client, moderator)
     queue = client.get(reverse("publication:moderation_queue")).content.decode()
     assert case.tracking_number in queue
-    response = client.post(reverse("publication:moderate_case", args=[case.pk]), {"decision": "approve"})
+    response = client.post(reverse("publication:moderate_case", args=[case.pk]),
+                           {"decision": "approve", "reply_id": reviewed_reply(case)})
     assert response.status_code == 302
     client.logout()
     assert "新的答复：已处理。" in client.get(public_url(case)).content.decode()

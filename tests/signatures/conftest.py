@@ -4,11 +4,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 
 from accounts.roles import Role
 from petitions.lifecycle import Status
-from petitions.models import Case, Kind
-from publication.signals import case_published
+from petitions.models import Kind
+from publication.services import publication_approve
 from signatures.models import Petition, PetitionSettings
 from tests.factories import CaseFactory, UserFactory
 
@@ -33,9 +34,11 @@ def petition_case(department, category, region, citizen):
                        category=category, region=region, citizen=citizen, title="Open the school playground")
 
 
-def publish(case, moderator) -> Petition:
-    """What the publication app does when a moderator approves a case."""
-    case_published.send(sender=Case, case=case, by=moderator)
+def publish(case, moderator, *, answer: str = "") -> Petition:
+    """A moderator approves the case for the public side (its own texts);
+    the petition opens once the approval committed."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        publication_approve(actor=moderator, case_id=case.pk, title=case.title, body=case.body, answer=answer)
     return Petition.objects.get(case=case)
 
 

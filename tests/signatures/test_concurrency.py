@@ -151,3 +151,47 @@ def test_the_address_limit_is_shared_by_two_web_processes(open_petition, tmp_pat
     assert sorted(codes) == [302] * 10 + [429] * 6
     assert Signature.objects.filter(petition=open_petition).count() == 10
     assert Petition.objects.get(pk=open_petition.pk).confirmed_count == 0
+
+
+def test_a_new_signature_does_not_wait_behind_a_confirmation_holding_the_petition(open_petition, monkeypatch):
+    """A confirmation locks its petition's row FOR NO KEY UPDATE; a new
+    signature's insert takes FOR KEY SHARE on it (the foreign key), which
+    that lock lets through: signing is not queued behind confirming."""
+    from signatures import services
+
+    first = signature_start(petition_id=open_petition.pk, name="x", email="first@example.org")
+    token = confirmation_token(first)
+    locked, release = threading.Event(), threading.Event()
+    real = services._cross_thresholds
+
+    def held(petition, *, now):
+        locked.set()
+        release.wait(15)
+        return real(petition, now=now)
+
+    monkeypatch.setattr(services, "_cross_thresholds", held)
+    errors = []
+
+    def confirm():
+        try:
+            signature_confirm(token=token)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=confirm)
+    thread.start()
+    try:
+        assert locked.wait(15), "the confirmation never took its lock"
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        signature_start(petition_id=open_petition.pk, name="y", email="second@example.org")
+    finally:
+        release.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert errors == []
+    assert Signature.objects.filter(petition=open_petition).count() == 2
+    assert Petition.objects.get(pk=open_petition.pk).confirmed_count == exact_count(open_petition) == 1

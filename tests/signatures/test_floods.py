@@ -181,3 +181,22 @@ def test_the_invalidation_page_runs_a_fixed_number_of_queries(client, supervisor
     with django_assert_max_num_queries(8):
         response = client.post(URL, {"email_domain": "example.net", "preview": ""})
     assert response.status_code == 200 and response.content.decode().count("bots") == 3
+
+
+@pytest.mark.parametrize("forwarded", [None, "", "not an address", "198.51.100.200, 203.0.113.77"])
+def test_signing_behind_a_proxy_header_that_is_missing_or_a_list_counts_one_address(client, petition, settings,
+                                                                                     forwarded):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    set_rates(sign_rate_per_address="2/h")
+    headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
+    codes = [client.post(detail_url(petition), {"name": "Bot", "email": f"bot{n}@example.org"},
+                         REMOTE_ADDR="192.0.2.10", **headers).status_code for n in range(3)]
+    assert codes == [302, 302, 429]
+    # The proxy appends the address it saw: the last entry, not one the client prepended.
+    expected = "203.0.113.77" if forwarded and "," in forwarded else "192.0.2.10"
+    assert set(Signature.objects.values_list("ip_address", flat=True)) == {expected}
+    if forwarded and "," in forwarded:
+        # A client changing what it prepends is still the same address.
+        spoofed = client.post(detail_url(petition), {"name": "Bot", "email": "bot9@example.org"},
+                              REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.77")
+        assert spoofed.status_code == 429

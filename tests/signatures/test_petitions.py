@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from petitions.lifecycle import Status
 from petitions.models import Case, Kind
 from portal.errors import DomainError
 from signatures.models import Petition, Signature
@@ -185,3 +186,54 @@ def test_the_list_of_open_petitions_runs_a_fixed_number_of_queries(client, moder
     page = response.content.decode()
     assert len(re.findall(r'href="/petitions/\d{6}-', page)) == 12
     assert "Long closed" not in page
+
+
+@pytest.mark.parametrize("status", [Status.WITHDRAWN, Status.REJECTED, Status.MERGED])
+def test_a_petition_whose_case_ended_leaves_the_public_side(client, petition, status):
+    Case.objects.filter(pk=petition.case_id).update(status=status)
+    assert client.get(detail_url(petition)).status_code == 404
+    assert "Open the school playground" not in client.get(reverse("signatures:list")).content.decode()
+
+
+def test_a_petition_without_a_moderators_publication_is_not_public(client, petition_case, moderator,
+                                                                   petition_settings):
+    from publication.signals import case_published
+    from signatures.selectors import public_text
+
+    Case.objects.filter(pk=petition_case.pk).update(body="Call me on 13812345678")
+    case_published.send(sender=Case, case=petition_case, by=moderator)  # no Publication row
+    petition = Petition.objects.get(case=petition_case)
+    assert client.get(detail_url(petition)).status_code == 404
+    assert "Open the school playground" not in client.get(reverse("signatures:list")).content.decode()
+    # Nothing of the raw case reaches the public text, not even by another path.
+    text = public_text(Petition.objects.select_related("case").get(pk=petition.pk))
+    assert (text.title, text.body, text.answer) == ("", "", "")
+    with pytest.raises(DomainError):
+        signature_start(petition_id=petition.pk, name="Wang Fang", email="wang.fang@example.org")
+
+
+def test_a_petition_taken_off_the_public_side_gains_no_signature_or_confirmation(petition, moderator):
+    from publication.models import PublicationRejectionReason
+    from publication.services import publication_reject
+    from signatures.services import confirmation_token
+
+    signature = signature_start(petition_id=petition.pk, name="Wang Fang", email="wang.fang@example.org")
+    token = confirmation_token(signature)
+    reason = PublicationRejectionReason.objects.filter(is_active=True).first()
+    publication_reject(actor=moderator, case_id=petition.case_id, reason=reason)
+    with pytest.raises(DomainError, match="no longer open"):
+        signature_confirm(token=token)
+    with pytest.raises(DomainError, match="no longer open"):
+        signature_start(petition_id=petition.pk, name="Li Lei", email="li.lei@example.org")
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 0
+
+
+def test_the_confirmation_email_does_not_repeat_the_name_the_signer_typed(petition, django_capture_on_commit_callbacks):
+    lure = "Your account is suspended, call 400-000-0000 at once"
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_start(petition_id=petition.pk, name=lure, email="victim@example.org")
+    (message,) = mail.outbox
+    assert message.to == ["victim@example.org"]
+    assert lure not in message.body and "400-000-0000" not in message.subject + message.body
+    assert "Hello," in message.body and confirmation_tokens("victim@example.org")

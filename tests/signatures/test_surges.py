@@ -139,3 +139,19 @@ def test_the_alert_page_runs_a_fixed_number_of_queries(client, supervisor, traff
     alert = SurgeAlert.objects.get(dimension="category")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("signatures:surge_alert", args=[alert.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("template, msgid", [
+    ("signatures/surge_alert.html", "Surge alert: %(subject)s"),
+    ("signatures/petition_detail.html", "Petition %(number)s"),
+])
+def test_headings_with_a_value_are_one_translatable_sentence(template, msgid):
+    """Translators get the whole phrase, with the value's place in it (word
+    order differs between Chinese and English), not a word to join."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils.translation.template import templatize
+
+    source = (Path(settings.BASE_DIR) / "templates" / template).read_text()
+    assert f"gettext(u'{msgid}')" in templatize(source)  # as makemessages reads it

@@ -11,6 +11,7 @@ from django.utils import timezone
 from notifications.models import Event, Notification
 from petitions.lifecycle import Status
 from petitions.models import Case
+from publication.services import publication_approve
 from responses.models import Reply, ReplyState
 from signatures import tasks
 from signatures.models import Petition, PetitionHearing, PetitionSettings, Signature
@@ -80,16 +81,20 @@ def test_a_count_that_drops_and_rises_again_does_not_cross_twice(
     assert Notification.objects.filter(event=Event.PETITION_RESPONSE_DUE).count() == 1
 
 
-def publish_reply(case, author):
+def publish_reply(case, author, moderator=None):
+    """The department's reply; with a moderator, its public text approved
+    too (signers read and are mailed only the moderator's copy)."""
     reply = Reply.objects.create(case=case, department=case.lead_department, author=author,
                                  body="The playground opens on Saturdays from June.", state=ReplyState.PUBLISHED,
                                  published_at=timezone.now())
     Case.objects.filter(pk=case.pk).update(status=Status.REPLIED, replied_at=reply.published_at)
+    if moderator is not None:
+        publication_approve(actor=moderator, case_id=case.pk, title=case.title, body=case.body, answer=reply.body)
     return reply
 
 
 def test_the_response_is_emailed_to_every_confirmed_signer_in_batches_once(
-        client, petition, official, django_capture_on_commit_callbacks):
+        client, petition, official, moderator, django_capture_on_commit_callbacks):
     config = PetitionSettings.load()
     config.response_batch_size = 2
     config.save()
@@ -107,7 +112,7 @@ def test_the_response_is_emailed_to_every_confirmed_signer_in_batches_once(
     tasks.email_response_batch.delay = spy
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            publish_reply(petition.case, official)
+            publish_reply(petition.case, official, moderator)
     finally:
         tasks.email_response_batch.delay = original
     assert len(batches) == 3
@@ -139,10 +144,10 @@ def test_the_petition_page_runs_the_same_queries_with_a_response_and_a_hearing(
     assert "reached on" in response.content.decode()
 
 
-def test_a_failed_send_is_released_and_sent_by_the_retry(petition, official, django_capture_on_commit_callbacks,
-                                                         monkeypatch):
+def test_a_failed_send_is_released_and_sent_by_the_retry(petition, official, moderator,
+                                                         django_capture_on_commit_callbacks, monkeypatch):
     confirmed_signers(petition, emails(2), django_capture_on_commit_callbacks)
-    publish_reply(petition.case, official)
+    publish_reply(petition.case, official, moderator)
     from signatures.services import petition_record_response
 
     petition_record_response(case_id=petition.case_id)
@@ -165,9 +170,10 @@ def test_a_failed_send_is_released_and_sent_by_the_retry(petition, official, dja
     assert len(mail.outbox) == 2
 
 
-def test_the_sweeper_records_a_response_whose_task_was_lost(petition, official, django_capture_on_commit_callbacks):
+def test_the_sweeper_records_a_response_whose_task_was_lost(petition, official, moderator,
+                                                           django_capture_on_commit_callbacks):
     confirmed_signers(petition, emails(1), django_capture_on_commit_callbacks)
-    publish_reply(petition.case, official)  # no on-commit callbacks run: the task was "lost"
+    publish_reply(petition.case, official, moderator)  # no on-commit callbacks run: the task was "lost"
     petition.refresh_from_db()
     assert petition.response_reply is None
     mail.outbox.clear()
@@ -181,10 +187,9 @@ def test_signers_get_the_moderators_public_answer_once_it_is_approved(
     from publication.models import Publication, PublicationState
 
     case = petition.case
-    publication = Publication.objects.create(
-        case=case, state=PublicationState.PUBLISHED, title="Open playgrounds at weekends",
-        body="Residents ask for the playground to open on Saturdays.", kind=case.kind, category=case.category,
-        region=case.region, submitted_at=case.submitted_at)
+    publication = Publication.objects.get(case=case, state=PublicationState.PUBLISHED)
+    Publication.objects.filter(pk=publication.pk).update(
+        title="Open playgrounds at weekends", body="Residents ask for the playground to open on Saturdays.")
     confirmed_signers(petition, emails(2), django_capture_on_commit_callbacks)
     page = client.get(reverse("signatures:detail", args=[case.tracking_number])).content.decode()
     assert "Open playgrounds at weekends" in page and "Open the school playground" not in page

@@ -1,0 +1,44 @@
+"""The client's address, as the rate limits and stored records see it.
+
+Behind a reverse proxy the address is in the header RATELIMIT_IP_META_KEY
+names (X-Forwarded-For, say). That header may be missing (a request that did
+not come through the proxy) or hold a list ("spoofed, client"): neither must
+turn a page into an error. The proxy appends the address it saw, so the last
+entry is the one to trust; anything earlier the client could have typed."""
+
+import ipaddress
+
+from django.conf import settings
+
+
+def _valid(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
+    """The client's address, or None if neither the proxy's header nor the
+    socket gives a valid one."""
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    if isinstance(key, str) and key:
+        address = _valid(request.META.get(key, "").rsplit(",", 1)[-1])
+        if address:
+            return address
+    return _valid(request.META.get("REMOTE_ADDR", "") or "")
+
+
+def ratelimit_key(group, request) -> str:
+    """A django-ratelimit key (key=ratelimit_key) for "per address": the
+    client's address, IPv6 ones by their network (RATELIMIT_IPV6_MASK, as
+    django-ratelimit's own "ip" key). Requests without any address share one
+    counter rather than failing."""
+    address = client_address(request)
+    if address is None:
+        return "unknown"
+    if ":" in address:
+        mask = getattr(settings, "RATELIMIT_IPV6_MASK", 64)
+    else:
+        mask = getattr(settings, "RATELIMIT_IPV4_MASK", 32)
+    return str(ipaddress.ip_network(f"{address}/{mask}", strict=False).network_address)
