@@ -111,3 +111,32 @@ COMMON_ERRORS = (400, 401, 403, 405, 406, 415, 429)
 def error_responses(*codes) -> dict:
     wanted = sorted(set(COMMON_ERRORS) | set(codes))
     return {code: OpenApiResponse(ErrorResponseSerializer, description=ERROR_DESCRIPTIONS[code]) for code in wanted}
+
+
+# --- errors Django raises before or around DRF ---------------------------------------------
+#
+# A request DRF never saw (too large a body, a crash in a view): under /api/
+# it still answers in the one shape, elsewhere with the site's own pages.
+
+
+def _api_error(request, status_code: int, code: str, message: str):
+    from django.http import JsonResponse
+
+    return JsonResponse({"errors": [{"field": None, "code": code, "message": message}]}, status=status_code)
+
+
+def handler400(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _api_error(request, 400, "bad_request", _("The request could not be read (too large or malformed)."))
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return _api_error(request, 500, "server_error",
+                          _("Something went wrong on our side. Try again later; if it keeps happening, tell us."))
+    from django.views.defaults import server_error
+
+    return server_error(request)

@@ -21,6 +21,7 @@ from open311.models import ApiKey, ServiceType
 from open311.params import optional, parse_new_request, parse_request_filters
 from open311.services import service_request_create
 from petitions.lifecycle import Status
+from portal.addresses import ratelimit_key
 from portal.errors import DomainError
 
 logger = logging.getLogger("wenzheng.open311")
@@ -29,6 +30,12 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When the shape of this endpoint last changed; the discovery changeset is
 # the later of this and the last change to a service or its attributes.
 ENDPOINT_CHANGESET = datetime(2026, 11, 27, tzinfo=UTC)
+
+
+def list_rate(group, request) -> str:
+    """Request lists an address may read a minute (OPEN311_LIST_RATE,
+    default 60/m): each can hold a thousand requests."""
+    return getattr(settings, "OPEN311_LIST_RATE", "60/m")
 
 
 def post_rate(group, request) -> str:
@@ -152,10 +159,13 @@ def service_definition(request, service_code, *, fmt):
 
 @csrf_exempt  # a machine API: the api_key, not a browser session, says who is asking
 @ratelimit(key="post:api_key", rate=post_rate, method="POST", block=False)
+@ratelimit(group="open311-list", key=ratelimit_key, rate=list_rate, method="GET", block=False)
 @open311_endpoint("GET", "POST")
 def requests(request, *, fmt):
     if request.method == "POST":
         return _create_request(request, fmt)
+    if getattr(request, "limited", False):
+        return render_errors(fmt, 429, [(429, _("Too many requests from this address. Wait a minute and try again."))])
     api_key = _api_key(request, required=False)
     filters = parse_request_filters(request.GET)
     cases = selectors.service_requests(filters, api_key=api_key)

@@ -10,6 +10,10 @@ admin.site.site_header = _("Wenzheng administration")
 admin.site.site_title = _("Wenzheng")
 admin.site.login = admin_login  # one login for the whole site, with its second step
 
+# Under /api/ these answer in the API's one error shape; elsewhere, the site's pages.
+handler400 = "api.errors.handler400"
+handler500 = "api.errors.handler500"
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include("petitions.urls")),

@@ -72,3 +72,27 @@ def test_writes_have_their_own_tighter_limit(citizen, settings):
     assert client.post(reverse("api:cases"), {}, format="json").status_code == 400
     assert client.post(reverse("api:cases"), {}, format="json").status_code == 429
     assert client.get(reverse("api:cases")).status_code == 200
+
+
+def test_a_crash_under_the_api_answers_in_the_error_shape(client, citizen, monkeypatch):
+    """A request DRF did not turn into an error (a bug in a view) still
+    answers in the API's one shape; pages keep the site's own error page."""
+    from api.views import account
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(account.MeView, "get", crash)
+    client.raise_request_exception = False
+    client.force_login(citizen)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 500
+    assert response.json()["errors"][0]["code"] == "server_error"
+
+
+def test_an_unreadable_request_under_the_api_answers_in_the_error_shape(rf):
+    from api.errors import handler400
+
+    response = handler400(rf.post("/api/v1/cases/"))
+    assert response.status_code == 400 and b'"bad_request"' in response.content
+    assert handler400(rf.get("/cases/")).status_code == 400  # the site's own page elsewhere

@@ -210,3 +210,14 @@ def test_the_list_runs_one_query_however_many_requests(client, moderator, pothol
         assert len(parse_xml(get(client, "xml"))) == 7
     with django_assert_num_queries(1):
         client.get(f"/open311/v2/requests/{rejected.tracking_number}.json")
+
+
+def test_request_lists_are_rate_limited_per_address(client, settings):
+    settings.OPEN311_LIST_RATE = "2/m"
+    address = {"REMOTE_ADDR": "198.51.100.77"}
+    for _ in range(2):
+        assert client.get("/open311/v2/requests.json", **address).status_code == 200
+    response = client.get("/open311/v2/requests.json", **address)
+    assert response.status_code == 429
+    assert response.json()[0]["code"] == 429 and "Too many" in response.json()[0]["description"]
+    assert client.get("/open311/v2/requests.json", REMOTE_ADDR="198.51.100.78").status_code == 200
