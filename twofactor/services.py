@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.errors import ActionForbidden
+from portal.queue import enqueue_on_commit
 from twofactor.policy import is_staff_account
 from twofactor.selectors import confirmed_device_for, unconfirmed_device_for
 
@@ -47,6 +48,7 @@ def device_confirm(*, actor, device: TOTPDevice, code: str) -> bool:
         TOTPDevice.objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        _tell(actor, "confirmed")
     return True
 
 
@@ -57,5 +59,14 @@ def device_remove(*, actor, code: str) -> bool:
         raise ActionForbidden(_("You have no two-factor device to remove."))
     if not device_check(device=device, code=code):
         return False
-    TOTPDevice.objects.filter(user=actor).delete()
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor).delete()
+        _tell(actor, "removed")
     return True
+
+
+def _tell(user, change: str) -> None:
+    """An e-mail to the account's own address, after commit."""
+    from twofactor.tasks import email_two_factor_change
+
+    enqueue_on_commit(email_two_factor_change, user.pk, change)

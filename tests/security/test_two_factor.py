@@ -327,3 +327,22 @@ def test_token_api_requests_are_not_asked_for_a_code(supervisor):
 def test_session_api_requests_of_a_citizen_are_unaffected(client, citizen):
     client.force_login(citizen)
     assert client.get(reverse("api:me")).status_code == 200
+
+
+def test_the_person_is_told_by_email_when_two_factor_is_turned_on_or_off(
+    client, official, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    client.force_login(official)
+    client.get(reverse(SETUP))
+    device = TOTPDevice.objects.get(user=official, confirmed=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse(SETUP), {"code": code_for(device)})
+    assert [message.to for message in mail.outbox] == [[official.email]]
+    assert "密码" in mail.outbox[0].body  # in the site's language: "someone knows your password"
+    device.refresh_from_db()
+    wait_out_the_throttle(device)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse(SETUP), {"code": code_for(device, ahead=1)})
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == [official.email]
