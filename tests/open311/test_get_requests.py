@@ -214,7 +214,7 @@ def test_the_list_runs_one_query_however_many_requests(client, moderator, pothol
 
 def test_request_lists_are_rate_limited_per_address(client, settings):
     settings.OPEN311_LIST_RATE = "2/m"
-    address = {"REMOTE_ADDR": "198.51.100.77"}
+    address = {"REMOTE_ADDR": "198.51.100.77", "HTTP_ACCEPT_LANGUAGE": "en"}
     for _ in range(2):
         assert client.get("/open311/v2/requests.json", **address).status_code == 200
     response = client.get("/open311/v2/requests.json", **address)

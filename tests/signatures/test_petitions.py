@@ -236,4 +236,4 @@ def test_the_confirmation_email_does_not_repeat_the_name_the_signer_typed(petiti
     (message,) = mail.outbox
     assert message.to == ["victim@example.org"]
     assert lure not in message.body and "400-000-0000" not in message.subject + message.body
-    assert "Hello," in message.body and confirmation_tokens("victim@example.org")
+    assert confirmation_tokens("victim@example.org")
