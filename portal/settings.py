@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Overload: 503 with Retry-After instead of a hang (portal/overload.py).
+    "portal.overload.LoadSheddingMiddleware",
     "portal.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,6 +127,15 @@ DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'wenzheng.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)}
+# In web processes (portal/wsgi.py), a statement running longer than this
+# is cancelled and the request ends with 503 (portal/overload.py), before the
+# web server's timeout would cut it off. Workers and commands are not
+# limited. PostgreSQL only; 0 turns it off.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
+# Requests that queued at the proxy longer than this are turned away with
+# 503 (needs the proxy's X-Request-Start stamp; 0 turns it off).
+OVERLOAD_QUEUE_LIMIT_MS = env_int("OVERLOAD_QUEUE_LIMIT_MS", 0)
+OVERLOAD_RETRY_AFTER_SECONDS = env_int("OVERLOAD_RETRY_AFTER_SECONDS", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, worker and beat share one file: WAL lets readers run
     # beside a writer, IMMEDIATE takes the write lock at BEGIN so two writers
