@@ -97,10 +97,12 @@ def event_hash(*, clock_id, sequence, action, at, actor_id, reason, snapshot, pr
 GENESIS = "0" * 64
 
 
-def record(clock: SupervisionClock, action: str, *, at: datetime, actor=None, reason: str = "") -> ClockEvent:
+def record(clock: SupervisionClock, action: str, *, at: datetime, actor=None, reason: str = "",
+           first: bool = False) -> ClockEvent:
     """Append an event after the clock row was saved. Callers hold the case
-    or clock row lock, so a clock's sequence cannot fork."""
-    last = clock.events.order_by("-sequence").only("sequence", "hash").first()
+    or clock row lock, so a clock's sequence cannot fork. `first`: the clock
+    was just created, so there is no earlier event to look up."""
+    last = None if first else clock.events.order_by("-sequence").only("sequence", "hash").first()
     sequence = last.sequence + 1 if last else 1
     previous = last.hash if last else GENESIS
     snapshot = _snapshot(clock)
@@ -135,7 +137,7 @@ def clock_start(*, case, kind: str, start: datetime, department=None, actor=None
         due_at=due_at, original_due_at=due_at, limit_amount=amount, limit_unit=unit,
         escalate_after_working_days=escalate_after,
     )
-    record(clock, ClockEvent.Action.STARTED, at=start, actor=actor)
+    record(clock, ClockEvent.Action.STARTED, at=start, actor=actor, first=True)
     return clock
 
 

@@ -4,6 +4,7 @@ same 404 for a missing and a non-public case everywhere public."""
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from petitions.models import Kind
 from publication.selectors import PublicFilters, search_public_cases
@@ -127,7 +128,7 @@ def test_detail_page_shows_department_and_timings(client, make_public, departmen
     publication = make_public("夜间施工噪音扰民", "每晚都有施工。", "已责令停止。")
     page = client.get(reverse("publication:case_detail", args=[publication.case.tracking_number])).content.decode()
     assert str(department.name_en) in page and "已责令停止。" in page
-    assert publication.answered_at.strftime("%Y-%m-%d") in page
+    assert timezone.localtime(publication.answered_at).strftime("%Y-%m-%d") in page
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
