@@ -119,6 +119,9 @@ def test_the_response_is_emailed_to_every_confirmed_signer_in_batches_once(
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == sorted(emails(5))
     assert "The playground opens on Saturdays" in mail.outbox[0].body
+    # Not greeted by the name they typed (anyone can type anything there).
+    for message in mail.outbox:
+        assert message.to[0].split("@")[0] not in message.body
     petition.refresh_from_db()
     assert petition.response_reply is not None
     clock = SupervisionClock.objects.get(kind=ClockKind.PETITION_RESPONSE)
