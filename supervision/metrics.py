@@ -35,11 +35,17 @@ from supervision.models import (
     HoursTally,
     SupervisionClock,
 )
-from supervision.tallies import finished_in_time_filter, tenths_expression
+from supervision.tallies import (
+    FACET_PATHS,
+    FEEDBACK_FACET_PATHS,
+    finished_in_time_filter,
+    tenths_expression,
+)
 
 # Clocks carry their case's category and region; ratings reach them through the case.
-PATHS = {"department": "department_id", "category": "category_id", "region": "region_id"}
-FEEDBACK_PATHS = {"department": "department_id", "category": "case__category_id", "region": "case__region_id"}
+PATHS = {"department": "department_id", **{facet.value: path for facet, path in FACET_PATHS.items()}}
+FEEDBACK_PATHS = {"department": "department_id",
+                  **{facet.value: path for facet, path in FEEDBACK_FACET_PATHS.items()}}
 REPLY_CLOCKS = (ClockKind.REPLY, ClockKind.REHANDLING)
 DEPARTMENT_CLOCKS = (ClockKind.SIGN_FOR, ClockKind.REPLY, ClockKind.REHANDLING)
 
