@@ -5,10 +5,11 @@ is numbered, supervised and routed like any case."""
 import secrets
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from open311.models import Datatype, ServiceRequest
+from open311.models import ApiKey, Datatype, ServiceRequest
 from open311.params import NewRequest
 from petitions.models import Case, Channel
 from petitions.services import case_submit
@@ -48,6 +49,7 @@ def service_request_create(*, api_key, category, data: NewRequest, service_setti
             address_id=data.address_id, media_url=data.media_url, device_id=data.device_id,
             account_id=data.account_id, attributes=data.attributes,
         )
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
     return case, extras
 
 

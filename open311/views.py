@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.decorators import ratelimit
@@ -186,7 +185,6 @@ def _create_request(request, fmt):
         case, extras = service_request_create(api_key=api_key, category=category, data=data, service_settings=service)
     except DomainError as error:
         raise BadRequest(error.message) from None
-    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
     logger.info("open311 request: key=%s case=%s", api_key.pk, case.pk)
     created = {}
     if service.type == ServiceType.REALTIME:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from petitions.tracking import normalise_tracking_number
 from publication.models import PublicationState
 from publication.selectors import published_case_q
+from publication.services import UNPUBLISHABLE
 from signatures.models import Petition, Signature, SurgeAlert
 
 
@@ -53,6 +54,16 @@ def invalidation_preview(criteria: SignatureCriteria) -> dict:
         total=Count("id"), confirmed=Count("id", filter=Q(confirmed_at__isnull=False)),
         petitions=Count("petition_id", distinct=True),
     )
+
+
+# A petition whose case ended this way is no longer signed.
+ENDED = frozenset(UNPUBLISHABLE)
+
+
+def open_for_signing(petition: Petition, now=None) -> bool:
+    """Whether the page offers the signing form: the petition's period runs
+    and its case has not ended (signature_start checks the same, and more)."""
+    return petition.is_open(now) and petition.case.status not in ENDED
 
 
 def public_petitions():

@@ -25,7 +25,6 @@ from notifications.services import notify, notify_department, notify_dispatchers
 from petitions.models import Case, Kind
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
-from publication.services import UNPUBLISHABLE
 from signatures.models import (
     Petition,
     PetitionHearing,
@@ -34,13 +33,11 @@ from signatures.models import (
     SignatureInvalidation,
 )
 from signatures.normalise import InvalidAddress, email_domain, normalise_email
-from signatures.selectors import SignatureCriteria, public_petitions, signatures_matching
+from signatures.selectors import ENDED, SignatureCriteria, public_petitions, signatures_matching
 
 logger = logging.getLogger("wenzheng.signatures")
 
 CONFIRM_SALT = "signatures.confirm"
-# A petition whose case ended this way is no longer signed.
-ENDED = frozenset(UNPUBLISHABLE)
 
 
 # --- opening ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from signatures.forms import InvalidationForm, SignForm
 from signatures.models import PetitionSettings, SurgeAlert
 from signatures.selectors import (
     invalidation_preview,
+    open_for_signing,
     open_petitions,
     petition_for_page,
     public_text,
@@ -61,14 +62,8 @@ def petition_detail(request, tracking_number: str):
         else:
             status = 400
     context = {"petition": petition, "text": public_text(petition), "form": form,
-               "is_open": petition.is_open() and petition.case.status not in _ended()}
+               "is_open": open_for_signing(petition)}
     return render(request, "signatures/petition_detail.html", context, status=status)
-
-
-def _ended():
-    from signatures.services import ENDED
-
-    return ENDED
 
 
 @require_http_methods(["GET", "POST"])

@@ -34,6 +34,14 @@ def test_a_request_that_queued_too_long_is_turned_away_with_retry_after(client, 
 
 
 @pytest.mark.django_db
+def test_each_request_turned_away_is_logged_once_as_a_warning(client, settings, caplog):
+    settings.OVERLOAD_QUEUE_LIMIT_MS = 500
+    with caplog.at_level("WARNING"):
+        assert client.get("/", HTTP_X_REQUEST_START=f"t={time.time() - 2:.3f}").status_code == 503
+    assert [(record.name, record.levelname) for record in caplog.records] == [("wenzheng.overload", "WARNING")]
+
+
+@pytest.mark.django_db
 def test_shedding_is_off_by_default(client):
     assert client.get("/", HTTP_X_REQUEST_START=f"t={time.time() - 60:.3f}").status_code == 200
 
