@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "open311",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # backup codes for a lost phone (twofactor/)
     "twofactor",
 ]
 

@@ -1,5 +1,6 @@
 """A supervisor, in a real browser, is made to set up two-factor
-authentication at the first login, then logs in with a code."""
+authentication at the first login, is shown backup codes once, then logs in
+with a code, and with a backup code."""
 
 import base64
 
@@ -31,6 +32,10 @@ def test_supervisor_sets_up_two_factor_and_logs_in_with_a_code(live_server, new_
     page.get_by_label("Six-digit code").fill(code(secret))
     page.get_by_role("button", name="Turn on two-factor authentication").click()
     expect(page.get_by_text("Two-factor authentication is on.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your backup codes", level=1)).to_be_visible()
+    backup_codes = page.locator(".backup-codes ol code").all_inner_texts()
+    assert len(backup_codes) == 10
+    expect(page.get_by_label("The same codes, to copy")).to_have_value("\n".join(backup_codes) + "\n")
     page.locator("header nav").get_by_role("link", name="Supervision").click()
     expect(page.get_by_role("heading", name="Supervision dashboard")).to_be_visible()
 
@@ -39,6 +44,15 @@ def test_supervisor_sets_up_two_factor_and_logs_in_with_a_code(live_server, new_
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
     page.get_by_label("Six-digit code").fill(code(secret, ahead=1))  # each code works once
     page.get_by_role("button", name="Verify").click()
+    page.locator("header nav").get_by_role("link", name="Supervision").click()
+    expect(page.get_by_role("heading", name="Supervision dashboard")).to_be_visible()
+
+    # Without the phone: a backup code, typed and sent from the keyboard.
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, live_server.url, supervisor.email)
+    page.get_by_label("Six-digit code or backup code").fill(backup_codes[0].upper())
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("You have 9 backup codes left.")
     page.locator("header nav").get_by_role("link", name="Supervision").click()
     expect(page.get_by_role("heading", name="Supervision dashboard")).to_be_visible()
     assert violations == []

@@ -104,6 +104,8 @@ RULES = {
     "accounts:notification_settings": signed_in("the caller's e-mail preference"),
     # --- two-factor authentication (twofactor/) ---------------------------------------------------
     "twofactor:setup": Rule("the caller's own authenticator (staff accounts)", SIGNED_IN - {"owner", "stranger"}),
+    # Without a device, the backup-codes page sends a staff account to set one up.
+    "twofactor:backup_codes": Rule("the caller's own backup codes (staff accounts)", SIGNED_IN - {"owner", "stranger"}),
     # Signed in without a device, the second step sends one to set it up.
     "twofactor:verify": Rule("the caller's own second login step", SIGNED_IN, positive_role="official_a",
                              expect=(302,)),
