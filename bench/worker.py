@@ -33,21 +33,22 @@ from django.utils import timezone  # noqa: E402
 from bench.celery_app import COUNTER_KEY, NOOP_QUEUE, app, noop  # noqa: E402
 
 
-def _redis():
+def redis_client():
     import redis
 
     return redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
 
-def start_worker(queue: str, log: str) -> subprocess.Popen:
+def start_worker(queue: str, log: str, *, concurrency: int = 1) -> subprocess.Popen:
+    """One worker (prefork) on queue, a comma-separated list for several."""
     return subprocess.Popen(
-        [str(ROOT / ".venv/bin/celery"), "-A", "bench.celery_app", "worker", "--concurrency", "1", "-Q", queue,
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+        [str(ROOT / ".venv/bin/celery"), "-A", "bench.celery_app", "worker", "--concurrency", str(concurrency),
+         "-Q", queue, "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
         cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"}, stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
 
 def ceiling(tasks: int) -> float:
-    client = _redis()
+    client = redis_client()
     client.delete(COUNTER_KEY, f"{COUNTER_KEY}:first", f"{COUNTER_KEY}:last")
     for _ in range(tasks):
         noop.apply_async(queue=NOOP_QUEUE)
@@ -102,7 +103,7 @@ def main() -> None:
     arguments = parser.parse_args()
     if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
         sys.exit("The worker benchmark runs on PostgreSQL and Redis: set DATABASE_URL and REDIS_URL.")
-    _redis().delete(*[key for key in ("routing", NOOP_QUEUE)])  # nothing left over from an earlier run
+    redis_client().delete(*[key for key in ("routing", NOOP_QUEUE)])  # nothing left over from an earlier run
     noop_rate = ceiling(arguments.tasks)
     routing_rate, submit_rate = routing(arguments.cases)
     print(f"one worker (prefork, concurrency 1), Redis broker, app: {app.main}")
