@@ -37,12 +37,16 @@ def case_for_api(user, tracking_number: str, queryset=None) -> Case:
     return case
 
 
-def case_detail_for(user, case: Case) -> dict:
+def case_detail_for(user, case: Case, *, just_filed: bool = False) -> dict:
     """What the case page shows this viewer (petitions.views.case_page), as
     data: a follower sees progress and answers, not the other citizen's
-    details; staff also see the departments' internal work."""
+    details; staff also see the departments' internal work.
+
+    just_filed: the case was created in this request, so it has no replies,
+    material requests or feedback yet, and no attachments but the one it
+    was filed with: those are not looked up."""
     from petitions.permissions import is_follower, is_owner
-    from petitions.selectors import case_timeline
+    from petitions.selectors import case_timeline, filed_timeline
     from responses.models import ReplyState
 
     owner = is_owner(user, case)
@@ -51,6 +55,8 @@ def case_detail_for(user, case: Case) -> dict:
     replies = case.replies.select_related("department", "author").prefetch_related("cited_opinions__department")
     if not staff:
         replies = replies.filter(state=ReplyState.PUBLISHED)
+    if just_filed:
+        replies = []
     data = {
         "tracking_number": case.tracking_number, "title": case.title, "status": case.status,
         "status_label": case.get_status_display(), "kind": case.kind, "urgency": case.urgency,
@@ -63,23 +69,31 @@ def case_detail_for(user, case: Case) -> dict:
         "wants_public": None if follower else case.wants_public,
         "merged_into": None if follower or case.merged_into_id is None else case.merged_into.tracking_number,
         "viewer": {"is_owner": owner, "is_follower": follower, "is_staff": staff},
-        "attachments": [] if follower else list(case.attachments.all()),
-        "material_requests": [] if follower else list(case.material_requests.all()),
+        "attachments": [] if follower else _attachments(case, just_filed),
+        "material_requests": [] if follower or just_filed else list(case.material_requests.all()),
         "replies": [_reply_for(reply, staff) for reply in replies],
-        "timeline": case_timeline(case, viewer_is_staff=staff),
-        "feedback": [] if follower else list(case.feedback.all()),
+        "timeline": (filed_timeline if just_filed else case_timeline)(case, viewer_is_staff=staff),
+        "feedback": [] if follower or just_filed else list(case.feedback.all()),
         "staff": None,
     }
     if staff:
         data["staff"] = {
             "channel": case.channel, "assigned_to": case.assigned_to,
             "contact": case,
-            "notes": list(case.internal_notes.select_related("author")),
-            "assistances": list(case.assistances.select_related("department", "opinion_by")),
-            "returns": list(case.returns.select_related("department", "returned_by", "decided_by")),
-            "return_visits": list(case.return_visits.select_related("operator")),
+            "notes": [] if just_filed else list(case.internal_notes.select_related("author")),
+            "assistances": [] if just_filed else list(case.assistances.select_related("department", "opinion_by")),
+            "returns": [] if just_filed else list(case.returns.select_related("department", "returned_by",
+                                                                               "decided_by")),
+            "return_visits": [] if just_filed else list(case.return_visits.select_related("operator")),
         }
     return data
+
+
+def _attachments(case: Case, just_filed: bool) -> list:
+    if just_filed:
+        filed_with = getattr(case, "filed_attachment", None)
+        return [filed_with] if filed_with is not None else []
+    return list(case.attachments.all())
 
 
 def _reply_for(reply, staff: bool) -> dict:

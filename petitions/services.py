@@ -70,8 +70,9 @@ def case_submit(
                 case._change_reason = "submitted"
                 case.save()
                 clock_start(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at, actor=recorded_by or citizen)
+                case.filed_attachment = None
                 if attachment is not None:
-                    Attachment.objects.create(
+                    case.filed_attachment = Attachment.objects.create(
                         case=case, file=attachment, content_type=content_type, size=attachment.size,
                         original_name=os.path.basename(attachment.name or "attachment")[:200],
                     )

@@ -46,7 +46,8 @@ from supervision.models import ClockKind
 
 
 def _lock(case_id: int, *, expected_version: int | None = None) -> Case:
-    case = Case.objects.select_for_update(of=("self",)).select_related("category__parent", "region__parent").get(
+    case = Case.objects.select_for_update(of=("self",)).select_related("category__parent", "region__parent",
+                                                                      "citizen").get(
         pk=case_id
     )
     if expected_version is not None and case.version != expected_version:
@@ -89,9 +90,12 @@ def _send_to_department(case: Case, *, department: Department, now, actor=None) 
     case.due_at = clocks.case_due_at(case)
 
 
-def _announce_dispatch(case: Case, occurrence: str) -> None:
+def _announce_dispatch(case: Case, occurrence: str, *, assisting: bool = True) -> None:
+    """assisting=False: the case has no assisting departments (routing by
+    the rules never adds any), so none are looked up."""
     notify_department(event=Event.NEW_CASE, case=case, department_id=case.lead_department_id, occurrence=occurrence)
-    for department_id in case.assistances.values_list("department_id", flat=True):
+    assistances = case.assistances.values_list("department_id", flat=True) if assisting else ()
+    for department_id in assistances:
         notify_department(event=Event.NEW_CASE, case=case, department_id=department_id, occurrence=occurrence)
     notify_citizen(event=Event.DISPATCHED, case=case, occurrence=occurrence)
 
@@ -121,7 +125,7 @@ def case_route(*, case_id: int) -> RoutingDecision | None:
         decision = RoutingDecision.objects.create(
             case=case, method=RoutingMethod.RULE, rule=rule, department=rule.lead_department, decided_at=now
         )
-        _announce_dispatch(case, occurrence=str(decision.pk))
+        _announce_dispatch(case, occurrence=str(decision.pk), assisting=False)
         return decision
 
 

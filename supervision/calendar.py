@@ -7,12 +7,12 @@ a working day. All arithmetic is done in local time (settings.TIME_ZONE)."""
 
 import bisect
 import datetime
-import time
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
 
+from portal.process_cache import ProcessCache
 from supervision.models import CalendarDay, CalendarYear
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -172,32 +172,28 @@ def add_limit(
     raise ValueError(f"unknown unit {unit!r}, expected one of {UNITS}")
 
 
-# (calendar, the settings it was built with, monotonic expiry), replaced as
-# one value so that a reader never sees half of a reload.
-_cached: tuple[WorkingCalendar, tuple, float] | None = None
+def _load_calendar() -> WorkingCalendar:
+    rows = list(CalendarDay.objects.values_list("date", "kind"))
+    return WorkingCalendar(
+        holidays=(day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY),
+        makeup_workdays=(day for day, kind in rows if kind == CalendarDay.Kind.MAKEUP_WORKDAY),
+    )
+
+
+# Tests and deployments that change the hours or the zone are seen at once.
+_calendar = ProcessCache(_load_calendar, seconds=CACHE_SECONDS,
+                         depends_on=lambda: (*_workday_hours(), settings.TIME_ZONE))
 
 
 def calendar() -> WorkingCalendar:
     """The calendar kept in the database, loaded once per process and
     reloaded after a CalendarDay is saved or deleted (or CACHE_SECONDS)."""
-    global _cached
-    # Tests and deployments that change the hours or the zone are seen at once.
-    relevant_settings = (*_workday_hours(), settings.TIME_ZONE)
-    cached = _cached
-    if cached is None or cached[1] != relevant_settings or cached[2] < time.monotonic():
-        rows = list(CalendarDay.objects.values_list("date", "kind"))
-        working_calendar = WorkingCalendar(
-            holidays=(day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY),
-            makeup_workdays=(day for day, kind in rows if kind == CalendarDay.Kind.MAKEUP_WORKDAY),
-        )
-        cached = _cached = (working_calendar, relevant_settings, time.monotonic() + CACHE_SECONDS)
-    return cached[0]
+    return _calendar.get()
 
 
 def forget_calendar(**_signal_kwargs) -> None:
     """Drop the cached calendar; connected to CalendarDay's save and delete."""
-    global _cached
-    _cached = None
+    _calendar.forget()
 
 
 def missing_years(today: datetime.date, ahead: int = 1) -> list[int]:

@@ -10,6 +10,7 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 
+from portal.process_cache import ProcessCache
 from supervision.calendar import add_limit, calendar
 from supervision.models import (
     OPEN_CLOCK_STATES,
@@ -20,7 +21,7 @@ from supervision.models import (
     LimitUnit,
     SupervisionClock,
 )
-from supervision.tallies import tally_settled_clock
+from supervision.tallies import clock_key, clock_moved, tally_finished_hours
 
 logger = logging.getLogger("wenzheng.supervision")
 
@@ -43,9 +44,30 @@ FALLBACK_POLICIES = {
 }
 
 
+def _load_policies() -> dict[str, list[DeadlinePolicy]]:
+    by_clock: dict[str, list[DeadlinePolicy]] = {}
+    for row in DeadlinePolicy.objects.all():
+        by_clock.setdefault(row.clock, []).append(row)
+    return by_clock
+
+
+# The policy table is a few dozen rows that administrators rarely change:
+# read once per process; a change is seen at once by the process that made
+# it and within POLICY_CACHE_SECONDS by the others (clocks started in
+# between keep the old limit, as clocks started before the change do).
+POLICY_CACHE_SECONDS = 60
+_policies = ProcessCache(_load_policies, seconds=POLICY_CACHE_SECONDS)
+
+
+def forget_policies(**_signal_kwargs) -> None:
+    """Drop the cached policies; connected to DeadlinePolicy's save and delete."""
+    _policies.forget()
+
+
 def policy_for(kind: str, case) -> DeadlinePolicy | None:
     """The most specific policy row for this clock and case."""
-    rows = DeadlinePolicy.objects.filter(clock=kind, case_kind__in=["", case.kind], urgency__in=["", case.urgency])
+    rows = [row for row in _policies.get().get(kind, ())
+            if row.case_kind in ("", case.kind) and row.urgency in ("", case.urgency)]
     chosen = max(rows, key=lambda row: (bool(row.urgency), bool(row.case_kind)), default=None)
     if chosen is None and kind in FALLBACK_POLICIES:
         logger.warning("no deadline policy for the %s clock of case %s: using the default", kind, case.pk)
@@ -102,9 +124,10 @@ def record(clock: SupervisionClock, action: str, *, at: datetime, actor=None, re
     """Append an event after the clock row was saved. Callers hold the case
     or clock row lock, so a clock's sequence cannot fork. `first`: the clock
     was just created, so there is no earlier event to look up."""
-    last = None if first else clock.events.order_by("-sequence").only("sequence", "hash").first()
-    sequence = last.sequence + 1 if last else 1
-    previous = last.hash if last else GENESIS
+    last = None if first else (ClockEvent.objects.filter(clock_id=clock.pk).order_by("-sequence")
+                               .values_list("sequence", "hash").first())
+    sequence = last[0] + 1 if last else 1
+    previous = last[1] if last else GENESIS
     snapshot = _snapshot(clock)
     actor_id = actor.pk if actor is not None else None
     return ClockEvent.objects.create(
@@ -138,6 +161,7 @@ def clock_start(*, case, kind: str, start: datetime, department=None, actor=None
         escalate_after_working_days=escalate_after,
     )
     record(clock, ClockEvent.Action.STARTED, at=start, actor=actor, first=True)
+    clock_moved(clock, None)
     return clock
 
 
@@ -154,6 +178,7 @@ def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> l
     clock stays breached and records when it was finally met."""
     stopped = []
     for clock in _open_clocks(case, kinds):
+        before = clock_key(clock)
         if clock.state == ClockState.PAUSED:
             _shift_for_pause(clock, at)
         clock.stopped_at = at
@@ -164,7 +189,8 @@ def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> l
         clock.save(update_fields=["stopped_at", "state", "due_at", "warn_at", "paused_at", "stop_reason",
                                   "working_hours"])
         record(clock, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
-        tally_settled_clock(clock)
+        clock_moved(clock, before)
+        tally_finished_hours(clock)
         stopped.append(clock)
     return stopped
 
@@ -176,11 +202,12 @@ def clocks_cancel(*, case, at: datetime, actor=None, reason: str = "") -> None:
 
 def clocks_cancel_kinds(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
     for clock in _open_clocks(case, kinds):
+        before = clock_key(clock)
         clock.state = ClockState.CANCELLED
         clock.stopped_at = at
         clock.save(update_fields=["state", "stopped_at"])
         record(clock, ClockEvent.Action.CANCELLED, at=at, actor=actor, reason=reason)
-        tally_settled_clock(clock)
+        clock_moved(clock, before)
 
 
 def clocks_pause(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
@@ -188,10 +215,12 @@ def clocks_pause(*, case, kinds, at: datetime, actor=None, reason: str = "") -> 
     for clock in _open_clocks(case, kinds):
         if clock.state != ClockState.RUNNING:
             continue
+        before = clock_key(clock)
         clock.state = ClockState.PAUSED
         clock.paused_at = at
         clock.save(update_fields=["state", "paused_at"])
         record(clock, ClockEvent.Action.PAUSED, at=at, actor=actor, reason=reason)
+        clock_moved(clock, before)
 
 
 def clocks_resume(*, case, kinds, at: datetime, actor=None) -> None:
@@ -200,10 +229,12 @@ def clocks_resume(*, case, kinds, at: datetime, actor=None) -> None:
     for clock in _open_clocks(case, kinds):
         if clock.state != ClockState.PAUSED:
             continue
+        before = clock_key(clock)
         _shift_for_pause(clock, at)
         clock.state = ClockState.RUNNING
         clock.save(update_fields=["state", "paused_at", "due_at", "warn_at"])
         record(clock, ClockEvent.Action.RESUMED, at=at, actor=actor)
+        clock_moved(clock, before)
 
 
 def _shift_for_pause(clock: SupervisionClock, at: datetime) -> None:

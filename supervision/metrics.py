@@ -15,16 +15,19 @@ The period is the time the clock started (the case reached the department)
 or the feedback was given; every figure can be drilled into through
 `cases_behind`, which applies the same conditions."""
 
-from collections import Counter
+from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DateField, Q, Sum
+from django.db import connection, models, transaction
+from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from petitions.models import Case
 from supervision.models import (
+    OPEN_CLOCK_STATES,
     ClockKind,
     ClockState,
     ClockTally,
@@ -129,7 +132,10 @@ class Rates:
 
 def _clock_conditions(now):
     signed = Q(kind=ClockKind.SIGN_FOR, state=ClockState.MET) & ~Q(stop_reason="returned")
-    came_due = Q(kind__in=REPLY_CLOCKS) & (Q(stopped_at__isnull=False) | Q(due_at__lte=now)) & ~Q(
+    # Came due: stopped, breached, or past its due time. (The scan marks a
+    # running clock breached once it is past due; the tallies rely on it.)
+    came_due = Q(kind__in=REPLY_CLOCKS) & (
+        Q(stopped_at__isnull=False) | Q(state=ClockState.BREACHED) | Q(due_at__lte=now)) & ~Q(
         state=ClockState.CANCELLED)
     return {
         "dispatched": Q(kind=ClockKind.SIGN_FOR) & ~Q(state=ClockState.CANCELLED),
@@ -151,12 +157,34 @@ FEEDBACK_CONDITIONS = {
 
 def rates_by(scope: Scope, *, group: str = "department", now: datetime, by_month: bool = False) -> list[Rates]:
     """One Rates per department (category, region) or, with by_month, per
-    month. Periods of whole days add up the tallies of settled clocks and
-    ratings and count the open clocks live; any other period counts the
-    records themselves. Both give the same numbers."""
+    month. Periods of whole days add up the tallies of clocks and ratings
+    and count live only the running or paused reply clocks past their due
+    time; any other period counts the records themselves. Both give the
+    same numbers."""
     plan = _tally_plan(scope, group)
     if plan is None:
         return rates_from_records(scope, group=group, now=now, by_month=by_month)
+    with _one_snapshot():
+        return _rates_from_tallies(scope, plan, group=group, now=now, by_month=by_month)
+
+
+@contextmanager
+def _one_snapshot():
+    """Read the tallies and the clocks counted live as of one moment: in
+    separate statements, a clock the scan breaches between them would be
+    counted twice or not at all. One REPEATABLE READ transaction on
+    PostgreSQL; SQLite's read transactions see one snapshot already."""
+    if connection.in_atomic_block:  # the caller's transaction decides
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _rates_from_tallies(scope: Scope, plan, *, group: str, now: datetime, by_month: bool) -> list[Rates]:
     rows: dict = {}
 
     def row(key):
@@ -176,7 +204,7 @@ def rates_by(scope: Scope, *, group: str = "department", now: datetime, by_month
         target = row(as_key(values[key]))
         for name in TALLY_CONDITIONS:
             setattr(target, name, values[name] or 0)
-    _count_clocks(scope.clocks(*DEPARTMENT_CLOCKS).filter(stopped_at=None), group, by_month, now, row)
+    _count_due_open_replies(scope, group, by_month, now, row)
 
     feedback = _narrow_tally(FeedbackTally.objects.filter(facet=facet, day__gte=first_day, day__lt=end_day), scope,
                              facet)
@@ -239,16 +267,34 @@ def _month_key(value: date):
     return timezone.make_aware(datetime.combine(value, time.min))
 
 
-# Settled clocks, by the tally's columns: the same conditions as
-# _clock_conditions gives the records (every settled clock has come due).
+# Clocks by the tally's columns (their state now): the same conditions as
+# _clock_conditions gives the records. A met or breached clock has come
+# due; whether a running or paused one has depends on the time of asking,
+# so those are counted live (_count_due_open_replies).
 TALLY_CONDITIONS = {
     "dispatched": Q(kind=ClockKind.SIGN_FOR) & ~Q(state=ClockState.CANCELLED),
     "signed_in_time": Q(kind=ClockKind.SIGN_FOR, state=ClockState.MET, returned=False),
     "returned": Q(kind=ClockKind.SIGN_FOR, returned=True),
-    "replies_due": Q(kind__in=REPLY_CLOCKS) & ~Q(state=ClockState.CANCELLED),
+    "replies_due": Q(kind__in=REPLY_CLOCKS, state__in=[ClockState.MET, ClockState.BREACHED]),
     "replied_in_time": Q(kind__in=REPLY_CLOCKS, state=ClockState.MET),
     "overdue": Q(state=ClockState.BREACHED),
 }
+
+
+def _count_due_open_replies(scope: Scope, group: str, by_month: bool, now: datetime, row) -> None:
+    """Add the running and paused reply clocks past their due time to
+    replies_due: the one figure the tallies cannot hold, as it changes with
+    the time. Few: the scan marks a running clock breached (tallied) within
+    a minute of its due time, so this reads the clocks the scan has not
+    reached yet and those paused past their due time, through a partial
+    index on the due time of running and paused clocks."""
+    clocks = scope.clocks(*REPLY_CLOCKS).filter(state__in=OPEN_CLOCK_STATES, due_at__lte=now)
+    path = PATHS[group]
+    if by_month:
+        clocks = clocks.annotate(month=TruncMonth("started_at"))
+    key = "month" if by_month else path
+    for values in clocks.values(key).annotate(n=Count("*")).order_by():
+        row(values[key]).replies_due += values["n"]
 
 
 def _count_clocks(clocks, group: str, by_month: bool, now: datetime, row) -> None:
@@ -303,46 +349,94 @@ def rates_from_records(scope: Scope, *, group: str = "department", now: datetime
 #
 # Median and 90th percentile (interpolated, as PostgreSQL's percentile_cont)
 # of the working hours, each rounded to a tenth of an hour: counted per
-# tenth, so the tallies can hold them by month.
+# tenth, so the tallies can hold them by month and by year.
 
 HOURS_ATTRIBUTES = {ClockKind.SIGN_FOR: "sign_for_hours", ClockKind.REPLY: "reply_hours"}
 
 
-def _recorded_hours(scope: Scope, group: str, start: datetime | None = None, end: datetime | None = None) -> dict:
+def _recorded_hours(scope: Scope, group: str) -> dict:
     """{key: {kind: Counter(tenths: clocks)}} from the clocks themselves."""
-    path = PATHS[group]
-    clocks = SupervisionClock.objects.filter(finished_in_time_filter(), started_at__gte=start or scope.start,
-                                             started_at__lt=end or scope.end)
-    hours: dict = {}
-    for key, kind, value, count in (
-        scope._narrow(clocks, through_case=False).annotate(tenths=tenths_expression())
-        .values_list(path, "kind", "tenths").annotate(n=Count("*")).order_by()
-    ):
-        hours.setdefault(key, {}).setdefault(kind, Counter())[value] += count
+    hours = _bins()
+    _count_bins(hours, _recorded_rows(scope, group, scope.start, scope.end))
     return hours
 
 
+def _recorded_rows(scope: Scope, group: str, start: datetime, end: datetime):
+    """(key, kind, tenths, clocks) of the finished clocks started from start to end."""
+    clocks = SupervisionClock.objects.filter(finished_in_time_filter(), started_at__gte=start, started_at__lt=end)
+    return (scope._narrow(clocks, through_case=False).annotate(tenths=tenths_expression())
+            .values_list(PATHS[group], "kind", "tenths").annotate(n=Count("*")).order_by())
+
+
+def _bins() -> dict:
+    return defaultdict(lambda: defaultdict(Counter))
+
+
+def _count_bins(hours: dict, rows, sign: int = 1) -> None:
+    for key, kind, value, count in rows:
+        hours[key or None][kind][value] += sign * count  # the tallies hold 0 for "none"
+
+
 def _tallied_hours(scope: Scope, group: str, facet: str, first_day: date, end_day: date) -> dict:
-    """The same, from the monthly tallies for the whole months in the
-    period and from the clocks for the days around them."""
-    first_month = first_day if first_day.day == 1 else _next_month(first_day)
-    end_month = end_day.replace(day=1)
-    if first_month >= end_month:
+    """The same, from the tallies of whole months and years, and from the
+    clocks for the days of a part-month at either end of the period: either
+    the days inside it are read and added, or the month's tally is taken
+    and the days outside it are read and taken away, whichever reads fewer
+    days. Days after today hold no clocks yet, so a period ending today
+    takes the current month's tally whole and reads no clocks for it; a
+    period of whole months reads none at all."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    def cost(start: date, end: date) -> int:
+        return max((min(end, tomorrow) - start).days, 0)
+
+    months, add, take = [], [], []  # tallied months; days to add, days to take away
+    month = first_day.replace(day=1)
+    while month < end_day:
+        following = _next_month(month)
+        inside = (max(first_day, month), min(end_day, following))
+        outside = [(start, end) for start, end in ((month, inside[0]), (inside[1], following)) if start < end]
+        if not outside or sum(cost(*days) for days in outside) < cost(*inside):
+            months.append(month)
+            take.extend(outside)
+        else:
+            add.append(inside)
+        month = following
+    if not months:
         return _recorded_hours(scope, group)
-    hours: dict = {}
-    tallied = _narrow_tally(HoursTally.objects.filter(facet=facet, month__gte=first_month, month__lt=end_month),
-                            scope, facet)
-    key_field = "department_id" if facet == Facet.ALL else "dim"
-    for key, kind, value, count in (
-        tallied.values_list(key_field, "kind", "tenths").annotate(n=Sum("clocks")).order_by()
-    ):
-        hours.setdefault(key or None, {}).setdefault(kind, Counter())[value] += count
-    for start, end in ((first_day, first_month), (end_month, end_day)):
-        if start < end:
-            part = _recorded_hours(scope, group, _midnight(start), _midnight(end))
-            for key, kinds in part.items():
-                for kind, counter in kinds.items():
-                    hours.setdefault(key, {}).setdefault(kind, Counter()).update(counter)
+    # The tallied months, a year at a time: the year's rows less the rows of
+    # its months outside the period, or the months' own rows, whichever
+    # reads fewer months (months still to come hold no clocks: free to read).
+    this_month = timezone.localdate().replace(day=1)
+    rows, taken, subtracted = Q(pk__in=[]), Q(pk__in=[]), bool(take)
+    for year in sorted({month.year for month in months}):
+        inside = [month for month in months if month.year == year]
+        outside = [date(year, number, 1) for number in range(1, 13) if date(year, number, 1) not in inside]
+        if sum(month <= this_month for month in outside) < len(inside):
+            rows |= Q(whole_year=True, month=date(year, 1, 1))
+            taken |= Q(whole_year=False, month__in=outside)
+            subtracted = True
+        else:
+            rows |= Q(whole_year=False, month__in=inside)
+    tallied = _narrow_tally(HoursTally.objects.filter(Q(facet=facet) & (rows | taken)), scope, facet)
+    signed = models.Case(models.When(taken, then=-F("clocks")), default=F("clocks"),
+                         output_field=models.IntegerField())
+    hours = _bins()
+    _count_bins(hours, tallied.values_list("department_id" if facet == Facet.ALL else "dim", "kind", "tenths")
+                .annotate(n=Sum(signed)).order_by())
+    for ranges, sign in ((add, 1), (take, -1)):
+        for start, end in ranges:
+            _count_bins(hours, _recorded_rows(scope, group, _midnight(start), _midnight(end)), sign)
+    if subtracted:
+        # What was taken away leaves empty bins (read in one snapshot, never
+        # fewer than none): drop them, and the groups left with no clocks.
+        for key, kinds in list(hours.items()):
+            for kind, counter in list(kinds.items()):
+                kinds[kind] = +counter
+                if not kinds[kind]:
+                    del kinds[kind]
+            if not kinds:
+                del hours[key]
     return hours
 
 

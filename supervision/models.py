@@ -169,12 +169,13 @@ class SupervisionClock(models.Model):
                          condition=models.Q(state="breached", stopped_at=None)),
             models.Index(fields=["case", "kind"], name="clock_case_idx"),
             models.Index(fields=["department", "kind", "started_at"], name="clock_department_idx"),
-            # The dashboard counts clocks still open live (settled ones are
-            # tallied), and reads the raw clocks of part-months by start.
+            # The dashboard counts live only the running and paused clocks
+            # past their due time (the rest are tallied), and reads the
+            # finished clocks of part-months by start for the percentiles.
             # Covering (on PostgreSQL), so neither visits the table.
-            models.Index(fields=["started_at"], name="clock_open_started_idx", condition=models.Q(stopped_at=None),
-                         include=["kind", "state", "due_at", "stopped_at", "stop_reason", "department", "category",
-                                  "region", "case"]),
+            models.Index(fields=["due_at"], name="clock_open_due_idx",
+                         condition=models.Q(state__in=["running", "paused"]),
+                         include=["kind", "started_at", "department", "category", "region"]),
             models.Index(fields=["started_at"], name="clock_timed_started_idx",
                          condition=models.Q(kind__in=["sign_for", "reply"], working_hours__isnull=False,
                                             stopped_at__isnull=False)
@@ -200,12 +201,13 @@ class Facet(models.TextChoices):
 
 
 class ClockTally(models.Model):
-    """How many settled (stopped) department clocks started on a day, by
-    department, facet, kind, state and whether it was a return. Written in
-    the transaction that stops the clock, so the dashboard can add up days
-    instead of millions of clocks and stay exact; clocks still open are
-    counted live. `manage.py verify_supervision` checks it against a
-    recount and `manage.py rebuild_tallies` rebuilds it."""
+    """How many department clocks started on a day, by department, facet,
+    kind, the state they are in now and whether a return stopped them.
+    Each change of state moves a clock from one row to another in the
+    transaction that makes it (supervision/tallies.py), so the dashboard
+    adds up days instead of millions of clocks and stays exact.
+    `manage.py verify_supervision` checks it against a recount and
+    `manage.py rebuild_tallies` rebuilds it."""
 
     day = models.DateField()
     facet = models.CharField(max_length=10, choices=Facet.choices, blank=True)
@@ -253,9 +255,13 @@ class HoursTally(models.Model):
     """How many finished sign-for and reply clocks took each tenth of a
     working hour, by the month they started and by department, category or
     region: the median and 90th percentile come from these counts. Months,
-    not days: a day's rows would be nearly as many as its clocks."""
+    not days: a day's rows would be nearly as many as its clocks. Each clock
+    is counted twice, in its month's row and in its year's (whole_year,
+    month = 1 January): a year of months is read as one year's rows, about
+    a twelfth as many (supervision/metrics.py, _tallied_hours)."""
 
     month = models.DateField()
+    whole_year = models.BooleanField(default=False)
     facet = models.CharField(max_length=10, choices=Facet.choices, blank=True)
     dim = models.PositiveIntegerField(default=0)  # category or region id; 0: by department
     department_id = models.PositiveIntegerField(default=0)  # 0 in category and region rows
@@ -266,15 +272,16 @@ class HoursTally(models.Model):
     class Meta:
         verbose_name = _("working-hours tally")
         verbose_name_plural = _("working-hours tallies")
-        constraints = [models.UniqueConstraint(fields=["facet", "dim", "month", "department_id", "kind", "tenths"],
-                                               name="hours_tally_key")]
-        # PostgreSQL adds up a year's rows from the index alone.
-        indexes = [models.Index(fields=["facet", "month", "dim", "department_id", "kind", "tenths"],
+        constraints = [models.UniqueConstraint(
+            fields=["facet", "whole_year", "dim", "month", "department_id", "kind", "tenths"],
+            name="hours_tally_key")]
+        # PostgreSQL adds up a period's rows from the index alone.
+        indexes = [models.Index(fields=["facet", "whole_year", "month", "dim", "department_id", "kind", "tenths"],
                                 include=["clocks"], name="hours_tally_cover_idx")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.facet}{self.dim or ''} {self.department_id} {self.kind} " \
-               f"{self.tenths / 10} h: {self.clocks}"
+        return f"{self.month:%Y}{'' if self.whole_year else f'-{self.month:%m}'} {self.facet}{self.dim or ''} " \
+               f"{self.department_id} {self.kind} {self.tenths / 10} h: {self.clocks}"
 
 
 class ClockEvent(models.Model):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from notifications.models import Event
 from notifications.services import heads_and_supervisors, notify, notify_department
-from supervision import clocks
+from supervision import clocks, tallies
 from supervision.calendar import calendar
 from supervision.models import ClockEvent, ClockKind, ClockState, SupervisionClock
 
@@ -71,11 +71,14 @@ def send_breach_notices(now=None) -> int:
     working = calendar()
     with transaction.atomic():
         claimed = _claim_batch(due)
-        keys = []
+        keys, moves = [], []
         for clock in claimed:
+            before = tallies.clock_key(clock)
             clock.state, clock.breached_at = ClockState.BREACHED, now
             clock.escalate_at = working.add_working_days(clock.due_at, clock.escalate_after_working_days)
+            moves.append((before, tallies.clock_key(clock)))
         SupervisionClock.objects.bulk_update(claimed, ["state", "breached_at", "escalate_at"])
+        tallies.clocks_moved(moves)
         heads = {}
         for clock in claimed:
             clocks.record(clock, ClockEvent.Action.BREACHED, at=now)

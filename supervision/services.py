@@ -15,7 +15,7 @@ from petitions.lifecycle import Action, Status, require_transition, save_transit
 from petitions.models import Case
 from petitions.permissions import can_handle, is_owner, log_refusal
 from portal.errors import ActionForbidden, DomainError
-from supervision import clocks
+from supervision import clocks, tallies
 from supervision.models import (
     ClockEvent,
     ClockKind,
@@ -129,10 +129,12 @@ def _set_due(clock: SupervisionClock, new_due_at: datetime, *, at, actor, action
     clock.due_at = new_due_at
     if clock.warn_at > at:
         clock.reminded_at = None
+    before = tallies.clock_key(clock)
     if clock.state == ClockState.BREACHED and clock.stopped_at is None and new_due_at > at:
         clock.state, clock.breached_at, clock.escalate_at = ClockState.RUNNING, None, None
     clock.save(update_fields=["due_at", "warn_at", "reminded_at", "state", "breached_at", "escalate_at"])
     clocks.record(clock, action, at=at, actor=actor, reason=reason)
+    tallies.clock_moved(clock, before)
 
 
 # --- supervision orders (督办) ----------------------------------------------------------------

@@ -20,13 +20,20 @@ def _isolated_portal(settings, tmp_path):
     Celery tasks run in the test's process unless a test starts a worker."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    from django.core.cache import cache
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                       "fragments": settings.CACHES["fragments"]}
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["fragments"].clear()
+    from responses.routing import forget_rules
     from supervision.calendar import forget_calendar
+    from supervision.clocks import forget_policies
 
-    forget_calendar()  # a flushed or rolled-back database must not leave its calendar behind
+    # A flushed or rolled-back database must not leave its calendar or policies behind.
+    forget_calendar()
+    forget_policies()
+    forget_rules()
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield

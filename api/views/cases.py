@@ -39,8 +39,9 @@ ACTION = OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enu
                           description="One of the actions listed by GET …/actions/.")
 
 
-def render_case(request, case) -> dict:
-    return CaseDetailSerializer(case_detail_for(request.user, case), context={"request": request}).data
+def render_case(request, case, *, just_filed: bool = False) -> dict:
+    return CaseDetailSerializer(case_detail_for(request.user, case, just_filed=just_filed),
+                                context={"request": request}).data
 
 
 class CaseListView(ListAPIView):
@@ -81,7 +82,7 @@ class CaseListView(ListAPIView):
             )
         except DomainError as error:
             raise api_exception(error) from None
-        return Response({"created": created, "case": render_case(request, case)},
+        return Response({"created": created, "case": render_case(request, case, just_filed=created)},
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -109,7 +110,7 @@ class CaseRecordView(APIView):
             )
         except DomainError as error:
             raise api_exception(error) from None
-        return Response({"created": created, "case": render_case(request, case)},
+        return Response({"created": created, "case": render_case(request, case, just_filed=created)},
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

@@ -1,0 +1,99 @@
+"""A submission through the API does its work and no more: the answer for a
+case filed in this request is built without looking up what a new case
+cannot have yet, and the rate limits count in constant space."""
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.urls import reverse
+
+from api.throttling import ApiUserThrottle, ApiWriteThrottle
+from tests.api.conftest import token_client
+from tests.api.test_cases import submission
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_submission_runs_a_fixed_number_of_queries(citizen, category, region, django_assert_num_queries):
+    client = token_client(citizen)
+    first = client.post(reverse("api:cases"), submission(category, region), format="json")  # warm the caches
+    assert first.status_code == 201, first.content
+    # Token, category, region; the savepoint, the case, its history, its
+    # dispatch clock and that clock's first event, the receipt notice, the
+    # savepoint's release. Nothing is read back.
+    second = submission(category, region, title="第二件噪音投诉")
+    with django_assert_num_queries(10):
+        response = client.post(reverse("api:cases"), second, format="json")
+    assert response.status_code == 201, response.content
+    case = response.json()["case"]
+    assert case["replies"] == [] and case["feedback"] == [] and case["attachments"] == []
+    assert [event["status"] for event in case["timeline"]] == ["已提交"]
+
+
+@pytest.mark.parametrize("staff", [False, True])
+def test_the_timeline_of_a_case_just_filed_is_what_reading_it_back_gives(citizen, operator, category, region, staff):
+    from petitions.models import Channel
+    from petitions.selectors import case_timeline, filed_timeline
+    from petitions.services import case_record_for_citizen, case_submit
+
+    fields = dict(kind="complaint", category=category, region=region, title="夜间施工噪音扰民", body="很吵。")
+    filed, _created = case_submit(actor=citizen, contact_email=citizen.email, **fields)
+    recorded, _created = case_record_for_citizen(actor=operator, channel=Channel.PHONE, contact_phone="12345678",
+                                                 **fields)
+    for case in (filed, recorded):
+        known = [(e.label, e.status, e.actor) for e in filed_timeline(case, viewer_is_staff=staff)]
+        read = [(e.label, e.status, e.actor) for e in case_timeline(case, viewer_is_staff=staff)]
+        assert known == read
+
+
+def test_an_attachment_filed_with_the_case_is_in_the_answer(citizen, category, region):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="image/png")
+    response = token_client(citizen).post(reverse("api:cases"), {**submission(category, region), "attachment": png},
+                                          format="multipart")
+    assert response.status_code == 201, response.content
+    assert [item["name"] for item in response.json()["case"]["attachments"]] == ["photo.png"]
+
+
+def _request(user, method="post"):
+    request = getattr(RequestFactory(), method)("/api/v1/cases/", REMOTE_ADDR="10.0.0.9")
+    request.user = user
+    return request
+
+
+def test_throttles_in_several_processes_share_one_exact_count(citizen, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        "anon": "100/min", "user": "5/min", "api_write": "100/min"}}
+    # Two throttle objects stand for two web processes counting in one cache.
+    processes = [ApiUserThrottle(), ApiUserThrottle()]
+    allowed = [processes[n % 2].allow_request(_request(citizen), None) for n in range(10)]
+    assert allowed == [True] * 5 + [False] * 5
+    refused = processes[1]
+    assert 0 < refused.wait() <= 60
+    # One integer per client and window, whatever the rate: not a list of every request.
+    counters = [key for key in cache._cache if ":throttle:user:" in key]
+    assert len(counters) == 1 and cache.get(counters[0].split(":", 2)[-1]) == 10
+
+
+def test_writes_are_limited_but_reads_are_not_counted_against_them(citizen, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        "anon": "100/min", "user": "100/min", "api_write": "1/min"}}
+    throttle = ApiWriteThrottle()
+    assert [throttle.allow_request(_request(citizen, "get"), None) for _ in range(3)] == [True] * 3
+    assert [throttle.allow_request(_request(citizen), None) for _ in range(2)] == [True, False]
+
+
+def test_a_broken_cache_lets_requests_through(citizen, settings, monkeypatch, caplog):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        "anon": "1/min", "user": "1/min", "api_write": "1/min"}}
+
+    class Unreachable:
+        def add(self, *args, **kwargs):
+            raise ConnectionError("redis is down")
+
+        incr = add
+
+    monkeypatch.setattr("api.throttling.cache", Unreachable())
+    assert all(ApiUserThrottle().allow_request(_request(citizen), None) for _ in range(3))
+    assert "not counted" in caplog.text
