@@ -160,6 +160,12 @@ else:
             "LOCATION": VAR_DIR / "cache",
         }
     }
+# Rendered HTML the busiest pages reuse (the filter forms, the public list's
+# results): in each process's memory, bounded, never in Redis, because its
+# keys come from what visitors type and Redis must not fill up
+# (docs/deploy.md). Freshness is checked against the default cache.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                       "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 500}}
 RATELIMIT_USE_CACHE = "default"
 # Behind the documented reverse proxy, the client's address is in a header
 # the proxy sets (e.g. HTTP_X_REAL_IP); without it every visitor would share

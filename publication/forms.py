@@ -1,12 +1,14 @@
 """Forms of the public side: the filters and search of the public list, and
 the moderator's decision."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department
-from petitions.forms import TreeChoiceField
-from petitions.models import Case, Category, Kind, Region
+from petitions.models import Case, Kind
+from petitions.reference import ReferenceChoices, rendering_key
+from portal.widgets import QuickSelect
 from publication.models import PublicationRejectionReason, PublicStatus
 from publication.selectors import PublicFilters
 
@@ -14,36 +16,47 @@ from publication.selectors import PublicFilters
 class PublicFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    category = TreeChoiceField(label=_("Category"), required=False, queryset=Category.objects.none(),
-                               empty_label=_("All categories"),
-                               error_messages={"invalid_choice": _("Choose a category from the list.")})
-    region = TreeChoiceField(label=_("Region"), required=False, queryset=Region.objects.none(),
-                             empty_label=_("All regions"),
-                             error_messages={"invalid_choice": _("Choose a region from the list.")})
-    department = forms.ModelChoiceField(label=_("Department"), required=False, queryset=Department.objects.none(),
-                                        empty_label=_("All departments"),
+    # Ids from the cached option lists (petitions.reference), not querysets.
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None,
+                                      widget=QuickSelect,
+                                      error_messages={"invalid_choice": _("Choose a category from the list.")})
+    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None,
+                                    widget=QuickSelect,
+                                    error_messages={"invalid_choice": _("Choose a region from the list.")})
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None,
+                                        widget=QuickSelect,
                                         error_messages={"invalid_choice": _("Choose a department from the list.")})
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices],
+                             widget=QuickSelect)
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Answered or not")), *PublicStatus.choices])
+                               choices=[("", _("Answered or not")), *PublicStatus.choices], widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related("parent")
-        self.fields["region"].queryset = Region.objects.filter(is_active=True).select_related("parent")
-        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("code")
+        self.reference = ReferenceChoices()
+        self.fields["category"].choices = self.reference.tree("category", _("All categories"))
+        self.fields["region"].choices = self.reference.tree("region", _("All regions"))
+        self.fields["department"].choices = self.reference.flat("department", _("All departments"))
+
+    @property
+    def rendering_key(self) -> str:
+        return rendering_key(self)
 
     def filters(self) -> PublicFilters:
         if not self.is_valid():
             return PublicFilters()
         data = self.cleaned_data
         return PublicFilters(
-            query=data["q"].strip(),
-            category_id=data["category"].pk if data["category"] else None,
-            region_id=data["region"].pk if data["region"] else None,
-            department_id=data["department"].pk if data["department"] else None,
-            kind=data["kind"], status=data["status"],
+            query=data["q"].strip(), category_id=data["category"], region_id=data["region"],
+            department_id=data["department"], kind=data["kind"], status=data["status"],
         )
+
+    def query_string(self) -> str:
+        """The filters as they apply, for the page links: what was sent,
+        less what is empty or was refused."""
+        if not self.is_valid():
+            return ""
+        return urlencode({name: value for name, value in self.cleaned_data.items() if value not in ("", None)})
 
 
 class ApproveForm(forms.Form):

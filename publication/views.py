@@ -1,29 +1,35 @@
 """Pages of the public side (anyone may read them), the moderators' queue,
 and the author's choice to show their name."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from petitions.models import Kind
 from petitions.selectors import case_for_page
 from portal.addresses import ratelimit_key
 from portal.errors import DomainError
-from portal.pagination import paginate
-from publication import exports
+from portal.pagination import page_number, paginate, paginate_bounded
+from publication import exports, list_cache
 from publication.following import case_follow, case_unfollow, followed_public_cases, is_following
 from publication.forms import ApproveForm, AuthorNameForm, PublicFilterForm, RejectForm
+from publication.models import PublicStatus
 from publication.redaction import redact
 from publication.search import Highlighter
 from publication.selectors import (
+    PUBLIC_LIST_COLUMNS,
     all_department_rates,
     answers_awaiting_review,
     awaiting_moderation,
@@ -59,18 +65,50 @@ SIMILAR_TEXT_CHARS = 400
 
 
 def case_list(request):
-    """Published cases, filtered and searched; matches are marked."""
+    """Published cases, filtered and searched; matches are marked. The
+    results are the same for every visitor: rendered once per language,
+    filters and page, and reused while nothing they show has changed, for
+    SECONDS at most (publication.list_cache)."""
     form = PublicFilterForm(request.GET or None)
     filters = form.filters()
-    page = paginate(request, search_public_cases(filters))
-    highlighter = Highlighter.for_query(filters.query)
-    rows = [{"publication": item, "title": highlighter.mark(item.title), "excerpt": _excerpt(highlighter, item)}
-            for item in page]
+    number = page_number(request.GET.get("page"))
+    results = list_cache.rendered(f"{get_language()}:{filters!r}:{number}",
+                                  lambda: _case_list_results(filters, number, form.query_string()))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "publication/case_list.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(), "searching": bool(filters.query),
-    })
+    return render(request, "publication/case_list.html", {"form": form, "results": results, "query": query.urlencode()})
+
+
+def _case_list_results(filters, number: int, query: str) -> str:
+    # Counted up to a limit: a search for a common word matches a large share of all public cases.
+    page = paginate_bounded(search_public_cases(filters).only(*PUBLIC_LIST_COLUMNS), number)
+    highlighter = Highlighter.for_query(filters.query)
+    # What each row shows, worked out here: through template tags and
+    # filters (url, get_FOO_display, date) the rows cost more than the queries.
+    statuses = {value: str(label) for value, label in PublicStatus.choices}
+    kinds = {value: str(label) for value, label in Kind.choices}
+    zone = timezone.get_current_timezone()
+    url_of = reverse("publication:case_detail", args=[URL_NUMBER]).replace(URL_NUMBER, "{}").format
+    rows = [{
+        "url": url_of(quote(item.case.tracking_number)), "title": highlighter.mark(item.title),
+        "excerpt": _excerpt(highlighter, item), "status": statuses.get(item.public_status, item.public_status),
+        "kind": kinds.get(item.kind, item.kind), "category": item.category.display_name,
+        "region": item.region.display_name, "department": item.department.display_name if item.department_id else "",
+        "submitted": _day(item.submitted_at, zone), "answered": _day(item.answered_at, zone),
+    } for item in page]
+    return render_to_string("publication/case_list_results.html", {
+        "page": page, "rows": rows, "query": query, "searching": bool(filters.query)})
+
+
+URL_NUMBER = "000000-0000-0000-000"  # a stand-in tracking number, replaced by each case's
+
+
+def _day(moment, zone) -> tuple[str, str] | None:
+    """(moment|date:"c", moment|date:"Y-m-d") in local time."""
+    if moment is None:
+        return None
+    local = moment.astimezone(zone)
+    return local.isoformat(), f"{local:%Y-%m-%d}"
 
 
 def _excerpt(highlighter, publication):

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department
 from petitions.forms import TreeChoiceField
 from petitions.lifecycle import Status
-from petitions.models import Category, Kind, Region, RejectionReason, Urgency
+from petitions.models import Kind, RejectionReason, Urgency
+from petitions.reference import ReferenceChoices, rendering_key
+from portal.widgets import QuickSelect
 from responses.models import Reply, ReturnVisit
 from responses.selectors import InboxFilters, dispatchable_departments
 
@@ -152,23 +154,34 @@ class StatusFilterForm(forms.Form):
 
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label=_("Tracking number or words in the title"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any")), *Kind.choices])
-    category = TreeChoiceField(label=_("Category"), required=False, queryset=Category.objects.none(),
-                               empty_label=_("Any"))
-    region = TreeChoiceField(label=_("Region"), required=False, queryset=Region.objects.none(), empty_label=_("Any"))
-    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices])
-    due = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices],
+                               widget=QuickSelect)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any")), *Kind.choices],
+                             widget=QuickSelect)
+    # Ids from the cached option lists (petitions.reference), not querysets:
+    # the inbox asks the database for its cases only.
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None,
+                                      widget=QuickSelect)
+    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None,
+                                    widget=QuickSelect)
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices],
+                                widget=QuickSelect)
+    due = forms.ChoiceField(label=_("Deadline"), required=False, widget=QuickSelect, choices=[
         ("", _("Any")), ("day", _("Due within a day")), ("overdue", _("Overdue"))])
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     assisting = forms.BooleanField(label=_("Cases we assist on"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=QuickSelect, choices=[
         ("newest", _("Newest first")), ("oldest", _("Oldest first")), ("due", _("Due date"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related("parent")
-        self.fields["region"].queryset = Region.objects.filter(is_active=True).select_related("parent")
+        self.reference = ReferenceChoices()
+        self.fields["category"].choices = self.reference.tree("category", _("Any"))
+        self.fields["region"].choices = self.reference.tree("region", _("Any"))
+
+    @property
+    def rendering_key(self) -> str:
+        return rendering_key(self)
 
     def filters(self) -> InboxFilters:
         if not self.is_valid():
@@ -176,8 +189,7 @@ class InboxFilterForm(forms.Form):
         data = self.cleaned_data
         return InboxFilters(
             status=data["status"], kind=data["kind"], urgency=data["urgency"], due=data["due"],
-            category_id=data["category"].pk if data["category"] else None,
-            region_id=data["region"].pk if data["region"] else None,
+            category_id=data["category"], region_id=data["region"],
             assigned_to_me=data["mine"], assisting=data["assisting"], query=data["q"].strip(),
             sort=data["sort"] or "newest",
         )

@@ -8,13 +8,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 
 from api.errors import error_responses, form_errors
-from api.pagination import ApiPagination
+from api.pagination import ApiPagination, BoundedApiPagination
 from api.permissions import IsDispatcher, IsOfficial
 from api.serializers import CaseListSerializer, InboxCaseSerializer
 from petitions.lifecycle import Status
 from petitions.models import Kind, Urgency
 from responses.forms import InboxFilterForm
-from responses.selectors import inbox_for_user, routing_centre_queue
+from responses.selectors import INBOX_API_COLUMNS, inbox_for_user, routing_centre_queue
 
 
 def _query(name, kind=OpenApiTypes.STR, description="", **extra):
@@ -39,14 +39,15 @@ class InboxView(ListAPIView):
     """The cases of the caller's departments."""
 
     serializer_class = InboxCaseSerializer
-    pagination_class = ApiPagination
+    # A department has tens of thousands of cases: counted up to a limit, not whole.
+    pagination_class = BoundedApiPagination
     permission_classes = [*ListAPIView.permission_classes, IsOfficial]
 
     def get_queryset(self):
         filters = InboxFilterForm(self.request.query_params)
         if not filters.is_valid():
             raise form_errors(filters)
-        return inbox_for_user(self.request.user, filters.filters())
+        return inbox_for_user(self.request.user, filters.filters(), columns=INBOX_API_COLUMNS)
 
     @extend_schema(operation_id="inbox_list", summary="The department inbox (officials)",
                    parameters=INBOX_PARAMETERS, responses={200: InboxCaseSerializer(many=True),

@@ -70,13 +70,59 @@ def test_inbox_pages(official, department):
     make_cases(department, 30)
     client = token_client(official)
     first = client.get(reverse("api:inbox")).json()
-    assert first["count"] == 30 and len(first["results"]) == 25 and first["next"]
+    assert first["count"] == 30 and first["count_is_exact"] and len(first["results"]) == 25 and first["next"]
     second = client.get(reverse("api:inbox"), {"page": 2}).json()
     assert len(second["results"]) == 5 and second["next"] is None
     small = client.get(reverse("api:inbox"), {"page_size": 10}).json()
     assert len(small["results"]) == 10
     beyond = client.get(reverse("api:inbox"), {"page": 9})
     assert beyond.status_code == 404 and codes(beyond) == [(None, "not_found")]
+
+
+def test_a_long_inbox_is_counted_up_to_a_limit_and_paged_on_past_it(official, department, monkeypatch):
+    monkeypatch.setattr("portal.pagination.COUNT_LIMIT", 4)
+    cases = make_cases(department, 7)
+    client = token_client(official)
+    first = client.get(reverse("api:inbox"), {"page_size": 2}).json()
+    assert first["count"] == 4 and first["count_is_exact"] is False
+    assert numbers_of(first) == [case.tracking_number for case in cases[:2]]
+    assert first["previous"] is None and "page=2" in first["next"]
+    last = client.get(first["next"].replace("page=2", "page=4")).json()
+    assert numbers_of(last) == [cases[6].tracking_number] and last["next"] is None and "page=3" in last["previous"]
+    assert client.get(reverse("api:inbox"), {"page_size": 2, "page": 5}).status_code == 404
+    for page in ("0", "-1", "x", "9" * 5000):
+        response = client.get(reverse("api:inbox"), {"page": page})
+        assert response.status_code == 404 and codes(response) == [(None, "not_found")]
+
+
+def numbers_of(body):
+    return [row["tracking_number"] for row in body["results"]]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_inbox_rows_are_what_the_declared_fields_give(official, department, other_department, language):
+    """InboxCaseSerializer builds its rows directly; the schema comes from its
+    declared fields. Both must agree."""
+    from django.test import RequestFactory
+    from django.utils import translation
+    from rest_framework.serializers import ModelSerializer
+
+    from api.serializers import InboxCaseSerializer
+    from responses.models import CaseAssistance
+    from responses.selectors import INBOX_API_COLUMNS, InboxFilters
+
+    now = timezone.now()
+    make_cases(department, 1, assigned_to=official, due_at=now + datetime.timedelta(days=2), kind="suggestion")
+    make_cases(department, 1, status=Status.ACCEPTED, due_at=None, urgency="urgent")
+    assisted = make_cases(other_department, 1)[0]
+    CaseAssistance.objects.create(case=assisted, department=department)
+    request = RequestFactory().get("/api/v1/inbox/")
+    with translation.override(language):
+        for filters in (InboxFilters(), InboxFilters(assisting=True)):
+            cases = list(inbox_for_user(official, filters, columns=INBOX_API_COLUMNS))
+            serializer = InboxCaseSerializer(cases, many=True, context={"request": request})
+            generic = [ModelSerializer.to_representation(serializer.child, case) for case in cases]
+            assert cases and serializer.data == generic
 
 
 @pytest.mark.parametrize("rows", [3, 40])

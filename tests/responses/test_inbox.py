@@ -177,6 +177,25 @@ def test_every_inbox_filter_is_served_by_an_index_on_postgresql(official, depart
 
 
 @pytest.mark.django_db
+def test_words_in_the_title_are_found_through_the_trigram_index_on_postgresql(official, department):
+    """title__icontains is UPPER(title) LIKE UPPER(...): the index must be on
+    that expression, or no plan can use it (on a small table the planner
+    prefers the department's index; the title alone shows which can serve)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("index plans are checked on PostgreSQL")
+    from petitions.models import Case
+
+    make_cases(department, 3)
+    queryset = Case.objects.filter(title__icontains="夜间施工噪音")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_title_upper_trgm_idx" in plan, plan
+
+
+@pytest.mark.django_db
 def test_bulk_sign_for_never_sends_the_official_off_site(client, official, department):
     case = make_cases(department, 1)[0]
     client.force_login(official)
@@ -184,3 +203,77 @@ def test_bulk_sign_for_never_sends_the_official_off_site(client, official, depar
     assert response["Location"] == reverse("responses:inbox")
     response = client.post(reverse("responses:inbox_sign_for"), {"next": "/inbox/?status=dispatched"})
     assert response["Location"] == "/inbox/?status=dispatched"
+
+
+@pytest.mark.django_db
+def test_a_long_inbox_is_counted_up_to_a_limit_and_paged_on_past_it(client, official, department, monkeypatch):
+    monkeypatch.setattr("portal.pagination.COUNT_LIMIT", 4)
+    monkeypatch.setattr("portal.pagination.PAGE_SIZE", 2)
+    cases = make_cases(department, 7)
+    client.force_login(official)
+    first = client.get(reverse("responses:inbox")).content.decode()
+    assert "Page 1, of more than 4 cases" in first
+    assert 'rel="next"' in first and "page=2" in first and 'rel="prev"' not in first
+    third = client.get(reverse("responses:inbox"), {"page": 3}).content.decode()
+    assert cases[4].tracking_number in third and cases[5].tracking_number in third
+    assert "Page 3, of more than 4 cases" in third and 'rel="next"' in third and 'rel="prev"' in third
+    last = client.get(reverse("responses:inbox"), {"page": 4}).content.decode()
+    assert cases[6].tracking_number in last and 'rel="next"' not in last
+    # Under the limit the count is exact, and a page past the end shows the last one.
+    short = client.get(reverse("responses:inbox"), {"q": cases[0].tracking_number, "page": 9}).content.decode()
+    assert cases[0].tracking_number in short and "Page 1 of" not in short  # one page: no page links
+
+
+# The inbox rows as the template wrote them before they were written in
+# Python (responses/templatetags/inbox_tags.py): both must give the same HTML.
+TEMPLATE_ROWS = (
+    '{% load i18n %}{% for case in page %}<tr class="urgency-{{ case.urgency }}">'
+    '<td>{% if case.status == "dispatched" %}<input type="checkbox" name="case" value="{{ case.pk }}" '
+    'id="pick-{{ case.pk }}" aria-label="{% blocktranslate with number=case.tracking_number %}'
+    'Select {{ number }}{% endblocktranslate %}">{% endif %}</td>'
+    "<td><a href=\"{% url 'petitions:case_detail' case.pk %}\">{{ case.tracking_number }}</a></td>"
+    "<td>{{ case.title }}</td>"
+    '<td><span class="status status-{{ case.status }}">{{ case.get_status_display }}</span></td>'
+    "<td>{{ case.get_urgency_display }}</td>"
+    '<td>{{ case.assigned_to|default:"—" }}</td>'
+    "<td><time datetime=\"{{ case.submitted_at|date:'c' }}\">{{ case.submitted_at|date:\"Y-m-d H:i\" }}</time></td>"
+    "<td>{% if case.due_at %}<time datetime=\"{{ case.due_at|date:'c' }}\">"
+    '{{ case.due_at|date:"Y-m-d H:i" }}</time>{% else %}—{% endif %}</td></tr>'
+    '{% empty %}<tr><td colspan="8">{% translate "No cases to show." %}</td></tr>{% endfor %}'
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_inbox_rows_are_the_templates(official, department, language):
+    from django.template import engines
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from responses.selectors import INBOX_PAGE_COLUMNS
+    from responses.templatetags.inbox_tags import inbox_rows
+
+    now = timezone.now()
+    make_cases(department, 1, title="<b>夜间</b> & “施工”", assigned_to=official, urgency="urgent")
+    make_cases(department, 1, status=Status.ACCEPTED, due_at=now + datetime.timedelta(hours=5))
+    make_cases(department, 1, due_at=None)
+    template = engines["django"].from_string(TEMPLATE_ROWS)
+    with translation.override(language):
+        for page in (list(inbox_for_user(official, columns=INBOX_PAGE_COLUMNS)), []):
+            assert parse_html(inbox_rows(page)) == parse_html(template.render({"page": page}))
+
+
+@pytest.mark.django_db
+def test_filter_options_follow_an_administrators_edit(client, official, department):
+    client.force_login(official)
+    category = CategoryFactory(name="噪音", name_en="Noise")
+    assert "Noise" in client.get(reverse("responses:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    category.name_en = "Night noise"
+    category.save()
+    added = RegionFactory(name="西城区", name_en="Xicheng")
+    page = client.get(reverse("responses:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Night noise" in page and "Xicheng" in page
+    category.is_active = False
+    category.save()
+    page = client.get(reverse("responses:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Night noise" not in page and added.name_en in page
