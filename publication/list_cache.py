@@ -73,7 +73,7 @@ def rendered(key: str, render) -> str:
     most once per SECONDS per process."""
     generation = list_generation()
     fragments = caches["fragments"]
-    full_key = f"public-list:{generation}:{hashlib.md5(key.encode()).hexdigest()}"
+    full_key = f"public-list:{generation}:{hashlib.sha256(key.encode()).hexdigest()}"
     html = fragments.get(full_key)
     if html is None:
         html = render()
