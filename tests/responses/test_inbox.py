@@ -211,6 +211,7 @@ def test_a_long_inbox_is_counted_up_to_a_limit_and_paged_on_past_it(client, offi
     monkeypatch.setattr("portal.pagination.PAGE_SIZE", 2)
     cases = make_cases(department, 7)
     client.force_login(official)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the texts below are the English ones
     first = client.get(reverse("responses:inbox")).content.decode()
     assert "Page 1, of more than 4 cases" in first
     assert 'rel="next"' in first and "page=2" in first and 'rel="prev"' not in first
