@@ -32,3 +32,13 @@ class ProcessCache(Generic[Value]):
 
     def forget(self, **_signal_kwargs) -> None:
         self._cached = None
+
+
+def forget_when_changed(forget: Callable[..., None], *models, name: str) -> None:
+    """Connect `forget` (a cache's drop function) to each model's post_save
+    and post_delete, so an administrator's edit is seen at once."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        post_save.connect(forget, sender=model, dispatch_uid=f"{name}.{model.__name__}.saved")
+        post_delete.connect(forget, sender=model, dispatch_uid=f"{name}.{model.__name__}.deleted")
