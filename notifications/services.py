@@ -6,8 +6,11 @@ Celery after commit. Each event has a key, unique per recipient, so raising
 it twice records it once; each e-mail is claimed by a conditional update
 before it is sent, so two deliveries of the task send it once."""
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,31 +25,62 @@ def notify(*, event: Event, case, users=(), addresses=(), occurrence: str = "", 
     same kind on one case apart (the second request for material). Returns
     the event's key; with email_now=False the caller enqueues the e-mail
     (the deadline scan sends one task for a whole batch)."""
-    key = f"{event}:{case.pk}:{occurrence}"
-    rows = [
-        Notification(
-            recipient=user, email=user.email, case=case, event=event, key=key, language=_language_for(user, case)
-        )
-        for user in {user.pk: user for user in users if user is not None}.values()
-    ]
-    rows += [
-        Notification(email=address, case=case, event=event, key=key, language=case.language)
-        for address in set(addresses) if address
-    ]
+    return notify_all([Notice(event, case, users, addresses, occurrence)], email_now=email_now)[0]
+
+
+class Notice(NamedTuple):
+    """One event about one case for some users and bare addresses."""
+
+    event: Event
+    case: object
+    users: Iterable = ()
+    addresses: Iterable = ()
+    occurrence: str = ""
+
+
+def notify_all(notices: list[Notice], *, email_now: bool = True) -> list[str]:
+    """`notify` for several events at once (routing a batch of cases): one
+    insert, and one e-mail task per event after commit. Returns the keys."""
+    keys, rows, to_email = [], [], []
+    for event, case, users, addresses, occurrence in notices:
+        key = f"{event}:{case.pk}:{occurrence}"
+        keys.append(key)
+        these = [
+            Notification(recipient=user, email=user.email, case=case, event=event, key=key,
+                         language=_language_for(user, case))
+            for user in {user.pk: user for user in users if user is not None}.values()
+        ]
+        these += [
+            Notification(email=address, case=case, event=event, key=key, language=case.language)
+            for address in set(addresses) if address
+        ]
+        if these:
+            rows += these
+            to_email.append(key)
     if rows:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         if email_now:
             from notifications.tasks import email_notifications
 
-            enqueue_on_commit(email_notifications, key)
-    return key
+            for key in to_email:
+                enqueue_on_commit(email_notifications, key)
+    return keys
+
+
+def citizen_notice(*, event: Event, case, occurrence: str = "") -> Notice | None:
+    """The notice for the case's citizen: their account, or the bare address
+    given with the case; None when there is neither."""
+    if case.citizen_id:
+        return Notice(event, case, users=[case.citizen], occurrence=occurrence)
+    if case.contact_email:
+        return Notice(event, case, addresses=[case.contact_email], occurrence=occurrence)
+    return None
 
 
 def notify_citizen(*, event: Event, case, occurrence: str = "") -> None:
-    if case.citizen_id:
-        notify(event=event, case=case, users=[case.citizen], occurrence=occurrence)
-    elif case.contact_email:
-        notify(event=event, case=case, addresses=[case.contact_email], occurrence=occurrence)
+    notice = citizen_notice(event=event, case=case, occurrence=occurrence)
+    if notice is not None:
+        notify_all([notice])
 
 
 def notify_department(*, event: Event, case, department_id: int, heads_only: bool = False, occurrence: str = "",
@@ -59,6 +93,16 @@ def notify_department(*, event: Event, case, department_id: int, heads_only: boo
 
 def notify_dispatchers(*, event: Event, case, occurrence: str = "") -> None:
     notify(event=event, case=case, users=people_with_role(Role.DISPATCHER), occurrence=occurrence)
+
+
+def department_members(department_ids) -> dict[int, list]:
+    """The active members of each department, in one query."""
+    members: dict[int, list] = {}
+    rows = (User.objects.filter(memberships__department_id__in=department_ids, is_active=True)
+            .annotate(member_of=F("memberships__department_id")).order_by("member_of", "pk"))
+    for user in rows:
+        members.setdefault(user.member_of, []).append(user)
+    return members
 
 
 def people_with_role(role: Role) -> list:

@@ -94,6 +94,21 @@ def save_transition(case, *, actor, event: str, fields: list[str]) -> None:
     case.save(update_fields=[*fields, "version"])
 
 
+def save_transitions(cases: list, *, actor, event: str, fields: list[str]) -> None:
+    """`save_transition` for several cases changed alike (routing a batch):
+    one update and one insert of history rows. Sends no post_save, so use it
+    only for changes no receiver needs to see (the public list's cache
+    listens for withdrawn consent and unpublishable states; routing makes
+    neither)."""
+    if not cases:
+        return
+    model = type(cases[0])
+    for case in cases:
+        case.version += 1
+    model.objects.bulk_update(cases, [*fields, "version"])
+    model.history.bulk_history_create(cases, update=True, default_user=actor, default_change_reason=event)
+
+
 def is_allowed(status: str, action: str) -> bool:
     sources, _target = TRANSITIONS[action]
     return status in sources

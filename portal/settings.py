@@ -303,6 +303,9 @@ HEALTH_STALE_SECONDS = env_int("HEALTH_STALE_SECONDS", 180)
 # Cases still "submitted" after this many seconds are re-enqueued for
 # routing by the sweeper, so a lost broker message never strands a case.
 ROUTING_SWEEP_AFTER_SECONDS = env_int("ROUTING_SWEEP_AFTER_SECONDS", 120)
+# A routing task routes its own case and up to this many waiting ones in all,
+# in one transaction (responses.services.cases_route_waiting).
+ROUTING_BATCH_SIZE = env_int("ROUTING_BATCH_SIZE", 50)
 
 # --- REST framework -------------------------------------------------------
 # Programs send an API token (api.ApiToken, stored hashed); browsers use

@@ -9,14 +9,25 @@ changed fields (bumping the version), record the event, and leave e-mail and
 other side effects to run after commit. A refused action leaves nothing
 half-applied."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, DepartmentMembership
 from notifications.models import Event
-from notifications.services import notify, notify_citizen, notify_department, notify_dispatchers
-from petitions.lifecycle import Action, Status, require_transition, save_transition
+from notifications.services import (
+    Notice,
+    citizen_notice,
+    department_members,
+    notify,
+    notify_all,
+    notify_citizen,
+    notify_department,
+    notify_dispatchers,
+)
+from petitions.lifecycle import Action, Status, require_transition, save_transition, save_transitions
 from petitions.models import Case, CaseRejection, MaterialRequest
 from petitions.permissions import (
     assisting_department_ids,
@@ -41,6 +52,8 @@ from responses.models import (
 from responses.routing import first_matching_rule
 from supervision import clocks
 from supervision.models import ClockKind
+
+logger = logging.getLogger("wenzheng.routing")
 
 # --- shared steps -----------------------------------------------------------
 
@@ -113,20 +126,111 @@ def case_route(*, case_id: int) -> RoutingDecision | None:
         case = _lock(case_id)
         if case.status != Status.SUBMITTED:
             return None
+        return _route([case])[0]
+
+
+def cases_route_waiting(*, case_id: int | None = None, limit: int = 50) -> list[RoutingDecision]:
+    """Route `case_id` (if it still waits) and the other submitted cases
+    waiting longest, up to `limit` in all, in one transaction: a backlog
+    (a burst, or the sweeper after a broker outage) is routed in batches, so
+    each case costs a share of a commit and a few statements. The other
+    cases are taken only if no one holds them (SKIP LOCKED); every case is
+    routed once, whichever worker's batch takes it. When a batch fails,
+    `case_id` is routed alone, so one bad case cannot hold up the rest."""
+    try:
+        with transaction.atomic():
+            return _route(_lock_waiting(case_id, limit))
+    except Exception:
+        if case_id is None or limit <= 1:
+            raise
+        logger.exception("routing a batch with case %s failed: routing that case alone", case_id)
+        decision = case_route(case_id=case_id)
+        return [decision] if decision is not None else []
+
+
+def _lock_waiting(case_id: int | None, limit: int) -> list[Case]:
+    """The message's own case, waiting for its lock as `case_route` does
+    (so a message routes its case unless that case left "submitted"), then
+    others that wait longest and no one holds. Only the first lock is waited
+    for, before any other is held: two workers cannot deadlock here."""
+    waiting = (Case.objects.select_for_update(of=("self",))
+               .select_related("category__parent", "region__parent", "citizen").filter(status=Status.SUBMITTED))
+    cases = list(waiting.filter(pk=case_id)) if case_id is not None else []
+    if limit > len(cases):
+        # By the (status, submitted_at) index: only waiting cases are read.
+        others = waiting.select_for_update(of=("self",), skip_locked=True).exclude(pk=case_id)
+        cases += others.order_by("submitted_at", "id")[:limit - len(cases)]
+    return cases
+
+
+def _route(cases: list[Case]) -> list[RoutingDecision]:
+    """Route locked submitted cases: a few statements for the whole list,
+    whatever its length. Returns their decisions in the same order."""
+    if not cases:
+        return []
+    now = timezone.now()
+    rules = {}
+    for case in cases:
         require_transition(case, Action.ROUTE)
-        rule = first_matching_rule(case)
-        now = timezone.now()
-        if rule is None:
-            case.status = Status.ROUTING_CENTRE
-            save_transition(case, actor=None, event="routing_centre", fields=["status"])
-            return RoutingDecision.objects.create(case=case, method=RoutingMethod.NO_MATCH, decided_at=now)
-        _send_to_department(case, department=rule.lead_department, now=now)
-        save_transition(case, actor=None, event="routed", fields=_DISPATCH_FIELDS)
-        decision = RoutingDecision.objects.create(
-            case=case, method=RoutingMethod.RULE, rule=rule, department=rule.lead_department, decided_at=now
-        )
-        _announce_dispatch(case, occurrence=str(decision.pk), assisting=False)
-        return decision
+        rules[case.pk] = first_matching_rule(case)
+    matched = [case for case in cases if rules[case.pk] is not None]
+    unmatched = [case for case in cases if rules[case.pk] is None]
+    for case in matched:
+        case.lead_department = rules[case.pk].lead_department
+    _send_all_to_their_departments(matched, now=now)
+    save_transitions(matched, actor=None, event="routed", fields=_DISPATCH_FIELDS)
+    for case in unmatched:
+        case.status = Status.ROUTING_CENTRE
+    save_transitions(unmatched, actor=None, event="routing_centre", fields=["status"])
+    decisions = RoutingDecision.objects.bulk_create([
+        RoutingDecision(case=case, method=RoutingMethod.RULE, rule=rules[case.pk],
+                        department=rules[case.pk].lead_department, decided_at=now)
+        if rules[case.pk] is not None else
+        RoutingDecision(case=case, method=RoutingMethod.NO_MATCH, decided_at=now)
+        for case in cases
+    ])
+    _announce_routed([(case, decision) for case, decision in zip(cases, decisions, strict=True)
+                      if rules[case.pk] is not None])
+    return decisions
+
+
+def _send_all_to_their_departments(cases: list[Case], *, now) -> None:
+    """`_send_to_department` for cases whose lead department is set, routed
+    by the rules (no actor): statements per step, not per case."""
+    if not cases:
+        return
+    ids = [case.pk for case in cases]
+    running = clocks.open_clocks_of(ids, [ClockKind.DISPATCH, ClockKind.SIGN_FOR])
+    clocks.clocks_stop_all([clock for clock in running if clock.kind == ClockKind.DISPATCH], at=now)
+    clocks.clocks_cancel_all([clock for clock in running if clock.kind == ClockKind.SIGN_FOR], at=now,
+                             reason="re-dispatched")
+    started = []
+    for case in cases:
+        case.status = Status.DISPATCHED
+        case.dispatched_at = now
+        case.assigned_to = None
+        clock = clocks.new_clock(case=case, kind=ClockKind.SIGN_FOR, start=now, department=case.lead_department)
+        if clock is not None:
+            started.append(clock)
+    clocks.clocks_start_all(started, at=now)
+    due = clocks.cases_due_at(ids)
+    for case in cases:
+        case.due_at = due.get(case.pk)
+
+
+def _announce_routed(routed: list[tuple[Case, RoutingDecision]]) -> None:
+    """`_announce_dispatch` for cases the rules routed (never with assisting
+    departments): the departments' members in one query, one insert."""
+    if not routed:
+        return
+    members = department_members({case.lead_department_id for case, _decision in routed})
+    notices = []
+    for case, decision in routed:
+        occurrence = str(decision.pk)
+        notices.append(Notice(Event.NEW_CASE, case, users=members.get(case.lead_department_id, ()),
+                              occurrence=occurrence))
+        notices.append(citizen_notice(event=Event.DISPATCHED, case=case, occurrence=occurrence))
+    notify_all([notice for notice in notices if notice is not None])
 
 
 def case_dispatch(

@@ -4,12 +4,15 @@ from celery import shared_task
 from django.conf import settings
 
 from responses.selectors import unrouted_case_ids
-from responses.services import case_route
+from responses.services import cases_route_waiting
 
 
 @shared_task
 def route_case(case_id: int) -> None:
-    case_route(case_id=case_id)
+    """Routes this case and, in the same transaction, others waiting (up to
+    ROUTING_BATCH_SIZE): the messages of cases already routed so find
+    nothing to do."""
+    cases_route_waiting(case_id=case_id, limit=settings.ROUTING_BATCH_SIZE)
 
 
 @shared_task

@@ -10,6 +10,8 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import Min, OuterRef, Subquery
+
 from portal.process_cache import ProcessCache
 from supervision.calendar import add_limit, calendar
 from supervision.models import (
@@ -21,7 +23,7 @@ from supervision.models import (
     LimitUnit,
     SupervisionClock,
 )
-from supervision.tallies import clock_key, clock_moved, tally_finished_hours
+from supervision.tallies import clock_key, clock_moved, clocks_moved, tally_finished_hours
 
 logger = logging.getLogger("wenzheng.supervision")
 
@@ -119,23 +121,51 @@ def event_hash(*, clock_id, sequence, action, at, actor_id, reason, snapshot, pr
 GENESIS = "0" * 64
 
 
-def record(clock: SupervisionClock, action: str, *, at: datetime, actor=None, reason: str = "",
-           first: bool = False) -> ClockEvent:
-    """Append an event after the clock row was saved. Callers hold the case
-    or clock row lock, so a clock's sequence cannot fork. `first`: the clock
-    was just created, so there is no earlier event to look up."""
-    last = None if first else (ClockEvent.objects.filter(clock_id=clock.pk).order_by("-sequence")
-                               .values_list("sequence", "hash").first())
-    sequence = last[0] + 1 if last else 1
-    previous = last[1] if last else GENESIS
+def _event(clock: SupervisionClock, action: str, *, sequence: int, previous: str, at: datetime, actor_id,
+           reason: str) -> ClockEvent:
     snapshot = _snapshot(clock)
-    actor_id = actor.pk if actor is not None else None
-    return ClockEvent.objects.create(
+    return ClockEvent(
         clock=clock, sequence=sequence, action=action, at=at, actor_id=actor_id, reason=reason, snapshot=snapshot,
         previous_hash=previous,
         hash=event_hash(clock_id=clock.pk, sequence=sequence, action=action, at=at, actor_id=actor_id,
                         reason=reason, snapshot=snapshot, previous_hash=previous),
     )
+
+
+def record(clock: SupervisionClock, action: str, *, at: datetime, actor=None, reason: str = "",
+           first: bool = False) -> ClockEvent:
+    """Append an event after the clock row was saved. Callers hold the case
+    or clock row lock, so a clock's sequence cannot fork. `first`: the clock
+    was just created, so there is no earlier event to look up."""
+    return record_all([clock], action, at=at, actor=actor, reason=reason, first=first)[0]
+
+
+def record_all(clock_list: list[SupervisionClock], action: str, *, at: datetime, actor=None, reason: str = "",
+               first: bool = False) -> list[ClockEvent]:
+    """`record` for several clocks at once: one query for their last events
+    (none when `first`) and one insert."""
+    if not clock_list:
+        return []
+    last = {} if first else _last_events([clock.pk for clock in clock_list])
+    actor_id = actor.pk if actor is not None else None
+    events = []
+    for clock in clock_list:
+        sequence, previous = last.get(clock.pk, (0, GENESIS))
+        events.append(_event(clock, action, sequence=sequence + 1, previous=previous, at=at, actor_id=actor_id,
+                             reason=reason))
+    return ClockEvent.objects.bulk_create(events)
+
+
+def _last_events(clock_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """Each clock's last (sequence, hash), by the (clock, sequence) index."""
+    if len(clock_ids) == 1:
+        row = (ClockEvent.objects.filter(clock_id=clock_ids[0]).order_by("-sequence")
+               .values_list("sequence", "hash").first())
+        return {clock_ids[0]: row} if row else {}
+    newest = ClockEvent.objects.filter(clock_id=OuterRef("clock_id")).order_by("-sequence").values("sequence")[:1]
+    rows = (ClockEvent.objects.filter(clock_id__in=clock_ids, sequence=Subquery(newest))
+            .values_list("clock_id", "sequence", "hash"))
+    return {clock_id: (sequence, hashed) for clock_id, sequence, hashed in rows}
 
 
 # --- starting and stopping ---------------------------------------------------------------
@@ -145,6 +175,16 @@ def clock_start(*, case, kind: str, start: datetime, department=None, actor=None
                 due_at: datetime | None = None) -> SupervisionClock:
     """Start a clock from the policy table, or with an explicit due time
     (supervision orders set their own)."""
+    clock = new_clock(case=case, kind=kind, start=start, department=department, order=order, due_at=due_at)
+    if clock is None:
+        return None  # no policy for this clock: nothing to supervise
+    return clocks_start_all([clock], at=start, actor=actor)[0]
+
+
+def new_clock(*, case, kind: str, start: datetime, department=None, order=None,
+              due_at: datetime | None = None) -> SupervisionClock | None:
+    """An unsaved clock with its limit from the policy table (or the given
+    due time); None when no policy supervises this clock."""
     policy = policy_for(kind, case) if due_at is None else None
     if due_at is not None:
         amount, unit, escalate_after = None, "", 5
@@ -153,31 +193,58 @@ def clock_start(*, case, kind: str, start: datetime, department=None, actor=None
         amount, unit, escalate_after = policy.amount, policy.unit, policy.escalate_after_working_days
         due_at, warn_at = due_and_warning(start, policy.amount, policy.unit, policy.warn_fraction)
     else:
-        return None  # no policy for this clock: nothing to supervise
-    clock = SupervisionClock.objects.create(
+        return None
+    return SupervisionClock(
         case=case, kind=kind, department=department, order=order, started_at=start, warn_at=warn_at,
         category_id=case.category_id, region_id=case.region_id,
         due_at=due_at, original_due_at=due_at, limit_amount=amount, limit_unit=unit,
         escalate_after_working_days=escalate_after,
     )
-    record(clock, ClockEvent.Action.STARTED, at=start, actor=actor, first=True)
-    clock_moved(clock, None)
-    return clock
+
+
+def clocks_start_all(clock_list: list[SupervisionClock], *, at: datetime, actor=None) -> list[SupervisionClock]:
+    """Save clocks made by `new_clock` that all start at `at`, with their
+    first events and tallies, in one insert each."""
+    if not clock_list:
+        return []
+    clock_list = SupervisionClock.objects.bulk_create(clock_list)
+    record_all(clock_list, ClockEvent.Action.STARTED, at=at, actor=actor, first=True)
+    clocks_moved([(None, clock_key(clock)) for clock in clock_list])
+    return clock_list
 
 
 def _open_clocks(case, kinds):
+    return open_clocks_of([case.pk], kinds)
+
+
+def open_clocks_of(case_ids, kinds) -> list[SupervisionClock]:
+    """The open (or breached, not yet stopped) clocks of these kinds on these
+    cases, locked, in a fixed order so concurrent callers lock alike."""
     return list(
         SupervisionClock.objects.select_for_update()
-        .filter(case=case, kind__in=kinds)
+        .filter(case_id__in=case_ids, kind__in=kinds)
         .filter(state__in=[*OPEN_CLOCK_STATES, ClockState.BREACHED], stopped_at=None)
+        .order_by("id")
     )
+
+
+_STOP_FIELDS = ["stopped_at", "state", "due_at", "warn_at", "paused_at", "stop_reason", "working_hours"]
 
 
 def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> list[SupervisionClock]:
     """Stop the case's open clocks of these kinds: met if in time; a breached
     clock stays breached and records when it was finally met."""
-    stopped = []
-    for clock in _open_clocks(case, kinds):
+    return clocks_stop_all(_open_clocks(case, kinds), at=at, actor=actor, reason=reason)
+
+
+def clocks_stop_all(clock_list: list[SupervisionClock], *, at: datetime, actor=None,
+                    reason: str = "") -> list[SupervisionClock]:
+    """`clocks_stop` for clocks already locked (`open_clocks_of`), of any
+    number of cases: one update, one insert of events, one tally write."""
+    if not clock_list:
+        return []
+    moves = []
+    for clock in clock_list:
         before = clock_key(clock)
         if clock.state == ClockState.PAUSED:
             _shift_for_pause(clock, at)
@@ -186,13 +253,13 @@ def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> l
         clock.working_hours = calendar().working_hours_between(clock.started_at, at)
         if clock.state != ClockState.BREACHED:
             clock.state = ClockState.MET if at <= clock.due_at else ClockState.BREACHED
-        clock.save(update_fields=["stopped_at", "state", "due_at", "warn_at", "paused_at", "stop_reason",
-                                  "working_hours"])
-        record(clock, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
-        clock_moved(clock, before)
+        moves.append((before, clock_key(clock)))
+    SupervisionClock.objects.bulk_update(clock_list, _STOP_FIELDS)
+    record_all(clock_list, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
+    clocks_moved(moves)
+    for clock in clock_list:
         tally_finished_hours(clock)
-        stopped.append(clock)
-    return stopped
+    return clock_list
 
 
 def clocks_cancel(*, case, at: datetime, actor=None, reason: str = "") -> None:
@@ -201,13 +268,22 @@ def clocks_cancel(*, case, at: datetime, actor=None, reason: str = "") -> None:
 
 
 def clocks_cancel_kinds(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
-    for clock in _open_clocks(case, kinds):
+    clocks_cancel_all(_open_clocks(case, kinds), at=at, actor=actor, reason=reason)
+
+
+def clocks_cancel_all(clock_list: list[SupervisionClock], *, at: datetime, actor=None, reason: str = "") -> None:
+    """Cancel clocks already locked (`open_clocks_of`), of any number of cases."""
+    if not clock_list:
+        return
+    moves = []
+    for clock in clock_list:
         before = clock_key(clock)
         clock.state = ClockState.CANCELLED
         clock.stopped_at = at
-        clock.save(update_fields=["state", "stopped_at"])
-        record(clock, ClockEvent.Action.CANCELLED, at=at, actor=actor, reason=reason)
-        clock_moved(clock, before)
+        moves.append((before, clock_key(clock)))
+    SupervisionClock.objects.bulk_update(clock_list, ["state", "stopped_at"])
+    record_all(clock_list, ClockEvent.Action.CANCELLED, at=at, actor=actor, reason=reason)
+    clocks_moved(moves)
 
 
 def clocks_pause(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
@@ -259,3 +335,12 @@ def case_due_at(case) -> datetime | None:
                                         state__in=[*OPEN_CLOCK_STATES, ClockState.BREACHED])
         .order_by("due_at").values_list("due_at", flat=True).first()
     )
+
+
+def cases_due_at(case_ids) -> dict[int, datetime]:
+    """`case_due_at` for several cases in one query; a case with no open
+    department clock is left out."""
+    rows = (SupervisionClock.objects.filter(case_id__in=case_ids, kind__in=DEPARTMENT_CLOCKS, stopped_at=None,
+                                            state__in=[*OPEN_CLOCK_STATES, ClockState.BREACHED])
+            .values("case_id").annotate(due=Min("due_at")).values_list("case_id", "due"))
+    return dict(rows)

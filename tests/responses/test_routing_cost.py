@@ -4,9 +4,11 @@ change is seen by the next routing all the same."""
 
 import pytest
 
-from responses.services import case_route
+from petitions.lifecycle import Status
+from petitions.models import Case
+from responses.services import case_route, cases_route_waiting
 from supervision.models import ClockKind, DeadlinePolicy, SupervisionClock
-from tests.factories import CaseFactory, DepartmentFactory, RoutingRuleFactory
+from tests.factories import CaseFactory, CategoryFactory, DepartmentFactory, RoutingRuleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +17,25 @@ def test_routing_a_case_runs_a_fixed_number_of_queries(category, region, officia
     RoutingRuleFactory(category=category, lead_department=official.memberships.first().department)
     case_route(case_id=CaseFactory(category=category, region=region).id)  # warm the process caches
     case = CaseFactory(category=category, region=region)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         assert case_route(case_id=case.id) is not None
+
+
+@pytest.mark.parametrize("waiting", [3, 20])
+def test_routing_a_backlog_costs_the_same_statements_for_any_batch(category, region, official, waiting,
+                                                                   django_assert_num_queries):
+    """A batch of waiting cases, some matching a rule and some not, is
+    routed in one transaction with the same statements whatever its size."""
+    department = official.memberships.first().department
+    RoutingRuleFactory(category=category, lead_department=department)
+    case_route(case_id=CaseFactory(category=category, region=region).id)  # warm the process caches
+    cases = [CaseFactory(category=category if number % 4 else CategoryFactory(), region=region)
+             for number in range(waiting)]
+    with django_assert_num_queries(16):
+        decisions = cases_route_waiting(case_id=cases[-1].id, limit=waiting)
+    assert len(decisions) == waiting
+    assert decisions[0].case_id == cases[-1].id  # its own case first, then the longest waiting
+    assert Case.objects.filter(pk__in=[case.pk for case in cases], status=Status.SUBMITTED).count() == 0
 
 
 def test_a_rule_changed_by_an_administrator_routes_the_next_case(category, region):
