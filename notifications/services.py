@@ -40,7 +40,7 @@ class Notice(NamedTuple):
 
 def notify_all(notices: list[Notice], *, email_now: bool = True) -> list[str]:
     """`notify` for several events at once (routing a batch of cases): one
-    insert, and one e-mail task per event after commit. Returns the keys."""
+    insert, and one e-mail task after commit. Returns the keys."""
     keys, rows, to_email = [], [], []
     for event, case, users, addresses, occurrence in notices:
         key = f"{event}:{case.pk}:{occurrence}"
@@ -59,11 +59,14 @@ def notify_all(notices: list[Notice], *, email_now: bool = True) -> list[str]:
             to_email.append(key)
     if rows:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        if email_now:
+        if email_now and len(to_email) == 1:
             from notifications.tasks import email_notifications
 
-            for key in to_email:
-                enqueue_on_commit(email_notifications, key)
+            enqueue_on_commit(email_notifications, to_email[0])
+        elif email_now and to_email:
+            from notifications.tasks import email_notification_batch
+
+            enqueue_on_commit(email_notification_batch, to_email)
     return keys
 
 

@@ -7,6 +7,7 @@ and closing come with the supervision issue."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.bulk import update_rows
 from portal.errors import TransitionNotAllowed
 
 
@@ -105,7 +106,7 @@ def save_transitions(cases: list, *, actor, event: str, fields: list[str]) -> No
     model = type(cases[0])
     for case in cases:
         case.version += 1
-    model.objects.bulk_update(cases, [*fields, "version"])
+    update_rows(cases, [*fields, "version"])
     model.history.bulk_history_create(cases, update=True, default_user=actor, default_change_reason=event)
 
 

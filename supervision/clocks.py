@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Min, OuterRef, Subquery
 
+from portal.bulk import update_rows
 from portal.process_cache import ProcessCache
 from supervision.calendar import add_limit, calendar
 from supervision.models import (
@@ -254,7 +255,7 @@ def clocks_stop_all(clock_list: list[SupervisionClock], *, at: datetime, actor=N
         if clock.state != ClockState.BREACHED:
             clock.state = ClockState.MET if at <= clock.due_at else ClockState.BREACHED
         moves.append((before, clock_key(clock)))
-    SupervisionClock.objects.bulk_update(clock_list, _STOP_FIELDS)
+    update_rows(clock_list, _STOP_FIELDS)
     record_all(clock_list, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
     clocks_moved(moves)
     for clock in clock_list:
@@ -281,7 +282,7 @@ def clocks_cancel_all(clock_list: list[SupervisionClock], *, at: datetime, actor
         clock.state = ClockState.CANCELLED
         clock.stopped_at = at
         moves.append((before, clock_key(clock)))
-    SupervisionClock.objects.bulk_update(clock_list, ["state", "stopped_at"])
+    update_rows(clock_list, ["state", "stopped_at"])
     record_all(clock_list, ClockEvent.Action.CANCELLED, at=at, actor=actor, reason=reason)
     clocks_moved(moves)
 
