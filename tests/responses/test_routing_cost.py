@@ -31,7 +31,7 @@ def test_routing_a_backlog_costs_the_same_statements_for_any_batch(category, reg
     case_route(case_id=CaseFactory(category=category, region=region).id)  # warm the process caches
     cases = [CaseFactory(category=category if number % 4 else CategoryFactory(), region=region)
              for number in range(waiting)]
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         decisions = cases_route_waiting(case_id=cases[-1].id, limit=waiting)
     assert len(decisions) == waiting
     assert decisions[0].case_id == cases[-1].id  # its own case first, then the longest waiting
@@ -70,3 +70,11 @@ def test_a_policy_changed_by_an_administrator_sets_the_next_clock(category, regi
     limits = {clock.case_id: clock.limit_amount
               for clock in SupervisionClock.objects.filter(kind=ClockKind.SIGN_FOR, case__in=[first, second])}
     assert limits[second.id] == 3 and limits[first.id] != 3
+
+
+def test_the_message_of_a_case_a_batch_routed_costs_one_query(category, region, django_assert_num_queries):
+    RoutingRuleFactory(category=category)
+    cases = [CaseFactory(category=category, region=region) for _ in range(3)]
+    cases_route_waiting(case_id=cases[0].id)
+    with django_assert_num_queries(1):
+        assert cases_route_waiting(case_id=cases[1].id) == []
