@@ -5,7 +5,8 @@ a Celery worker; from each case's submitted_at to its routing decision.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wenzheng_bench \
     REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/latency.py --rate 100 --seconds 300
 
-gunicorn runs 2 sync workers as in bench/web.py; one Celery worker (prefork)
+gunicorn runs 2 sync workers as in bench/web.py (`--web-workers 5` for the
+five of docs/deploy.md); one Celery worker (prefork)
 consumes every queue, as the routing notifies departments and citizens.
 A second process sends POST /api/v1/cases/ as the demo citizen on a fixed
 schedule (open loop: request i is due at start + i / rate whatever became of
@@ -137,6 +138,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=TARGET_SECONDS)
     parser.add_argument("--concurrency", type=int, default=4,
                         help="the Celery worker's processes (docs/deploy.md: routing --concurrency 4)")
+    parser.add_argument("--web-workers", type=int, default=2,
+                        help="gunicorn sync workers (docs/deploy.md runs 5 on two cores)")
     parser.add_argument("--threads", type=int, default=64,
                         help="the load process's connections: most requests in flight at once")
     parser.add_argument("--drain-seconds", type=float, default=180,
@@ -158,7 +161,7 @@ def main() -> None:
     marker, warm_marker = f"延迟基准 {run}", f"延迟基准预热 {run}"
     log = os.path.join(tempfile.gettempdir(), f"bench-latency-worker-{run}.log")
     server_log = os.path.join(tempfile.gettempdir(), f"bench-latency-gunicorn-{run}.log")
-    server = start_server(log=server_log)
+    server = start_server(log=server_log, workers=arguments.web_workers)
     worker = start_worker(",".join(WORKER_QUEUES), log, concurrency=arguments.concurrency)
     try:
         # Warm-up: both gunicorn workers answer and the Celery worker routes.
@@ -195,7 +198,7 @@ def main() -> None:
     first, last = (due + lateness for _status, due, lateness, _took in (records[0], records[-1]))
     achieved = (sent - 1) / (last - first) if last > first else math.inf
 
-    print(f"{cases_before:,} cases before the run; gunicorn 2 sync workers; one Celery worker "
+    print(f"{cases_before:,} cases before the run; gunicorn {arguments.web_workers} sync workers; one Celery worker "
           f"(prefork, concurrency {arguments.concurrency}) on {','.join(WORKER_QUEUES)}; "
           f"load: open loop, at most {arguments.threads} requests in flight")
     print(f"submissions sent          {sent:,}, at {achieved:.1f}/s (asked {arguments.rate:g}/s for "

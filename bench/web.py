@@ -208,16 +208,17 @@ def port_in_use(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def start_server(*, port: int = PORT, env: dict | None = None, log: str | None = None) -> subprocess.Popen:
-    """gunicorn, 2 sync workers, on 127.0.0.1:port; env is added to SERVER_ENV;
-    its output goes to the file log if given."""
+def start_server(*, port: int = PORT, env: dict | None = None, log: str | None = None,
+                 workers: int = 2) -> subprocess.Popen:
+    """gunicorn, 2 sync workers (or `workers`), on 127.0.0.1:port; env is
+    added to SERVER_ENV; its output goes to the file log if given."""
     # Else the readiness check below could be answered by someone else's server.
     if port_in_use(port):
         sys.exit(f"port {port} is in use: is another benchmark running?")
     env = {**os.environ, **SERVER_ENV, **(env or {})}
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "bench.wsgi:application", "--workers", "2", "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env,
+        [str(ROOT / ".venv/bin/gunicorn"), "bench.wsgi:application", "--workers", str(workers),
+         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env,
         **({"stdout": open(log, "w"), "stderr": subprocess.STDOUT} if log else {}))
     for _ in range(100):
         try:
