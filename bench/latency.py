@@ -124,6 +124,20 @@ def routed_count(since, marker: str) -> int:
     return run_cases(since, marker).filter(routing_decisions__isnull=False).distinct().count()
 
 
+def unmailed_count(since, marker: str) -> int:
+    from notifications.models import Notification
+
+    return Notification.objects.filter(case__in=run_cases(since, marker), emailed_at=None).count()
+
+
+def wait_mailed(since, marker: str, limit: float) -> float:
+    """Seconds until every notification of the run's cases was e-mailed, or until limit."""
+    started = time.monotonic()
+    while unmailed_count(since, marker) and time.monotonic() - started < limit:
+        time.sleep(1)
+    return time.monotonic() - started
+
+
 def wait_routed(since, marker: str, expected: int, limit: float) -> float:
     """Seconds until `expected` cases of the run are routed, or until limit."""
     started = time.monotonic()
@@ -138,6 +152,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=TARGET_SECONDS)
     parser.add_argument("--concurrency", type=int, default=4,
                         help="the Celery worker's processes (docs/deploy.md: routing --concurrency 4)")
+    parser.add_argument("--email-nice", type=int, default=None,
+                        help="give the notifications queue its own worker (concurrency 2) at this niceness, as "
+                             "separate workers per queue on one machine (docs/deploy.md); by default one worker "
+                             "takes every queue")
     parser.add_argument("--web-workers", type=int, default=2,
                         help="gunicorn sync workers (docs/deploy.md runs 5 on two cores)")
     parser.add_argument("--threads", type=int, default=64,
@@ -162,7 +180,12 @@ def main() -> None:
     log = os.path.join(tempfile.gettempdir(), f"bench-latency-worker-{run}.log")
     server_log = os.path.join(tempfile.gettempdir(), f"bench-latency-gunicorn-{run}.log")
     server = start_server(log=server_log, workers=arguments.web_workers)
-    worker = start_worker(",".join(WORKER_QUEUES), log, concurrency=arguments.concurrency)
+    queues = [queue for queue in WORKER_QUEUES if arguments.email_nice is None or queue != "notifications"]
+    worker = start_worker(",".join(queues), log, concurrency=arguments.concurrency)
+    mailer = None
+    if arguments.email_nice is not None:
+        mailer = start_worker("notifications", log.replace("worker", "mailer"), concurrency=2,
+                              nice=arguments.email_nice)
     try:
         # Warm-up: both gunicorn workers answer and the Celery worker routes.
         warm = submit(PORT, secrets["citizen"], case, rate=4, seconds=1, threads=4, marker=warm_marker)
@@ -174,9 +197,12 @@ def main() -> None:
                          threads=arguments.threads, marker=marker)
         created = sum(1 for status, *_times in records if status == 201)
         waited = wait_routed(since, marker, created, arguments.drain_seconds)
+        mailed = wait_mailed(since, marker, arguments.drain_seconds)
     finally:
-        worker.terminate()
-        worker.wait()
+        for process in (worker, mailer):
+            if process is not None:
+                process.terminate()
+                process.wait()
         server.terminate()
         server.wait()
 
@@ -199,7 +225,8 @@ def main() -> None:
     achieved = (sent - 1) / (last - first) if last > first else math.inf
 
     print(f"{cases_before:,} cases before the run; gunicorn {arguments.web_workers} sync workers; one Celery worker "
-          f"(prefork, concurrency {arguments.concurrency}) on {','.join(WORKER_QUEUES)}; "
+          f"(prefork, concurrency {arguments.concurrency}) on {','.join(queues)}"
+          + (f", one (concurrency 2, nice {arguments.email_nice}) on notifications" if mailer else "") + "; "
           f"load: open loop, at most {arguments.threads} requests in flight")
     print(f"submissions sent          {sent:,}, at {achieved:.1f}/s (asked {arguments.rate:g}/s for "
           f"{arguments.seconds:g} s)")
@@ -212,6 +239,9 @@ def main() -> None:
     print(f"routed                    {len(in_portal):,} of {len(rows):,} cases created "
           f"({waited:.1f} s after the load{'; gave up waiting' if len(in_portal) < len(rows) else ''})")
     print("submitted_at to routed    " + spread(in_portal))
+    unmailed = unmailed_count(since, marker)
+    print(f"e-mail                    every notification of the run's cases sent {mailed:.1f} s after routing"
+          + (f"; {unmailed:,} still unsent, gave up waiting" if unmailed else ""))
     print("scheduled send to routed  " + spread(end_to_end))
     everything = non_2xx == 0 and len(in_portal) == len(rows) == sent and achieved >= 0.99 * arguments.rate
     verdicts = [f"{'met' if everything and values and percentile(values, .95) < TARGET_P95 else 'not met'} {name}"

@@ -42,10 +42,12 @@ def redis_client():
     return redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
 
-def start_worker(queue: str, log: str, *, concurrency: int = 1) -> subprocess.Popen:
-    """One worker (prefork) on queue, a comma-separated list for several."""
+def start_worker(queue: str, log: str, *, concurrency: int = 1, nice: int = 0) -> subprocess.Popen:
+    """One worker (prefork) on queue, a comma-separated list for several; at
+    the given niceness if not 0."""
     return subprocess.Popen(
-        [str(ROOT / ".venv/bin/celery"), "-A", "bench.celery_app", "worker", "--concurrency", str(concurrency),
+        (["nice", "-n", str(nice)] if nice else [])
+        + [str(ROOT / ".venv/bin/celery"), "-A", "bench.celery_app", "worker", "--concurrency", str(concurrency),
          "-Q", queue, "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
         cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"}, stdout=open(log, "w"), stderr=subprocess.STDOUT)
 

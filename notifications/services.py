@@ -43,7 +43,7 @@ def notify_all(notices: list[Notice], *, email_now: bool = True) -> list[str]:
     insert, and one e-mail task after commit. Returns the keys."""
     keys, rows, to_email = [], [], []
     for event, case, users, addresses, occurrence in notices:
-        key = f"{event}:{case.pk}:{occurrence}"
+        key = notification_key(event, case.pk, occurrence)
         keys.append(key)
         these = [
             Notification(recipient=user, email=user.email, case=case, event=event, key=key,
@@ -59,15 +59,26 @@ def notify_all(notices: list[Notice], *, email_now: bool = True) -> list[str]:
             to_email.append(key)
     if rows:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        if email_now and len(to_email) == 1:
-            from notifications.tasks import email_notifications
-
-            enqueue_on_commit(email_notifications, to_email[0])
-        elif email_now and to_email:
-            from notifications.tasks import email_notification_batch
-
-            enqueue_on_commit(email_notification_batch, to_email)
+        if email_now:
+            email_on_commit(to_email)
     return keys
+
+
+def notification_key(event: Event, case_id: int, occurrence: str = "") -> str:
+    """What tells one event on one case from another (unique per recipient)."""
+    return f"{event}:{case_id}:{occurrence}"
+
+
+def email_on_commit(keys: list[str]) -> None:
+    """E-mail these events' notifications after commit: one task for all."""
+    if len(keys) == 1:
+        from notifications.tasks import email_notifications
+
+        enqueue_on_commit(email_notifications, keys[0])
+    elif keys:
+        from notifications.tasks import email_notification_batch
+
+        enqueue_on_commit(email_notification_batch, keys)
 
 
 def citizen_notice(*, event: Event, case, occurrence: str = "") -> Notice | None:
@@ -80,10 +91,10 @@ def citizen_notice(*, event: Event, case, occurrence: str = "") -> Notice | None
     return None
 
 
-def notify_citizen(*, event: Event, case, occurrence: str = "") -> None:
+def notify_citizen(*, event: Event, case, occurrence: str = "", email_now: bool = True) -> None:
     notice = citizen_notice(event=event, case=case, occurrence=occurrence)
     if notice is not None:
-        notify_all([notice])
+        notify_all([notice], email_now=email_now)
 
 
 def notify_department(*, event: Event, case, department_id: int, heads_only: bool = False, occurrence: str = "",

@@ -116,4 +116,7 @@ def _schedule_after_submit(case: Case) -> None:
     from responses.tasks import route_case
 
     enqueue_on_commit(route_case, case.id)
-    notify_citizen(event=Event.RECEIVED, case=case)
+    # The receipt's e-mail goes with the routing's (responses.services._route):
+    # one message to the broker per submission, not two. Should routing
+    # wait, the notifications sweeper sends it (unsent after two minutes).
+    notify_citizen(event=Event.RECEIVED, case=case, email_now=False)

@@ -21,6 +21,8 @@ from notifications.services import (
     Notice,
     citizen_notice,
     department_members,
+    email_on_commit,
+    notification_key,
     notify,
     notify_all,
     notify_citizen,
@@ -191,8 +193,10 @@ def _route(cases: list[Case]) -> list[RoutingDecision]:
         RoutingDecision(case=case, method=RoutingMethod.NO_MATCH, decided_at=now)
         for case in cases
     ])
-    _announce_routed([(case, decision) for case, decision in zip(cases, decisions, strict=True)
-                      if rules[case.pk] is not None])
+    keys = _announce_routed([(case, decision) for case, decision in zip(cases, decisions, strict=True)
+                             if rules[case.pk] is not None])
+    # With the receipts, whose e-mail petitions.services.case_submit left to routing.
+    email_on_commit([notification_key(Event.RECEIVED, case.pk) for case in cases] + keys)
     return decisions
 
 
@@ -220,11 +224,12 @@ def _send_all_to_their_departments(cases: list[Case], *, now) -> None:
         case.due_at = due.get(case.pk)
 
 
-def _announce_routed(routed: list[tuple[Case, RoutingDecision]]) -> None:
+def _announce_routed(routed: list[tuple[Case, RoutingDecision]]) -> list[str]:
     """`_announce_dispatch` for cases the rules routed (never with assisting
-    departments): the departments' members in one query, one insert."""
+    departments): the departments' members in one query, one insert.
+    Returns the events' keys, for the caller to e-mail."""
     if not routed:
-        return
+        return []
     members = department_members({case.lead_department_id for case, _decision in routed})
     notices = []
     for case, decision in routed:
@@ -232,7 +237,7 @@ def _announce_routed(routed: list[tuple[Case, RoutingDecision]]) -> None:
         notices.append(Notice(Event.NEW_CASE, case, users=members.get(case.lead_department_id, ()),
                               occurrence=occurrence))
         notices.append(citizen_notice(event=Event.DISPATCHED, case=case, occurrence=occurrence))
-    notify_all([notice for notice in notices if notice is not None])
+    return notify_all([notice for notice in notices if notice is not None], email_now=False)
 
 
 def case_dispatch(

@@ -12,6 +12,7 @@ from petitions.models import Case
 from petitions.services import case_submit
 from petitions.tracking import normalise_tracking_number
 from responses.models import RoutingMethod
+from responses.tasks import route_case
 from tests.factories import RoutingRuleFactory
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -57,6 +58,21 @@ def test_submit_routes_after_commit_and_sends_one_receipt(
         f"[{case.tracking_number}] Your case was sent to a department",
     ]
     assert case.tracking_number in to_citizen[0].body
+
+
+@pytest.mark.django_db
+def test_a_submission_sends_one_broker_message_and_its_routing_mails_the_receipt(
+    citizen, category, region, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr("portal.queue._send", lambda task, args: sent.append(task.name))
+    with django_capture_on_commit_callbacks(execute=True):
+        case, _ = submit(citizen, category, region)
+    assert sent == ["responses.tasks.route_case"]  # the receipt is recorded, not yet mailed
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        route_case(case.pk)  # no rule matches: the routing centre; the receipt goes all the same
+    assert [message.subject for message in mail.outbox] == [f"[{case.tracking_number}] 您的诉求已收到"]
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+
 from portal.redis_cache import RedisCache
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
