@@ -240,8 +240,10 @@ def main() -> None:
           f"({waited:.1f} s after the load{'; gave up waiting' if len(in_portal) < len(rows) else ''})")
     print("submitted_at to routed    " + spread(in_portal))
     unmailed = unmailed_count(since, marker)
-    print(f"e-mail                    every notification of the run's cases sent {mailed:.1f} s after routing"
-          + (f"; {unmailed:,} still unsent, gave up waiting" if unmailed else ""))
+    print(f"e-mail                    {unmailed:,} notifications of the run's cases still unsent "
+          f"{mailed:.1f} s after the last was routed (gave up waiting)" if unmailed else
+          f"e-mail                    every notification of the run's cases sent within {mailed:.1f} s "
+          f"after the last was routed")
     print("scheduled send to routed  " + spread(end_to_end))
     everything = non_2xx == 0 and len(in_portal) == len(rows) == sent and achieved >= 0.99 * arguments.rate
     verdicts = [f"{'met' if everything and values and percentile(values, .95) < TARGET_P95 else 'not met'} {name}"
