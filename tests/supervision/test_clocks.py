@@ -208,3 +208,29 @@ def test_a_case_is_supervised_even_when_its_policy_rows_were_deleted(submitted, 
         services.case_route(case_id=submitted.id)
     assert clock(submitted, ClockKind.SIGN_FOR).state == ClockState.RUNNING
     assert "no deadline policy" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_scan_takes_the_longest_due_clocks_first(monkeypatch):
+    """Each claim reads its clocks in the order of their moment (the order
+    also keeps PostgreSQL on the partial indexes among millions of running
+    clocks): with room for one, the one whose warning came first."""
+    from supervision.clocks import clock_start
+
+    now = timezone.now()
+    started = []
+    for minutes in (5, 30, 10):  # created in this order, so the earliest is not the first row
+        case = CaseFactory()
+        started.append(clock_start(case=case, kind=ClockKind.DISPATCH, start=now - datetime.timedelta(hours=2)))
+        SupervisionClock.objects.filter(pk=started[-1].pk).update(
+            warn_at=now - datetime.timedelta(minutes=minutes), due_at=now - datetime.timedelta(minutes=minutes - 1))
+    monkeypatch.setattr(scan, "BATCH", 1)
+    if connection.vendor == "postgresql":
+        # Read the table in order, as PostgreSQL chooses to among millions of
+        # running clocks: the rows lie 5, 30, 10 minutes, not by their moment.
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_indexonlyscan = off")
+    assert scan.send_reminders(now) == 1
+    assert list(SupervisionClock.objects.exclude(reminded_at=None).values_list("pk", flat=True)) == [started[1].pk]
+    assert scan.send_breach_notices(now) == 1
+    assert list(SupervisionClock.objects.exclude(breached_at=None).values_list("pk", flat=True)) == [started[1].pk]
