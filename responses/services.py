@@ -60,11 +60,13 @@ logger = logging.getLogger("wenzheng.routing")
 # --- shared steps -----------------------------------------------------------
 
 
+def _lockable():
+    """Cases locked for a transition, with what routing and notices read."""
+    return Case.objects.select_for_update(of=("self",)).select_related("category__parent", "region__parent", "citizen")
+
+
 def _lock(case_id: int, *, expected_version: int | None = None) -> Case:
-    case = Case.objects.select_for_update(of=("self",)).select_related("category__parent", "region__parent",
-                                                                      "citizen").get(
-        pk=case_id
-    )
+    case = _lockable().get(pk=case_id)
     if expected_version is not None and case.version != expected_version:
         raise CaseChanged()
     return case
@@ -92,17 +94,30 @@ def _set_assisting(case: Case, departments) -> None:
     )
 
 
-def _send_to_department(case: Case, *, department: Department, now, actor=None) -> None:
-    """The dispatch clock stops (if it ran) and the department's sign-for
-    clock starts."""
-    clocks.clocks_stop(case=case, kinds=[ClockKind.DISPATCH], at=now, actor=actor)
-    clocks.clocks_cancel_kinds(case=case, kinds=[ClockKind.SIGN_FOR], at=now, actor=actor, reason="re-dispatched")
-    case.status = Status.DISPATCHED
-    case.lead_department = department
-    case.dispatched_at = now
-    case.assigned_to = None
-    clocks.clock_start(case=case, kind=ClockKind.SIGN_FOR, start=now, department=department, actor=actor)
-    case.due_at = clocks.case_due_at(case)
+def _send_to_departments(cases: list[Case], *, now, actor=None) -> None:
+    """Cases whose lead department is set go to it: their dispatch clocks
+    stop (if they ran), a sign-for clock left from an earlier dispatch is
+    cancelled, and the department's sign-for clock starts. A few statements
+    for any number of cases (routing a batch), one case for a dispatcher."""
+    if not cases:
+        return
+    ids = [case.pk for case in cases]
+    running = clocks.open_clocks_of(ids, [ClockKind.DISPATCH, ClockKind.SIGN_FOR])
+    clocks.clocks_stop_all([clock for clock in running if clock.kind == ClockKind.DISPATCH], at=now, actor=actor)
+    clocks.clocks_cancel_all([clock for clock in running if clock.kind == ClockKind.SIGN_FOR], at=now, actor=actor,
+                             reason="re-dispatched")
+    started = []
+    for case in cases:
+        case.status = Status.DISPATCHED
+        case.dispatched_at = now
+        case.assigned_to = None
+        clock = clocks.new_clock(case=case, kind=ClockKind.SIGN_FOR, start=now, department=case.lead_department)
+        if clock is not None:
+            started.append(clock)
+    clocks.clocks_start_all(started, at=now, actor=actor)
+    due = clocks.cases_due_at(ids)
+    for case in cases:
+        case.due_at = due.get(case.pk)
 
 
 def _announce_dispatch(case: Case, occurrence: str, *, assisting: bool = True) -> None:
@@ -157,8 +172,7 @@ def _lock_waiting(case_id: int | None, limit: int) -> list[Case]:
     (so a message routes its case unless that case left "submitted"), then
     others that wait longest and no one holds. Only the first lock is waited
     for, before any other is held: two workers cannot deadlock here."""
-    waiting = (Case.objects.select_for_update(of=("self",))
-               .select_related("category__parent", "region__parent", "citizen").filter(status=Status.SUBMITTED))
+    waiting = _lockable().filter(status=Status.SUBMITTED)
     cases = list(waiting.filter(pk=case_id)) if case_id is not None else []
     if limit > len(cases):
         # By the (status, submitted_at) index: only waiting cases are read.
@@ -181,7 +195,7 @@ def _route(cases: list[Case]) -> list[RoutingDecision]:
     unmatched = [case for case in cases if rules[case.pk] is None]
     for case in matched:
         case.lead_department = rules[case.pk].lead_department
-    _send_all_to_their_departments(matched, now=now)
+    _send_to_departments(matched, now=now)
     save_transitions(matched, actor=None, event="routed", fields=_DISPATCH_FIELDS)
     for case in unmatched:
         case.status = Status.ROUTING_CENTRE
@@ -198,30 +212,6 @@ def _route(cases: list[Case]) -> list[RoutingDecision]:
     # With the receipts, whose e-mail petitions.services.case_submit left to routing.
     email_on_commit([notification_key(Event.RECEIVED, case.pk) for case in cases] + keys)
     return decisions
-
-
-def _send_all_to_their_departments(cases: list[Case], *, now) -> None:
-    """`_send_to_department` for cases whose lead department is set, routed
-    by the rules (no actor): statements per step, not per case."""
-    if not cases:
-        return
-    ids = [case.pk for case in cases]
-    running = clocks.open_clocks_of(ids, [ClockKind.DISPATCH, ClockKind.SIGN_FOR])
-    clocks.clocks_stop_all([clock for clock in running if clock.kind == ClockKind.DISPATCH], at=now)
-    clocks.clocks_cancel_all([clock for clock in running if clock.kind == ClockKind.SIGN_FOR], at=now,
-                             reason="re-dispatched")
-    started = []
-    for case in cases:
-        case.status = Status.DISPATCHED
-        case.dispatched_at = now
-        case.assigned_to = None
-        clock = clocks.new_clock(case=case, kind=ClockKind.SIGN_FOR, start=now, department=case.lead_department)
-        if clock is not None:
-            started.append(clock)
-    clocks.clocks_start_all(started, at=now)
-    due = clocks.cases_due_at(ids)
-    for case in cases:
-        case.due_at = due.get(case.pk)
 
 
 def _announce_routed(routed: list[tuple[Case, RoutingDecision]]) -> list[str]:
@@ -258,7 +248,8 @@ def case_dispatch(
 
 def _dispatch_by_hand(case, *, actor, department, assisting, note, event) -> RoutingDecision:
     now = timezone.now()
-    _send_to_department(case, department=department, now=now, actor=actor)
+    case.lead_department = department
+    _send_to_departments([case], now=now, actor=actor)
     save_transition(case, actor=actor, event=event, fields=_DISPATCH_FIELDS)
     _set_assisting(case, assisting)
     decision = RoutingDecision.objects.create(

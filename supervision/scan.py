@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Event
-from notifications.services import heads_and_supervisors, notify, notify_department
+from notifications.services import email_on_commit, heads_and_supervisors, notify, notify_department
 from supervision import clocks, tallies
 from supervision.calendar import calendar
 from supervision.models import ClockEvent, ClockKind, ClockState, SupervisionClock
@@ -47,16 +47,6 @@ def _claim_batch(due: Q, moment: str, **changes) -> list[SupervisionClock]:
     return list(SupervisionClock.objects.filter(id__in=ids).select_related("case"))
 
 
-def _email(keys: list[str]) -> None:
-    """One task e-mails a whole batch; the notifications are committed, and
-    the sweeper sends them should this message be lost."""
-    if keys:
-        from notifications.tasks import email_notification_batch
-        from portal.queue import enqueue_on_commit
-
-        enqueue_on_commit(email_notification_batch, keys)
-
-
 def send_reminders(now=None) -> int:
     now = now or timezone.now()
     due = Q(state=ClockState.RUNNING, reminded_at=None, warn_at__lte=now) & ~Q(kind=ClockKind.FEEDBACK)
@@ -70,7 +60,7 @@ def send_reminders(now=None) -> int:
                 keys.append(notify_department(event=Event.REMINDER, case=clock.case,
                                               department_id=clock.department_id, occurrence=f"{clock.pk}",
                                               email_now=False))
-        _email(keys)
+        email_on_commit(keys)
     return len(claimed)
 
 
@@ -95,7 +85,7 @@ def send_breach_notices(now=None) -> int:
                 heads[clock.department_id] = heads_and_supervisors(clock.department_id)
             keys.append(notify(event=Event.BREACHED, case=clock.case, users=heads[clock.department_id],
                                occurrence=f"{clock.pk}", email_now=False))
-        _email(keys)
+        email_on_commit(keys)
     return len(claimed)
 
 
@@ -112,7 +102,7 @@ def send_escalations(now=None) -> int:
                 heads[clock.department_id] = heads_and_supervisors(clock.department_id)
             keys.append(notify(event=Event.ESCALATED, case=clock.case, users=heads[clock.department_id],
                                occurrence=f"{clock.pk}", email_now=False))
-        _email(keys)
+        email_on_commit(keys)
     return len(claimed)
 
 
