@@ -12,6 +12,7 @@ from api.models import ApiToken
 from petitions.attachments import attachment_content_type
 from petitions.lifecycle import Status
 from petitions.models import Case, Category, Kind, Region, Urgency
+from petitions.reference import active_by_id
 
 
 class RefSerializer(serializers.Serializer):
@@ -100,12 +101,29 @@ def _ref(node) -> dict:
     return {"id": node.id, "name": node.display_name}
 
 
+class ActiveReferenceField(serializers.PrimaryKeyRelatedField):
+    """An active category or region by id, looked up in the process's copy
+    (petitions.reference.active_by_id) rather than with a query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, (bool, float)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        row = active_by_id(self.get_queryset().model, pk)
+        if row is None:
+            self.fail("does_not_exist", pk_value=data)
+        return row
+
+
 class CaseSubmitSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, help_text="What kind of case this is.")
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True),
-                                                  help_text="Id of an active category.")
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(is_active=True),
-                                                help_text="Id of an active region.")
+    category = ActiveReferenceField(queryset=Category.objects.filter(is_active=True),
+                                    help_text="Id of an active category.")
+    region = ActiveReferenceField(queryset=Region.objects.filter(is_active=True),
+                                  help_text="Id of an active region.")
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     title = serializers.CharField(min_length=4, max_length=Case._meta.get_field("title").max_length)
     body = serializers.CharField(min_length=10, max_length=Case._meta.get_field("body").max_length)

@@ -3,19 +3,20 @@ REDIS_URL is set, so every web process shares the counts). The rates are
 read from settings on each request rather than once at import, so an
 administrator's change (and a test's) takes effect.
 
-Each limit is a counter per client and time window, raised with the
-cache's atomic add/incr: constant work per request, and two processes
-counting at once cannot lose a request (DRF's own throttles read, extend and
-write back a list of timestamps, which grows with the rate and drops counts
-under concurrency). If the cache cannot be reached the request is let
+Each limit is a counter per client and time window, raised atomically
+(portal.counters: one round trip on Redis): constant work per request,
+and two processes counting at once cannot lose a request (DRF's own
+throttles read, extend and write back a list of timestamps, which grows
+with the rate and drops counts under concurrency). If the cache cannot be reached the request is let
 through and the failure logged: a broken cache must not take the API down."""
 
 import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+from portal.counters import count_hit
 
 logger = logging.getLogger("wenzheng.api")
 
@@ -50,8 +51,7 @@ class _CountedThrottle(BaseThrottle):
         window = int(now // period)
         key = f"throttle:{self.scope}:{ident}:{window}"
         try:
-            cache.add(key, 0, period + 5)
-            count = cache.incr(key)
+            count = count_hit(key, period + 5)
         except Exception:  # noqa: BLE001 - any cache failure: let the request through
             logger.warning("rate limit %s not counted: the cache is unavailable", self.scope, exc_info=True)
             return True

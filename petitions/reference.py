@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
+from portal.process_cache import ProcessCache
+
 CACHE_KEY = "reference-options:v2"  # a new version whenever ReferenceNodes changes shape
 TTL_SECONDS = 300
 
@@ -127,3 +129,37 @@ def rendering_key(form) -> str:
             if name in form.data:
                 sent.append((name, form.data.getlist(name) if hasattr(form.data, "getlist") else form.data[name]))
     return f"{form.reference.nodes.stamp}:{sent!r}"
+
+
+# --- Active categories and regions by id, for checking a submission -------
+#
+# A case submitted through the API names its category and region by id; two
+# queries per submission looked them up (issue 7). They are read once per
+# process instead, as the routing rules and deadline policies are
+# (portal.process_cache): the process that changes one sees it at once
+# (PetitionsConfig.ready), the others within ACTIVE_SECONDS. The instances
+# are shared by every request of the process, so they are never changed.
+
+ACTIVE_SECONDS = 60
+
+
+def _active(model) -> dict:
+    return {row.pk: row for row in model.objects.filter(is_active=True)}
+
+
+def _load_active() -> dict:
+    from petitions.models import Category, Region
+
+    return {Category: _active(Category), Region: _active(Region)}
+
+
+_active_rows = ProcessCache(_load_active, seconds=ACTIVE_SECONDS)
+
+
+def active_by_id(model, pk):
+    """The active category or region with this id, or None."""
+    return _active_rows.get()[model].get(pk)
+
+
+def forget_active_rows(**_signal_kwargs) -> None:
+    _active_rows.forget()

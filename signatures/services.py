@@ -11,10 +11,11 @@ in that transaction, so each acts exactly once however many confirmations
 race past it."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,7 +85,8 @@ def _signature_for_token(token: str, *, max_age: int) -> Signature:
         raise DomainError(_("This confirmation link has expired. Sign the petition again to get a new one.")) from None
     except (signing.BadSignature, ValueError, TypeError):
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the e-mail.")) from None
-    signature = Signature.objects.filter(pk=signature_id, email_normalised=normalised).first()
+    signature = Signature.objects.filter(pk=signature_id, email_normalised=normalised).select_related(
+        "petition__case").first()
     if signature is None:
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the e-mail."))
     return signature
@@ -139,28 +141,66 @@ def _require_open(petition: Petition, now) -> None:
 
 def signature_confirm(*, token: str, now=None) -> tuple[Signature, bool]:
     """Confirm a signature from its e-mailed link. Returns the signature and
-    whether this call counted it (False: it was already confirmed)."""
+    whether this call counted it (False: it was already confirmed).
+
+    The petition's row is locked for two statements: the count raised (the
+    UPDATE takes the lock, before any signature row, as invalidation does)
+    and the signature marked confirmed if it is still neither confirmed nor
+    invalidated; if it is not, the transaction is rolled back and the count
+    with it. Thresholds are claimed only when the new count reaches one."""
     now = now or timezone.now()
     config = PetitionSettings.load()
     signature = _signature_for_token(token, max_age=config.confirmation_valid_hours * 3600)
-    with transaction.atomic():
-        # The petition's row first: the order invalidation takes them in too.
-        petition = Petition.objects.select_for_update(no_key=True).select_related("case").get(pk=signature.petition_id)
-        signature.refresh_from_db()
-        if signature.invalidated_at is not None:
-            raise DomainError(_("This signature was withdrawn by the supervisors and is not counted."))
-        if signature.confirmed_at is not None:
-            return signature, False
-        _require_open(petition, now)
-        Signature.objects.filter(pk=signature.pk, confirmed_at=None, invalidated_at=None).update(confirmed_at=now)
-        Petition.objects.filter(pk=petition.pk).update(confirmed_count=F("confirmed_count") + 1)
-        _cross_thresholds(petition, now=now)
-        signature.confirmed_at = now
-        return signature, True
+    if signature.invalidated_at is None and signature.confirmed_at is None:
+        _require_open(signature.petition, now)
+        with transaction.atomic():
+            count = _count_one_more(signature.petition_id)
+            if Signature.objects.filter(pk=signature.pk, confirmed_at=None, invalidated_at=None).update(
+                    confirmed_at=now):
+                signature.confirmed_at = now
+                _cross_thresholds(signature.petition, count, now=now)
+                return signature, True
+            transaction.set_rollback(True)  # confirmed or invalidated meanwhile: not counted
+        signature.refresh_from_db(fields=["confirmed_at", "invalidated_at"])
+    if signature.invalidated_at is not None:
+        raise DomainError(_("This signature was withdrawn by the supervisors and is not counted."))
+    return signature, False
 
 
-def _cross_thresholds(petition: Petition, *, now) -> None:
-    """Claim each threshold the count has reached and not yet acted on."""
+def _count_one_more(petition_id: int) -> "PetitionCount":
+    """Raise the petition's count by one, locking its row; the new count and
+    the thresholds not yet reached, from the row itself."""
+    table = connection.ops.quote_name(Petition._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET confirmed_count = confirmed_count + 1 WHERE id = %s RETURNING confirmed_count, "
+            "response_threshold, response_threshold_reached_at, hearing_threshold, hearing_threshold_reached_at",
+            [petition_id])
+        confirmed, response_threshold, response_reached, hearing_threshold, hearing_reached = cursor.fetchone()
+    return PetitionCount(confirmed=confirmed, response_threshold=response_threshold,
+                         response_pending=response_reached is None, hearing_threshold=hearing_threshold,
+                         hearing_pending=hearing_reached is None)
+
+
+@dataclass(frozen=True)
+class PetitionCount:
+    confirmed: int
+    response_threshold: int
+    response_pending: bool
+    hearing_threshold: int
+    hearing_pending: bool
+
+    @property
+    def may_cross(self) -> bool:
+        return ((self.response_pending and self.confirmed >= self.response_threshold)
+                or (self.hearing_pending and self.confirmed >= self.hearing_threshold))
+
+
+def _cross_thresholds(petition: Petition, count: PetitionCount, *, now) -> None:
+    """Claim each threshold the count has reached and not yet acted on (the
+    conditional updates make each act once, whoever else races past it)."""
+    if not count.may_cross:
+        return
     base = Petition.objects.filter(pk=petition.pk)
     if base.filter(response_threshold_reached_at=None, confirmed_count__gte=F("response_threshold")).update(
             response_threshold_reached_at=now):

@@ -26,6 +26,7 @@ def _isolated_portal(settings, tmp_path):
 
     cache.clear()
     caches["fragments"].clear()
+    from petitions.reference import forget_active_rows
     from responses.routing import forget_rules
     from supervision.calendar import forget_calendar
     from supervision.clocks import forget_policies
@@ -34,6 +35,7 @@ def _isolated_portal(settings, tmp_path):
     forget_calendar()
     forget_policies()
     forget_rules()
+    forget_active_rows()
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield

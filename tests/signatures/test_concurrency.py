@@ -164,10 +164,10 @@ def test_a_new_signature_does_not_wait_behind_a_confirmation_holding_the_petitio
     locked, release = threading.Event(), threading.Event()
     real = services._cross_thresholds
 
-    def held(petition, *, now):
+    def held(petition, count, *, now):
         locked.set()
         release.wait(15)
-        return real(petition, now=now)
+        return real(petition, count, now=now)
 
     monkeypatch.setattr(services, "_cross_thresholds", held)
     errors = []

@@ -237,3 +237,49 @@ def test_the_confirmation_email_does_not_repeat_the_name_the_signer_typed(petiti
     assert message.to == ["victim@example.org"]
     assert lure not in message.body and "400-000-0000" not in message.subject + message.body
     assert confirmation_tokens("victim@example.org")
+
+
+def test_confirming_runs_a_fixed_number_of_queries_and_holds_the_petition_for_two(
+        client, petition, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from signatures.services import confirmation_token
+
+    first, second = (confirmation_token(signature_start(petition_id=petition.pk, name="Wang",
+                                                        email=f"wang{n}@example.org")) for n in range(2))
+    client.post(reverse("signatures:confirm", args=[first]))  # warm the settings
+    with CaptureQueriesContext(connection) as run:
+        response = client.post(reverse("signatures:confirm", args=[second]))
+    assert response.status_code == 200 and Petition.objects.get().confirmed_count == 2
+    statements = [query["sql"] for query in run.captured_queries]
+    # The settings, the signature with its petition and case, the open check;
+    # then, with the petition's row locked, the count and the signature;
+    # then the page's one read.
+    assert len(statements) <= 9, statements
+    writes = [sql for sql in statements if sql.startswith("UPDATE")]
+    assert len(writes) == 2 and "confirmed_count + 1" in writes[0] and "confirmed_at" in writes[1]
+    assert not any("FOR" in sql and "UPDATE" in sql.split("FOR", 1)[1][:20] for sql in statements
+                   if sql.startswith("SELECT"))
+
+
+def test_a_signature_invalidated_after_its_link_was_read_is_not_counted(petition, supervisor, monkeypatch):
+    """The signature was read unlocked; if the supervisors invalidate it
+    before the count is raised, the raised count is rolled back."""
+    from signatures import services
+    from signatures.selectors import SignatureCriteria
+
+    token = services.confirmation_token(signature_start(petition_id=petition.pk, name="Bot", email="bot@example.net"))
+    real = services._require_open
+
+    def invalidated_meanwhile(petition, now):
+        real(petition, now)
+        services.signatures_invalidate(actor=supervisor, criteria=SignatureCriteria(email_domain="example.net"),
+                                       reason="bots")
+
+    monkeypatch.setattr(services, "_require_open", invalidated_meanwhile)
+    with pytest.raises(DomainError, match="withdrawn"):
+        signature_confirm(token=token)
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 0
+    assert Signature.objects.get().confirmed_at is None

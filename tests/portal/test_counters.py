@@ -1,0 +1,44 @@
+"""portal.counters: a rate limit's counter per window, one round trip on
+Redis, add and incr elsewhere; both count exactly and expire."""
+
+import os
+
+import pytest
+from django.core.cache import caches
+
+from portal.counters import count_hit
+
+
+def test_counts_in_the_local_cache():
+    assert [count_hit("wenzheng-test:local", 60) for _ in range(3)] == [1, 2, 3]
+    assert caches["default"].get("wenzheng-test:local") == 3
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_counts_on_redis_in_one_round_trip_and_sets_the_expiry_once(settings):
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "portal.redis_cache.RedisCache",
+                                                      "LOCATION": os.environ["REDIS_URL"]}}
+    backend = caches["default"]
+    key = "wenzheng-test:counter"
+    backend.delete(key)
+    client = backend._cache.get_client(write=True)
+    name = backend.make_and_validate_key(key)
+    sent = []
+    real = client.connection_pool.get_connection
+
+    def counting_connection(*args, **kwargs):
+        sent.append(args)
+        return real(*args, **kwargs)
+
+    client.connection_pool.get_connection = counting_connection
+    try:
+        assert count_hit(key, 60) == 1
+    finally:
+        client.connection_pool.get_connection = real
+    assert len(sent) == 1
+    assert 55 < client.ttl(name) <= 60
+    client.expire(name, 30)
+    assert count_hit(key, 60) == 2  # a later hit does not extend the window
+    assert client.ttl(name) <= 30
+    assert backend.get(key) == 2  # Django's cache reads what was counted
+    backend.delete(key)
