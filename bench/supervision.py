@@ -85,45 +85,62 @@ def dashboard() -> None:
     timed("deadlines page (near-breach + breached)", lambda: page(client, "/supervision/deadlines/"))
 
 
+def _drain(now) -> tuple[int, int]:
+    """Run the scan until it finds nothing more: each call handles one
+    batch, as one periodic run would. Returns (reminders, breach notices)."""
+    from supervision.scan import send_breach_notices, send_reminders
+
+    reminded = breached = 0
+    while True:
+        step = send_reminders(now), send_breach_notices(now)
+        reminded, breached = reminded + step[0], breached + step[1]
+        if step == (0, 0):
+            return reminded, breached
+
+
 def scan(total: int, due: int) -> None:
     """Load `total` running clocks, `due` of them past warning and due time,
-    on a handful of cases; time one scan; then delete them."""
-    import io
+    on a handful of cases; time one scan; then delete them.
 
+    What the database already held that is due by now (a generated data
+    set's clocks keep falling due as real time passes) is drained first,
+    untimed, so the timed scan handles exactly the `due` clocks loaded."""
     from petitions.models import Case
-    from supervision.scan import send_breach_notices, send_reminders
+    from supervision.models import ClockState, SupervisionClock
 
     case_ids = list(Case.objects.values_list("id", flat=True)[:100])
     department = Case.objects.filter(lead_department__isnull=False).values_list("lead_department", flat=True)[0]
     now = datetime.now(UTC)
+    started = time.perf_counter()
+    already = _drain(now)
+    print(f"drained first (untimed): {already[0]} reminders + {already[1]} breach notices already due, "
+          f"in {time.perf_counter() - started:.1f} s")
     cursor = connection.cursor()
     cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM supervision_supervisionclock")
     first = cursor.fetchone()[0]
-    buffer = io.StringIO()
-    for number in range(total):
-        is_due = number < due
-        warn = now - timedelta(minutes=5) if is_due else now + timedelta(days=3)
-        deadline = now - timedelta(minutes=1) if is_due else now + timedelta(days=5)
-        buffer.write("\t".join(map(str, [
-            first + number, case_ids[number % len(case_ids)], "reply", department, "running", 7, "working_days", 5,
-            now - timedelta(days=1), warn, deadline, deadline, "", "\\N"])) + "\n")
-    buffer.seek(0)
-    cursor.copy_expert(
-        "COPY supervision_supervisionclock (id, case_id, kind, department_id, state, limit_amount, limit_unit, "
-        "escalate_after_working_days, started_at, warn_at, due_at, original_due_at, stop_reason, working_hours) "
-        "FROM STDIN", buffer)
+    # Made by the server itself (generate_series): no rows through Python.
+    cursor.execute(
+        "INSERT INTO supervision_supervisionclock (id, case_id, kind, department_id, state, limit_amount, "
+        "limit_unit, escalate_after_working_days, started_at, warn_at, due_at, original_due_at, stop_reason, "
+        "working_hours) "
+        "SELECT %(first)s + n, (%(cases)s::bigint[])[1 + n %% %(ncases)s], 'reply', %(department)s, 'running', 7, "
+        "'working_days', 5, %(now)s - interval '1 day', "
+        "CASE WHEN n < %(due)s THEN %(now)s - interval '5 minutes' ELSE %(now)s + interval '3 days' END, "
+        "CASE WHEN n < %(due)s THEN %(now)s - interval '1 minute' ELSE %(now)s + interval '5 days' END, "
+        "CASE WHEN n < %(due)s THEN %(now)s - interval '1 minute' ELSE %(now)s + interval '5 days' END, '', NULL "
+        "FROM generate_series(0, %(total)s - 1) AS n",
+        {"first": first, "cases": case_ids, "ncases": len(case_ids), "department": department, "now": now,
+         "due": due, "total": total})
+    print(f"loaded {total:,} clocks in {time.perf_counter() - started:.1f} s")
     cursor.execute("ANALYZE supervision_supervisionclock")
+    running = SupervisionClock.objects.filter(state=ClockState.RUNNING).count()
     try:
         started = time.perf_counter()
-        reminded = breached = 0
-        while True:  # drain: each call handles one batch, as one periodic run would
-            step = send_reminders(now), send_breach_notices(now)
-            reminded, breached = reminded + step[0], breached + step[1]
-            if step == (0, 0):
-                break
+        reminded, breached = _drain(now)
         elapsed = time.perf_counter() - started
-        print(f"scan: {total:,} running clocks, {due:,} due: {reminded} reminders + {breached} breach notices "
-              f"in {elapsed:.2f} s ({elapsed / max(due, 1) * 1000:.2f} ms per due clock)")
+        print(f"scan: {total:,} running clocks loaded ({running:,} running in all), {due:,} due: {reminded} "
+              f"reminders + {breached} breach notices in {elapsed:.2f} s "
+              f"({elapsed / max(due, 1) * 1000:.2f} ms per due clock)")
     finally:
         cursor.execute("DELETE FROM notifications_notification WHERE case_id = ANY(%s)", [case_ids])
         cursor.execute("DELETE FROM supervision_clockevent WHERE clock_id >= %s", [first])
