@@ -85,8 +85,10 @@ def _signature_for_token(token: str, *, max_age: int) -> Signature:
         raise DomainError(_("This confirmation link has expired. Sign the petition again to get a new one.")) from None
     except (signing.BadSignature, ValueError, TypeError):
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the e-mail.")) from None
+    # With what the confirmation page shows of the petition (its case's
+    # public text): nothing is read again after the count.
     signature = Signature.objects.filter(pk=signature_id, email_normalised=normalised).select_related(
-        "petition__case").first()
+        "petition__case__publication").first()
     if signature is None:
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the e-mail."))
     return signature
@@ -158,6 +160,7 @@ def signature_confirm(*, token: str, now=None) -> tuple[Signature, bool]:
             if Signature.objects.filter(pk=signature.pk, confirmed_at=None, invalidated_at=None).update(
                     confirmed_at=now):
                 signature.confirmed_at = now
+                signature.petition.confirmed_count = count.confirmed
                 _cross_thresholds(signature.petition, count, now=now)
                 return signature, True
             transaction.set_rollback(True)  # confirmed or invalidated meanwhile: not counted

@@ -76,7 +76,8 @@ def signature_confirm_view(request, token: str):
         signature, counted = signature_confirm(token=token)
     except DomainError as error:
         return render(request, "signatures/confirm.html", {"error": error.message}, status=400)
-    petition = petition_for_page(signature.petition.case.tracking_number)
+    # The petition as the confirmation read it, with the count it raised.
+    petition = signature.petition
     return render(request, "signatures/confirm.html", {"done": True, "counted": counted, "petition": petition,
                                                        "text": public_text(petition)})
 

@@ -253,10 +253,12 @@ def test_confirming_runs_a_fixed_number_of_queries_and_holds_the_petition_for_tw
         response = client.post(reverse("signatures:confirm", args=[second]))
     assert response.status_code == 200 and Petition.objects.get().confirmed_count == 2
     statements = [query["sql"] for query in run.captured_queries]
-    # The settings, the signature with its petition and case, the open check;
-    # then, with the petition's row locked, the count and the signature;
-    # then the page's one read.
-    assert len(statements) <= 9, statements
+    # The settings, the signature with its petition, case and public text,
+    # the open check; then, with the petition's row locked, the count and
+    # the signature (in a savepoint here, the test's transaction around it).
+    # The page shows the count the confirmation raised: nothing is read again.
+    assert len(statements) == 7, statements
+    assert "2 confirmed signatures" in response.content.decode()
     writes = [sql for sql in statements if sql.startswith("UPDATE")]
     assert len(writes) == 2 and "confirmed_count + 1" in writes[0] and "confirmed_at" in writes[1]
     assert not any("FOR" in sql and "UPDATE" in sql.split("FOR", 1)[1][:20] for sql in statements
