@@ -88,7 +88,8 @@ def _signature_for_token(token: str, *, max_age: int) -> Signature:
     # With what the confirmation page shows of the petition (its case's
     # public text): nothing is read again after the count.
     signature = Signature.objects.filter(pk=signature_id, email_normalised=normalised).select_related(
-        "petition__case__publication").first()
+        "petition__case__publication").defer("petition__case__body", "petition__case__publication__search_document",
+                                             ).first()
     if signature is None:
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the e-mail."))
     return signature
