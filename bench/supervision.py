@@ -116,6 +116,7 @@ def scan(total: int, due: int) -> None:
     print(f"drained first (untimed): {already[0]} reminders + {already[1]} breach notices already due, "
           f"in {time.perf_counter() - started:.1f} s")
     cursor = connection.cursor()
+    started = time.perf_counter()
     cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM supervision_supervisionclock")
     first = cursor.fetchone()[0]
     # Made by the server itself (generate_series): no rows through Python.
