@@ -7,8 +7,9 @@ Each limit is a counter per client and time window, raised atomically
 (portal.counters: one round trip on Redis): constant work per request,
 and two processes counting at once cannot lose a request (DRF's own
 throttles read, extend and write back a list of timestamps, which grows
-with the rate and drops counts under concurrency). If the cache cannot be reached the request is let
-through and the failure logged: a broken cache must not take the API down."""
+with the rate and drops counts under concurrency). If the cache cannot be
+reached the request is let through and the failure logged: a broken cache
+must not take the API down."""
 
 import logging
 import time

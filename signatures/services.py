@@ -87,9 +87,12 @@ def _signature_for_token(token: str, *, max_age: int) -> Signature:
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the e-mail.")) from None
     # With what the confirmation page shows of the petition (its case's
     # public text): nothing is read again after the count.
-    signature = Signature.objects.filter(pk=signature_id, email_normalised=normalised).select_related(
-        "petition__case__publication").defer("petition__case__body", "petition__case__publication__search_document",
-                                             ).first()
+    signature = (
+        Signature.objects.filter(pk=signature_id, email_normalised=normalised)
+        .select_related("petition__case__publication")
+        .defer("petition__case__body", "petition__case__publication__search_document")
+        .first()
+    )
     if signature is None:
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the e-mail."))
     return signature
@@ -171,21 +174,6 @@ def signature_confirm(*, token: str, now=None) -> tuple[Signature, bool]:
     return signature, False
 
 
-def _count_one_more(petition_id: int) -> "PetitionCount":
-    """Raise the petition's count by one, locking its row; the new count and
-    the thresholds not yet reached, from the row itself."""
-    table = connection.ops.quote_name(Petition._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET confirmed_count = confirmed_count + 1 WHERE id = %s RETURNING confirmed_count, "
-            "response_threshold, response_threshold_reached_at, hearing_threshold, hearing_threshold_reached_at",
-            [petition_id])
-        confirmed, response_threshold, response_reached, hearing_threshold, hearing_reached = cursor.fetchone()
-    return PetitionCount(confirmed=confirmed, response_threshold=response_threshold,
-                         response_pending=response_reached is None, hearing_threshold=hearing_threshold,
-                         hearing_pending=hearing_reached is None)
-
-
 @dataclass(frozen=True)
 class PetitionCount:
     confirmed: int
@@ -198,6 +186,21 @@ class PetitionCount:
     def may_cross(self) -> bool:
         return ((self.response_pending and self.confirmed >= self.response_threshold)
                 or (self.hearing_pending and self.confirmed >= self.hearing_threshold))
+
+
+def _count_one_more(petition_id: int) -> PetitionCount:
+    """Raise the petition's count by one, locking its row; the new count and
+    the thresholds not yet reached, from the row itself."""
+    table = connection.ops.quote_name(Petition._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET confirmed_count = confirmed_count + 1 WHERE id = %s RETURNING confirmed_count, "
+            "response_threshold, response_threshold_reached_at, hearing_threshold, hearing_threshold_reached_at",
+            [petition_id])
+        confirmed, response_threshold, response_reached, hearing_threshold, hearing_reached = cursor.fetchone()
+    return PetitionCount(confirmed=confirmed, response_threshold=response_threshold,
+                         response_pending=response_reached is None, hearing_threshold=hearing_threshold,
+                         hearing_pending=hearing_reached is None)
 
 
 def _cross_thresholds(petition: Petition, count: PetitionCount, *, now) -> None:
