@@ -12,7 +12,6 @@ from petitions.models import Attachment, Case, Channel, Kind, Urgency
 from petitions.permissions import can_record_for_citizens
 from petitions.tracking import new_tracking_number
 from portal.errors import ActionForbidden, DomainError
-from portal.queue import enqueue_on_commit
 from supervision.clocks import clock_start
 from supervision.models import ClockKind
 
@@ -113,9 +112,9 @@ def case_record_for_citizen(*, actor, channel: str, **fields) -> tuple[Case, boo
 def _schedule_after_submit(case: Case) -> None:
     from notifications.models import Event
     from notifications.services import notify_citizen
-    from responses.tasks import route_case
+    from responses.routing_wakeup import wake_routing_on_commit
 
-    enqueue_on_commit(route_case, case.id)
+    wake_routing_on_commit(case.id)
     # The receipt's e-mail goes with the routing's (responses.services._route):
     # one message to the broker per submission, not two. Should routing
     # wait, the notifications sweeper sends it (unsent after two minutes).

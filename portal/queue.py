@@ -14,11 +14,15 @@ logger = logging.getLogger("wenzheng.queue")
 
 
 def enqueue_on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: _send(task, args))
+    transaction.on_commit(lambda: enqueue_now(task, *args))
 
 
-def _send(task, args) -> None:
+def enqueue_now(task, *args) -> bool:
+    """Send the task now and say whether it went; a broker that cannot be
+    reached is logged, not raised (see above)."""
     try:
         task.delay(*args)
     except (OperationalError, ConnectionError, OSError):
         logger.exception("could not enqueue %s%r; a sweeper will pick it up", task.name, args)
+        return False
+    return True

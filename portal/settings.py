@@ -307,6 +307,10 @@ ROUTING_SWEEP_AFTER_SECONDS = env_int("ROUTING_SWEEP_AFTER_SECONDS", 120)
 # A routing task routes its own case and up to this many waiting ones in all,
 # in one transaction (responses.services.cases_route_waiting).
 ROUTING_BATCH_SIZE = env_int("ROUTING_BATCH_SIZE", 50)
+# A submission sends no routing message while another is queued and not yet
+# started (responses.routing_wakeup); a lost one holds later submissions back
+# for at most this long. 0: a message for every submission.
+ROUTING_WAKE_SECONDS = env_int("ROUTING_WAKE_SECONDS", 5)
 
 # --- REST framework -------------------------------------------------------
 # Programs send an API token (api.ApiToken, stored hashed); browsers use

@@ -65,7 +65,12 @@ def test_a_submission_sends_one_broker_message_and_its_routing_mails_the_receipt
     citizen, category, region, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr("portal.queue._send", lambda task, args: sent.append(task.name))
+    def send(task, *args):
+        sent.append(task.name)
+        return True
+
+    monkeypatch.setattr("portal.queue.enqueue_now", send)
+    monkeypatch.setattr("responses.routing_wakeup.enqueue_now", send)
     with django_capture_on_commit_callbacks(execute=True):
         case, _ = submit(citizen, category, region)
     assert sent == ["responses.tasks.route_case"]  # the receipt is recorded, not yet mailed

@@ -1,0 +1,66 @@
+"""Waking the routing worker after a submission commits: one message per
+batch of cases rather than one per case.
+
+A routing message routes the waiting cases, oldest first, up to
+ROUTING_BATCH_SIZE (responses.services.cases_route_waiting). While a message
+is queued and no worker has started it yet, a newly committed case will be
+read by that message's batch, so its submission need not send another. A
+flag in the shared cache says such a message is queued:
+
+- after its commit, a submission sets the flag if it is not set (one SET NX)
+  and only then sends a message;
+- the worker clears the flag before it reads the waiting cases.
+
+A submission that found the flag set committed before a worker cleared it,
+so that worker's read sees its case. A full batch may leave cases behind:
+the worker then wakes routing again. The flag expires after
+ROUTING_WAKE_SECONDS, so a message lost with its worker holds later
+submissions back for at most that long; the sweeper
+(responses.tasks.sweep_unrouted_cases) still routes whatever waits. When the
+cache cannot be reached, every submission sends its message, as before.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from redis.exceptions import RedisError
+
+from portal.queue import enqueue_now
+
+logger = logging.getLogger("wenzheng.routing")
+
+FLAG_KEY = "routing:message-queued"
+
+
+def wake_routing_on_commit(case_id: int) -> None:
+    """Once the surrounding transaction commits, make sure a routing message
+    will read this case."""
+    transaction.on_commit(lambda: wake_routing(case_id))
+
+
+def wake_routing(case_id: int | None = None) -> None:
+    """Send a routing message unless one is queued and not yet started."""
+    from responses.tasks import route_case
+
+    if _claim_flag() and not enqueue_now(route_case, case_id):
+        routing_message_started()  # none went: let the next submission try the broker again
+
+
+def routing_message_started() -> None:
+    """Called by the worker before it reads the waiting cases: the next
+    submission sends a message of its own."""
+    try:
+        caches["default"].delete(FLAG_KEY)
+    except (RedisError, OSError):  # the flag expires on its own; routing goes on
+        logger.warning("could not clear the routing flag; it expires in %s s", settings.ROUTING_WAKE_SECONDS)
+
+
+def _claim_flag() -> bool:
+    if settings.ROUTING_WAKE_SECONDS <= 0:
+        return True  # coalescing turned off: a message per case
+    try:
+        return caches["default"].add(FLAG_KEY, 1, settings.ROUTING_WAKE_SECONDS)
+    except (RedisError, OSError):  # no cache: send the message, the broker may still be up
+        return True
