@@ -126,3 +126,16 @@ def test_only_an_administrator_makes_tokens_in_the_admin(rf, db):
     assert not token_admin.has_add_permission(request)
     request.user = UserFactory(is_staff=True, is_superuser=True)
     assert token_admin.has_add_permission(request)
+
+
+def test_a_token_is_read_with_its_account_in_one_query(citizen, django_assert_num_queries):
+    from api.selectors import active_token_for_key
+
+    token_create(actor=citizen, user=citizen, name="脚本")
+    _other, key = token_create(actor=citizen, user=citizen, name="another")
+    with django_assert_num_queries(1):
+        token = active_token_for_key(key)
+        assert (token.name, token.user, token.user.email) == ("another", citizen, citizen.email)
+    assert token.created_at.tzinfo is not None and token.user.date_joined == citizen.date_joined
+    assert token == ApiToken.objects.get(name="another") and not token._state.adding
+    assert active_token_for_key(key + "x") is None
