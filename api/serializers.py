@@ -1,6 +1,8 @@
 """The shape of what the API reads and returns. Serializers check shape;
 services check meaning (STYLE.md)."""
 
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,14 +17,27 @@ from petitions.models import Case, Category, Kind, Region, Urgency
 from petitions.reference import active_by_id
 
 
-class RefSerializer(serializers.Serializer):
+class OutputSerializer(serializers.Serializer):
+    """A serializer that only renders. DRF gives every serializer instance
+    deep copies of its declared fields, building each field anew; a case's
+    page of nested serializers spent most of its rendering time there.
+    Here plain fields are shallow copies (binding sets the copy's own name
+    and parent; rendering changes nothing on a field) and only nested
+    serializers are built anew, each with its own fields and context."""
+
+    def get_fields(self):
+        return {name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
+                for name, field in self._declared_fields.items()}
+
+
+class RefSerializer(OutputSerializer):
     """A department, category or region: its id and its name in the request's language."""
 
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(OutputSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="__str__")
 
@@ -166,7 +181,7 @@ class CaseRecordSerializer(CaseSubmitSerializer):
 # --- the case as its viewer may see it ------------------------------------------------------
 
 
-class AttachmentSerializer(serializers.Serializer):
+class AttachmentSerializer(OutputSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
@@ -180,19 +195,19 @@ class AttachmentSerializer(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class MaterialRequestSerializer(serializers.Serializer):
+class MaterialRequestSerializer(OutputSerializer):
     message = serializers.CharField()
     requested_at = serializers.DateTimeField()
     answer = serializers.CharField()
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
-class CitedOpinionSerializer(serializers.Serializer):
+class CitedOpinionSerializer(OutputSerializer):
     department = RefSerializer()
     opinion = serializers.CharField()
 
 
-class ReplySerializer(serializers.Serializer):
+class ReplySerializer(OutputSerializer):
     department = RefSerializer()
     body = serializers.CharField()
     state = serializers.CharField()
@@ -205,14 +220,14 @@ class StaffReplySerializer(ReplySerializer):
     review_note = serializers.CharField(help_text="The head's note; staff only.")
 
 
-class TimelineEventSerializer(serializers.Serializer):
+class TimelineEventSerializer(OutputSerializer):
     at = serializers.DateTimeField()
     label = serializers.CharField()
     status = serializers.CharField()
     actor = serializers.CharField()
 
 
-class FeedbackSerializer(serializers.Serializer):
+class FeedbackSerializer(OutputSerializer):
     given_at = serializers.DateTimeField()
     resolved = serializers.BooleanField()
     satisfaction = serializers.CharField()
@@ -220,20 +235,20 @@ class FeedbackSerializer(serializers.Serializer):
     reopened = serializers.BooleanField()
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(OutputSerializer):
     author = PersonSerializer()
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class AssistanceSerializer(serializers.Serializer):
+class AssistanceSerializer(OutputSerializer):
     department = RefSerializer()
     opinion = serializers.CharField()
     opinion_by = PersonSerializer(allow_null=True)
     opinion_at = serializers.DateTimeField(allow_null=True)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(OutputSerializer):
     department = RefSerializer()
     returned_by = PersonSerializer()
     reason = serializers.CharField()
@@ -244,7 +259,7 @@ class ReturnSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class ReturnVisitSerializer(serializers.Serializer):
+class ReturnVisitSerializer(OutputSerializer):
     operator = PersonSerializer()
     outcome = serializers.CharField()
     resolved = serializers.BooleanField(allow_null=True)
@@ -252,13 +267,13 @@ class ReturnVisitSerializer(serializers.Serializer):
     visited_at = serializers.DateTimeField()
 
 
-class ContactSerializer(serializers.Serializer):
+class ContactSerializer(OutputSerializer):
     name = serializers.CharField(source="contact_name")
     phone = serializers.CharField(source="contact_phone")
     email = serializers.CharField(source="contact_email")
 
 
-class StaffDetailSerializer(serializers.Serializer):
+class StaffDetailSerializer(OutputSerializer):
     """What officials, dispatchers, operators and supervisors see beyond the citizen."""
 
     channel = serializers.CharField()
@@ -270,13 +285,13 @@ class StaffDetailSerializer(serializers.Serializer):
     return_visits = ReturnVisitSerializer(many=True)
 
 
-class ViewerSerializer(serializers.Serializer):
+class ViewerSerializer(OutputSerializer):
     is_owner = serializers.BooleanField()
     is_follower = serializers.BooleanField(help_text="The viewer's own case was merged into this one.")
     is_staff = serializers.BooleanField(help_text="The viewer works on cases (not the citizen).")
 
 
-class CaseDetailSerializer(serializers.Serializer):
+class CaseDetailSerializer(OutputSerializer):
     """Built by api.views.cases.case_detail_data from what the case page shows."""
 
     tracking_number = serializers.CharField()
@@ -308,7 +323,7 @@ class CaseDetailSerializer(serializers.Serializer):
     staff = StaffDetailSerializer(allow_null=True, help_text="Null unless the viewer works on cases.")
 
 
-class CaseSubmitResultSerializer(serializers.Serializer):
+class CaseSubmitResultSerializer(OutputSerializer):
     created = serializers.BooleanField(help_text="False when the submission key had already filed this case.")
     case = CaseDetailSerializer()
 
