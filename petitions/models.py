@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from petitions.lifecycle import Status
 from portal.bilingual import BilingualNameModel
+from portal.history import history_records
 
 
 class TreeNodeModel(BilingualNameModel):
@@ -121,7 +121,7 @@ class Case(models.Model):
     # twice (a double click, a retried request) finds the first case.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = history_records(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("case")

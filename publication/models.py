@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from petitions.models import Kind
 from portal.bilingual import BilingualNameModel
+from portal.history import history_records
 from publication.search import SearchDocumentField
 
 
@@ -85,7 +85,7 @@ class Publication(models.Model):
     search_document = SearchDocumentField(blank=True, default="", editable=False)
 
     # Every decision, who made it and when (history_user, history_date).
-    history = HistoricalRecords(excluded_fields=["search_document"])
+    history = history_records(excluded_fields=["search_document"])
 
     class Meta:
         verbose_name = _("publication")
