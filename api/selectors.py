@@ -1,11 +1,6 @@
 """Reads of the API app: tokens, and a case found by its tracking number
 through the same visibility rule as the pages."""
 
-import functools
-from typing import NamedTuple
-
-from django.contrib.auth import get_user_model
-from django.db import connections
 from django.http import Http404
 
 from api.models import ApiToken
@@ -14,8 +9,7 @@ from petitions.models import Case
 from petitions.permissions import cases_visible_to, logger
 from petitions.selectors import case_list_queryset
 from petitions.tracking import normalise_tracking_number
-
-User = get_user_model()
+from portal.compiled_query import CompiledQuery
 
 
 def tokens_of(user):
@@ -24,51 +18,16 @@ def tokens_of(user):
 
 def active_token_for_key(key: str) -> ApiToken | None:
     """The token with this key, not revoked, of an active account, with its
-    account. Every API request reads it: its SQL comes from the ORM once
-    per process (compiling it took more CPU than running it)."""
-    query = _token_query()
-    params = [*query.params]
-    params[query.key_index] = hash_token_key(key)
-    with connections[ApiToken.objects.db].cursor() as cursor:
-        cursor.execute(query.sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    if query.converters:  # the database's values as Python's (SQLite's datetimes, say)
-        row = next(iter(query.compiler.apply_converters([row], query.converters)))
-    token_columns, user_columns = _columns(ApiToken), _columns(User)
-    token = ApiToken.from_db(ApiToken.objects.db, token_columns, row[:len(token_columns)])
-    token.user = User.from_db(ApiToken.objects.db, user_columns, row[len(token_columns):])
-    return token
+    account. Every API request reads it: its SQL is compiled once per
+    process (portal.compiled_query)."""
+    return _ACTIVE_TOKEN.first(hash_token_key(key))
 
 
-_KEY_PLACEHOLDER = "key hash placeholder"
-
-
-class _CompiledQuery(NamedTuple):
-    sql: str
-    params: tuple
-    key_index: int
-    compiler: object
-    converters: dict
-
-
-@functools.cache
-def _token_query() -> _CompiledQuery:
-    queryset = ApiToken.objects.select_related("user").filter(
-        key_hash=_KEY_PLACEHOLDER, revoked=False, user__is_active=True)
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
-    # select_related reads the token's columns, then the account's, in field order.
-    columns = [column for column, _sql, _alias in compiler.select]
-    if [column.target.attname for column in columns] != _columns(ApiToken) + _columns(User):
-        raise RuntimeError("the token query's columns are not the token's and its account's")
-    return _CompiledQuery(sql, tuple(params), params.index(_KEY_PLACEHOLDER), compiler,
-                          compiler.get_converters(columns))
-
-
-def _columns(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+_ACTIVE_TOKEN = CompiledQuery(
+    lambda key_hash: ApiToken.objects.select_related("user").filter(
+        key_hash=key_hash, revoked=False, user__is_active=True),
+    "key hash placeholder",
+)
 
 
 def case_for_api(user, tracking_number: str, queryset=None) -> Case:

@@ -24,6 +24,7 @@ from accounts.roles import Role, has_role
 from notifications.models import Event
 from notifications.services import notify, notify_department, notify_dispatchers, people_with_role
 from petitions.models import Case, Kind
+from portal.compiled_query import CompiledQuery
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
 from signatures.models import (
@@ -85,17 +86,22 @@ def _signature_for_token(token: str, *, max_age: int) -> Signature:
         raise DomainError(_("This confirmation link has expired. Sign the petition again to get a new one.")) from None
     except (signing.BadSignature, ValueError, TypeError):
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the e-mail.")) from None
-    # With what the confirmation page shows of the petition (its case's
-    # public text): nothing is read again after the count.
-    signature = (
-        Signature.objects.filter(pk=signature_id, email_normalised=normalised)
-        .select_related("petition__case__publication")
-        .defer("petition__case__body", "petition__case__publication__search_document")
-        .first()
-    )
+    signature = _SIGNATURE_WITH_PETITION.first(signature_id, normalised) if isinstance(signature_id, int) else None
     if signature is None:
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the e-mail."))
     return signature
+
+
+# With what the confirmation page shows of the petition (its case's public
+# text): nothing is read again after the count. Compiled once per process.
+_SIGNATURE_WITH_PETITION = CompiledQuery(
+    lambda signature_id, normalised: (
+        Signature.objects.filter(pk=signature_id, email_normalised=normalised)
+        .select_related("petition__case__publication")
+        .defer("petition__case__body", "petition__case__publication__search_document")
+    ),
+    -1, "e-mail placeholder",
+)
 
 
 def signature_start(*, petition_id: int, name: str, email: str, ip_address: str | None = None,
