@@ -59,11 +59,11 @@ def case_detail_for(user, case: Case, *, just_filed: bool = False) -> dict:
     owner = is_owner(user, case)
     follower = is_follower(user, case)
     staff = not owner and not follower
-    replies = case.replies.select_related("department", "author").prefetch_related("cited_opinions__department")
-    if not staff:
-        replies = replies.filter(state=ReplyState.PUBLISHED)
-    if just_filed:
-        replies = []
+    replies = []
+    if not just_filed:
+        replies = case.replies.select_related("department", "author").prefetch_related("cited_opinions__department")
+        if not staff:
+            replies = replies.filter(state=ReplyState.PUBLISHED)
     data = {
         "tracking_number": case.tracking_number, "title": case.title, "status": case.status,
         "status_label": case.get_status_display(), "kind": case.kind, "urgency": case.urgency,

@@ -6,7 +6,8 @@ bench/web.py's requests N times through the WSGI application in this process
     DATABASE_URL=... .venv/bin/python bench/profile_request.py submission --requests 500 --profile 25
 
 Requests: submission (POST /api/v1/cases/ as the demo citizen), inbox (the
-official's page), inbox-api, public-list, confirm (a petition signature).
+official's page), inbox-api, public-list, confirm (a petition signature), and
+the ceilings of bench/urls.py: ceiling-json, ceiling-insert, ceiling-list.
 """
 
 import argparse
@@ -49,6 +50,8 @@ def request_maker(kind: str, secrets: dict, count: int):
             return environ("POST", "/api/v1/cases/", body=body, content_type="application/json",
                            headers={"Authorization": f"Bearer {secrets['citizen']}"})
         return make
+    if kind == "ceiling-insert":
+        return lambda number: environ("POST", "/bench/insert")
     if kind == "confirm":
         tokens = Path(pending_signatures(count + 10)).read_text().split()
         csrf = "b" * 32
@@ -60,7 +63,8 @@ def request_maker(kind: str, secrets: dict, count: int):
         return make
     paths = {"inbox": ("/inbox/", {"Cookie": f"sessionid={secrets['session']}"}),
              "inbox-api": ("/api/v1/inbox/", {"Authorization": f"Bearer {secrets['official']}"}),
-             "public-list": ("/public/cases/", {})}
+             "public-list": ("/public/cases/", {}),
+             "ceiling-list": ("/bench/list", {}), "ceiling-json": ("/bench/json", {})}
     path, headers = paths[kind]
     return lambda number: environ("GET", path, headers=headers)
 
@@ -82,7 +86,8 @@ def answer(application, request: dict, number: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("request", choices=["submission", "confirm", "inbox", "inbox-api", "public-list"])
+    parser.add_argument("request", choices=["submission", "confirm", "inbox", "inbox-api", "public-list",
+                                            "ceiling-json", "ceiling-insert", "ceiling-list"])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
     arguments = parser.parse_args()
