@@ -13,7 +13,9 @@ flag in the shared cache says such a message is queued:
 
 A submission that found the flag set committed before a worker cleared it,
 so that worker's read sees its case. A full batch may leave cases behind:
-the worker then wakes routing again. The flag expires after
+the worker then sends two messages whatever the flag says, one to go on and
+one more, so a backlog is routed oldest first by every worker process there
+is, and each chain ends with a batch that comes back short. The flag expires after
 ROUTING_WAKE_SECONDS, so a message lost with its worker holds later
 submissions back for at most that long; the sweeper
 (responses.tasks.sweep_unrouted_cases) still routes whatever waits. When the
@@ -32,6 +34,7 @@ from portal.queue import enqueue_now
 logger = logging.getLogger("wenzheng.routing")
 
 FLAG_KEY = "routing:message-queued"
+BACKLOG_MESSAGES = 2
 
 
 def wake_routing_on_commit(case_id: int) -> None:
@@ -46,6 +49,16 @@ def wake_routing(case_id: int | None = None) -> None:
 
     if _claim_flag() and not enqueue_now(route_case, case_id):
         routing_message_started()  # none went: let the next submission try the broker again
+
+
+def routing_backlog_continue() -> None:
+    """After a full batch: more cases may wait, some of them held back by
+    the flag. Two messages, so the backlog is shared out among the worker's
+    processes rather than routed one batch at a time."""
+    from responses.tasks import route_case
+
+    for _message in range(BACKLOG_MESSAGES):
+        enqueue_now(route_case, None)
 
 
 def routing_message_started() -> None:

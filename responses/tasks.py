@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from responses.routing_wakeup import routing_message_started, wake_routing
+from responses.routing_wakeup import routing_backlog_continue, routing_message_started
 from responses.selectors import unrouted_case_ids
 from responses.services import cases_route_waiting
 
@@ -13,12 +13,12 @@ def route_case(case_id: int | None = None) -> None:
     """Routes this case and, in the same transaction, others waiting (up to
     ROUTING_BATCH_SIZE): the messages of cases already routed so find
     nothing to do. Submissions made while this message was queued sent none
-    of their own (responses.routing_wakeup): a full batch wakes routing
-    again for whatever it left."""
+    of their own (responses.routing_wakeup): a full batch sends more
+    messages for whatever it left."""
     routing_message_started()
     decisions = cases_route_waiting(case_id=case_id, limit=settings.ROUTING_BATCH_SIZE)
     if settings.ROUTING_WAKE_SECONDS > 0 and len(decisions) >= settings.ROUTING_BATCH_SIZE:
-        wake_routing()
+        routing_backlog_continue()
 
 
 @shared_task

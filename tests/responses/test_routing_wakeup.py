@@ -69,6 +69,10 @@ def test_a_full_batch_wakes_routing_again_for_the_cases_it_left(
     RoutingRuleFactory(category=category, lead_department=department)
     cases = [submit(citizen, category, region, django_capture_on_commit_callbacks, n) for n in range(5)]
     assert sent == [cases[0].pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        route_case(sent.pop(0))
+    # Two more messages, so that two worker processes share what is left.
+    assert sent == [None, None] and Case.objects.filter(status=Status.SUBMITTED).count() == 3
     while sent:
         with django_capture_on_commit_callbacks(execute=True):
             route_case(sent.pop(0))
