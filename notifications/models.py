@@ -71,6 +71,9 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notification_list_idx"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(fields=["emailed_at", "created_at"], name="notification_unsent_idx"),
+            # The e-mail task finds an event's unsent notifications by key
+            # (notifications.tasks.email_notifications): only unsent rows.
+            models.Index(fields=["key"], condition=models.Q(emailed_at=None), name="notification_unsent_key_idx"),
         ]
 
     def __str__(self) -> str:
