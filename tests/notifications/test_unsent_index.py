@@ -6,6 +6,7 @@ from django.db import connection
 
 from notifications.models import Event, Notification
 from tests.factories import CaseFactory
+from tests.plans import plan_without_seq_scans
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +18,6 @@ def test_an_event_s_unsent_notifications_are_found_by_the_unsent_key_index_on_po
     Notification.objects.bulk_create(
         Notification(email=f"n{n}@example.org", case=case, event=Event.RECEIVED, key=f"received:{n}:")
         for n in range(200))
-    queryset = Notification.objects.filter(key="received:7:", emailed_at=None).values_list("id", flat=True)
-    with connection.cursor() as cursor:
-        # Sequential scans priced out (the table is small here): of the
-        # indexes left, the plan must take the one made for this lookup.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_without_seq_scans(
+        Notification.objects.filter(key="received:7:", emailed_at=None).values_list("id", flat=True))
     assert "notification_unsent_key_idx" in plan, plan

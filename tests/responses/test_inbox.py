@@ -13,6 +13,7 @@ from petitions.lifecycle import Status
 from responses.models import CaseAssistance
 from responses.selectors import InboxFilters, inbox_for_user
 from tests.factories import CategoryFactory, DispatchedCaseFactory, RegionFactory
+from tests.plans import plan_without_seq_scans
 
 
 def make_cases(department, count, **kwargs):
@@ -165,14 +166,7 @@ def test_every_inbox_filter_is_served_by_an_index_on_postgresql(official, depart
     if connection.vendor != "postgresql":
         pytest.skip("index plans are checked on PostgreSQL")
     make_cases(department, 3)
-    queryset = inbox_for_user(official, InboxFilters(**FILTERS[name]))
-    with connection.cursor() as cursor:
-        # With sequential scans priced out, any scan of the cases table left
-        # in the plan means no index can serve this filter.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_without_seq_scans(inbox_for_user(official, InboxFilters(**FILTERS[name])))
     assert "Seq Scan on petitions_case" not in plan, plan
 
 
@@ -186,12 +180,7 @@ def test_words_in_the_title_are_found_through_the_trigram_index_on_postgresql(of
     from petitions.models import Case
 
     make_cases(department, 3)
-    queryset = Case.objects.filter(title__icontains="夜间施工噪音")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_without_seq_scans(Case.objects.filter(title__icontains="夜间施工噪音"))
     assert "case_title_upper_trgm_idx" in plan, plan
 
 
