@@ -38,7 +38,7 @@ class CompiledQuery:
         if row is None:
             return None
         if compiled.converters:
-            row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
+            row = _converted(row, compiled.converters, connections[compiled.db])
         instance = compiled.model.from_db(compiled.db, compiled.init_list, row[compiled.start:compiled.end])
         for populator in compiled.related_populators:
             populator.populate(row, instance)
@@ -59,13 +59,25 @@ class CompiledQuery:
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self._compiled = _Compiled(
-            sql=sql, params=params, indexes=indexes, db=queryset.db, compiler=compiler,
+            sql=sql, params=params, indexes=indexes, db=queryset.db,
             converters=compiler.get_converters([column for column, _sql, _alias in select]),
             model=klass_info["model"], start=start, end=end,
             init_list=[column.target.attname for column, _sql, _alias in select[start:end]],
             related_populators=get_related_populators(klass_info, select, queryset.db),
         )
         return self._compiled
+
+
+def _converted(row, converters: dict, connection) -> list:
+    """The database's values as Python's (SQLite's datetimes, say), as
+    SQLCompiler.apply_converters does, with this thread's connection."""
+    row = list(row)
+    for position, (functions, expression) in converters.items():
+        value = row[position]
+        for function in functions:
+            value = function(value, expression, connection)
+        row[position] = value
+    return row
 
 
 class _Compiled:

@@ -15,11 +15,17 @@ A submission that found the flag set committed before a worker cleared it,
 so that worker's read sees its case. A full batch may leave cases behind:
 the worker then sends two messages whatever the flag says, one to go on and
 one more, so a backlog is routed oldest first by every worker process there
-is, and each chain ends with a batch that comes back short. The flag expires after
+is, and each chain ends with a batch that comes back short. A short batch that
+left older cases waiting (skipped because someone held them, or failing)
+sends one more message a second later. The flag expires after
 ROUTING_WAKE_SECONDS, so a message lost with its worker holds later
-submissions back for at most that long; the sweeper
-(responses.tasks.sweep_unrouted_cases) still routes whatever waits. When the
-cache cannot be reached, every submission sends its message, as before.
+submissions back from sending their own for at most that long; the cases
+that submissions held back meanwhile are routed by the next message, or by
+the sweeper (responses.tasks.sweep_unrouted_cases: after
+ROUTING_SWEEP_AFTER_SECONDS and its beat interval, about three minutes). Web
+and worker processes must share the cache (Redis; the embedded default's
+file cache). When the cache cannot be reached, every submission sends its
+message, as before.
 """
 
 import logging
@@ -27,6 +33,7 @@ import logging
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
 from portal.queue import enqueue_now
@@ -35,6 +42,7 @@ logger = logging.getLogger("wenzheng.routing")
 
 FLAG_KEY = "routing:message-queued"
 BACKLOG_MESSAGES = 2
+RETRY_SECONDS = 1
 
 
 def wake_routing_on_commit(case_id: int) -> None:
@@ -49,6 +57,22 @@ def wake_routing(case_id: int | None = None) -> None:
 
     if _claim_flag() and not enqueue_now(route_case, case_id):
         routing_message_started()  # none went: let the next submission try the broker again
+
+
+def wake_routing_later() -> None:
+    """After a short batch that left older cases waiting (held by someone
+    else, so skipped; or failing): one message in RETRY_SECONDS, unless one
+    is already queued."""
+    from responses.tasks import route_case
+
+    if route_case.app.conf.task_always_eager:
+        return  # run at once (tests), a retry would run at once too, and again
+    if _claim_flag():
+        try:
+            route_case.apply_async(countdown=RETRY_SECONDS)
+        except (OperationalError, ConnectionError, OSError):
+            logger.exception("could not enqueue routing; the sweeper will route what waits")
+            routing_message_started()
 
 
 def routing_backlog_continue() -> None:

@@ -101,6 +101,12 @@ def unrouted_case_ids(*, older_than_seconds: int, limit: int = 500) -> list[int]
     )
 
 
+def cases_left_waiting(*, submitted_before) -> bool:
+    """Whether a case filed before this moment still waits for routing
+    (by the (status, submitted_at) index)."""
+    return Case.objects.filter(status=Status.SUBMITTED, submitted_at__lt=submitted_before).exists()
+
+
 def routing_centre_queue(*, status: str = ""):
     """Cases no rule could route and cases departments returned, oldest
     first: they have waited longest."""

@@ -153,18 +153,40 @@ def cases_route_waiting(*, case_id: int | None = None, limit: int = 50) -> list[
     each case costs a share of a commit and a few statements. The other
     cases are taken only if no one holds them (SKIP LOCKED); every case is
     routed once, whichever worker's batch takes it. When a batch fails,
-    `case_id` is routed alone, so one bad case cannot hold up the rest."""
+    `case_id` is routed alone, so one bad case cannot hold up the rest; a
+    message of no case of its own routes the waiting cases one by one."""
     if not Case.objects.filter(status=Status.SUBMITTED).exists():
         return []  # the usual end of a burst: its cases' messages find them routed (one index probe)
     try:
         with transaction.atomic():
             return _route(_lock_waiting(case_id, limit))
     except Exception:
-        if case_id is None or limit <= 1:
+        if limit <= 1:
             raise
+        if case_id is None:
+            logger.exception("routing a batch failed: routing the waiting cases one by one")
+            return _route_one_by_one(limit)
         logger.exception("routing a batch with case %s failed: routing that case alone", case_id)
         decision = case_route(case_id=case_id)
         return [decision] if decision is not None else []
+
+
+def _route_one_by_one(limit: int) -> list[RoutingDecision]:
+    """The longest-waiting cases, each in its own transaction: one that
+    fails is logged (the sweeper's message for it fails, and is recorded)
+    and the others are routed."""
+    from responses.selectors import unrouted_case_ids
+
+    decisions = []
+    for waiting_id in unrouted_case_ids(older_than_seconds=0, limit=limit):
+        try:
+            decision = case_route(case_id=waiting_id)
+        except Exception:
+            logger.exception("routing case %s failed", waiting_id)
+            continue
+        if decision is not None:
+            decisions.append(decision)
+    return decisions
 
 
 def _lock_waiting(case_id: int | None, limit: int) -> list[Case]:

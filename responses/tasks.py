@@ -2,9 +2,10 @@
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
-from responses.routing_wakeup import routing_backlog_continue, routing_message_started
-from responses.selectors import unrouted_case_ids
+from responses.routing_wakeup import routing_backlog_continue, routing_message_started, wake_routing_later
+from responses.selectors import cases_left_waiting, unrouted_case_ids
 from responses.services import cases_route_waiting
 
 
@@ -15,10 +16,16 @@ def route_case(case_id: int | None = None) -> None:
     nothing to do. Submissions made while this message was queued sent none
     of their own (responses.routing_wakeup): a full batch sends more
     messages for whatever it left."""
+    started = timezone.now()
     routing_message_started()
     decisions = cases_route_waiting(case_id=case_id, limit=settings.ROUTING_BATCH_SIZE)
-    if settings.ROUTING_WAKE_SECONDS > 0 and len(decisions) >= settings.ROUTING_BATCH_SIZE:
+    if settings.ROUTING_WAKE_SECONDS <= 0:
+        return
+    if len(decisions) >= settings.ROUTING_BATCH_SIZE:
         routing_backlog_continue()
+    elif cases_left_waiting(submitted_before=started):
+        # Skipped because someone held them, or failing: try again shortly.
+        wake_routing_later()
 
 
 @shared_task

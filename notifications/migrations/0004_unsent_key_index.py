@@ -14,7 +14,10 @@ INDEX = models.Index(fields=["key"], condition=models.Q(emailed_at=None), name="
 def create(apps, schema_editor):
     model = apps.get_model("notifications", "Notification")
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS notification_unsent_key_idx "
+        # A build that failed or was cancelled leaves an invalid index behind:
+        # dropped first, so a second run builds a valid one.
+        schema_editor.execute("DROP INDEX CONCURRENTLY IF EXISTS notification_unsent_key_idx")
+        schema_editor.execute("CREATE INDEX CONCURRENTLY notification_unsent_key_idx "
                               "ON notifications_notification (key) WHERE emailed_at IS NULL")
     else:
         schema_editor.add_index(model, INDEX)

@@ -9,7 +9,6 @@ import sys
 import time
 
 import pytest
-from django.conf import settings
 
 from portal.celery import app as celery_app
 from tests.integration.test_celery_worker import database_url_of_test_database, forget_broker_connections
@@ -96,10 +95,14 @@ def private_redis(tmp_path):
 
 
 @pytest.fixture
-def start_worker(tmp_path):
+def start_worker(tmp_path, settings):
     """Start real `celery worker` processes on the test database and a given
     broker; each is stopped (or found killed) at the end."""
     started = []
+    # The test's cache is its own memory, not the workers': the routing flag
+    # (responses.routing_wakeup) cannot be shared, so every submission sends
+    # its own message.
+    settings.ROUTING_WAKE_SECONDS = 0
 
     def start(broker_url: str, name: str = "w1", visibility_timeout: int = 1):
         env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "REDIS_URL": broker_url,

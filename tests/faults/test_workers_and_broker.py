@@ -157,7 +157,7 @@ def test_citizens_submit_while_redis_is_down_and_the_sweeper_routes_their_cases(
 
 def test_cases_queued_before_redis_lost_every_key_are_still_routed(private_redis, start_worker, routable, settings):
     cases = [submit(routable, title=f"路灯不亮 {n}") for n in range(2)]
-    assert private_redis.queued("routing") == 1  # one message for both (responses.routing_wakeup)
+    assert private_redis.queued("routing") == 2
 
     private_redis.client().flushdb()
 

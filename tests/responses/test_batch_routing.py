@@ -153,3 +153,22 @@ def test_a_batch_skips_cases_another_worker_holds(department, category, region):
     assert [decision.case_id for decision in decisions] == [mine.pk, free.pk]
     held.refresh_from_db()
     assert held.status == Status.SUBMITTED
+
+
+def test_a_failing_batch_of_no_case_of_its_own_routes_the_others_one_by_one(department, category, region,
+                                                                            monkeypatch):
+    RoutingRuleFactory(category=category, lead_department=department)
+    citizen = UserFactory()
+    poisoned = submitted(citizen, category, region, 0)
+    others = [submitted(citizen, category, region, n) for n in (1, 2)]
+    real = SupervisionClock.objects.bulk_create
+
+    def refuse_the_poisoned_case(clocks, *args, **kwargs):
+        if any(clock.case_id == poisoned.pk for clock in clocks):
+            raise RuntimeError("a constraint the poisoned case breaks")
+        return real(clocks, *args, **kwargs)
+
+    monkeypatch.setattr(SupervisionClock.objects, "bulk_create", refuse_the_poisoned_case)
+    decisions = cases_route_waiting(case_id=None, limit=10)  # a message that held submissions back
+    assert sorted(decision.case_id for decision in decisions) == sorted(case.pk for case in others)
+    assert Case.objects.get(pk=poisoned.pk).status == Status.SUBMITTED

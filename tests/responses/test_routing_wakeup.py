@@ -114,3 +114,21 @@ def test_coalescing_turned_off_sends_a_message_per_submission(
     settings.ROUTING_WAKE_SECONDS = 0
     cases = [submit(citizen, category, region, django_capture_on_commit_callbacks, n) for n in range(3)]
     assert sent == [case.pk for case in cases]
+
+
+def test_a_short_batch_that_left_an_older_case_waiting_tries_again_a_second_later(
+    monkeypatch, citizen, category, region, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # its message not yet run
+        left, _created = case_submit(actor=citizen, kind="complaint", category=category, region=region,
+                                     title="夜间施工", body="凌晨两点仍在施工。", contact_email=citizen.email)
+    later = []
+    monkeypatch.setattr(route_case, "apply_async", lambda **options: later.append(options))
+    # Someone held the case (a batch skips locked rows): this one routed none.
+    monkeypatch.setattr("responses.tasks.cases_route_waiting", lambda **kwargs: [])
+    route_case.app.conf.task_always_eager = False  # as a worker runs it (the fixture resets it)
+    route_case()
+    assert later == [{"countdown": routing_wakeup.RETRY_SECONDS}]
+    # Another batch ending short while that message waits sends none: the flag says one is queued.
+    routing_wakeup.wake_routing_later()
+    assert len(later) == 1 and Case.objects.get(pk=left.pk).status == Status.SUBMITTED
