@@ -16,8 +16,8 @@ so that worker's read sees its case. A full batch may leave cases behind:
 the worker then sends two messages whatever the flag says, one to go on and
 one more, so a backlog is routed oldest first by every worker process there
 is, and each chain ends with a batch that comes back short. A short batch that
-left older cases waiting (skipped because someone held them, or failing)
-sends one more message a second later. The flag expires after
+left cases filed over a second before it began waiting (skipped because
+someone held them, or failing) sends one more message a second later. The flag expires after
 ROUTING_WAKE_SECONDS, so a message lost with its worker holds later
 submissions back from sending their own for at most that long; the cases
 that submissions held back meanwhile are routed by the next message, or by
@@ -41,8 +41,12 @@ from portal.queue import enqueue_now
 logger = logging.getLogger("wenzheng.routing")
 
 FLAG_KEY = "routing:message-queued"
+RETRY_KEY = "routing:retry-scheduled"
 BACKLOG_MESSAGES = 2
 RETRY_SECONDS = 1
+# A case filed this long before a batch began and still waiting after it was
+# skipped or failed (a submission commits well within it).
+STRANDED_AFTER_SECONDS = 1
 
 
 def wake_routing_on_commit(case_id: int) -> None:
@@ -61,18 +65,19 @@ def wake_routing(case_id: int | None = None) -> None:
 
 def wake_routing_later() -> None:
     """After a short batch that left older cases waiting (held by someone
-    else, so skipped; or failing): one message in RETRY_SECONDS, unless one
-    is already queued."""
+    else, so skipped; or failing): one message in RETRY_SECONDS, at most one
+    a RETRY_SECONDS. It does not set the flag: submissions meanwhile send
+    their own messages and wait for no retry."""
     from responses.tasks import route_case
 
     if route_case.app.conf.task_always_eager:
         return  # run at once (tests), a retry would run at once too, and again
-    if _claim_flag():
-        try:
-            route_case.apply_async(countdown=RETRY_SECONDS)
-        except (OperationalError, ConnectionError, OSError):
-            logger.exception("could not enqueue routing; the sweeper will route what waits")
-            routing_message_started()
+    try:
+        if not caches["default"].add(RETRY_KEY, 1, RETRY_SECONDS):
+            return
+        route_case.apply_async(countdown=RETRY_SECONDS)
+    except (RedisError, OSError, OperationalError, ConnectionError):
+        logger.exception("could not schedule routing again; the sweeper will route what waits")
 
 
 def routing_backlog_continue() -> None:

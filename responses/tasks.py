@@ -1,10 +1,17 @@
 """Celery tasks for routing: thin, by id, safe to run twice."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from responses.routing_wakeup import routing_backlog_continue, routing_message_started, wake_routing_later
+from responses.routing_wakeup import (
+    STRANDED_AFTER_SECONDS,
+    routing_backlog_continue,
+    routing_message_started,
+    wake_routing_later,
+)
 from responses.selectors import cases_left_waiting, unrouted_case_ids
 from responses.services import cases_route_waiting
 
@@ -23,7 +30,7 @@ def route_case(case_id: int | None = None) -> None:
         return
     if len(decisions) >= settings.ROUTING_BATCH_SIZE:
         routing_backlog_continue()
-    elif cases_left_waiting(submitted_before=started):
+    elif cases_left_waiting(submitted_before=started - timedelta(seconds=STRANDED_AFTER_SECONDS)):
         # Skipped because someone held them, or failing: try again shortly.
         wake_routing_later()
 
