@@ -12,6 +12,7 @@ Only plain querysets of model instances: no annotations, prefetches or
 """
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from django.db import connections
 from django.db.models.query import get_related_populators
@@ -58,7 +59,7 @@ class CompiledQuery:
             raise ValueError("a compiled query makes plain model instances: no annotations or prefetches")
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        self._compiled = _Compiled(
+        self._compiled = SimpleNamespace(
             sql=sql, params=params, indexes=indexes, db=queryset.db,
             converters=compiler.get_converters([column for column, _sql, _alias in select]),
             model=klass_info["model"], start=start, end=end,
@@ -78,8 +79,3 @@ def _converted(row, converters: dict, connection) -> list:
             value = function(value, expression, connection)
         row[position] = value
     return row
-
-
-class _Compiled:
-    def __init__(self, **parts):
-        self.__dict__.update(parts)

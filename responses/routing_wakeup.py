@@ -60,7 +60,7 @@ def wake_routing(case_id: int | None = None) -> None:
     from responses.tasks import route_case
 
     if _claim_flag() and not enqueue_now(route_case, case_id):
-        routing_message_started()  # none went: let the next submission try the broker again
+        _clear_flag()  # none went: let the next submission try the broker again
 
 
 def wake_routing_later() -> None:
@@ -93,6 +93,10 @@ def routing_backlog_continue() -> None:
 def routing_message_started() -> None:
     """Called by the worker before it reads the waiting cases: the next
     submission sends a message of its own."""
+    _clear_flag()
+
+
+def _clear_flag() -> None:
     try:
         caches["default"].delete(FLAG_KEY)
     except (RedisError, OSError):  # the flag expires on its own; routing goes on

@@ -105,10 +105,8 @@ def test_the_messages_of_cases_a_batch_routed_do_nothing(department, category, r
     assert differences() == []
 
 
-def test_a_failing_batch_still_routes_the_messages_own_case(department, category, region, monkeypatch):
-    RoutingRuleFactory(category=category, lead_department=department)
-    citizen = UserFactory()
-    poisoned, mine = submitted(citizen, category, region, 0), submitted(citizen, category, region, 1)
+def poison(monkeypatch, poisoned):
+    """Routing the case breaks a constraint: any batch holding it fails."""
     real = SupervisionClock.objects.bulk_create
 
     def refuse_the_poisoned_case(clocks, *args, **kwargs):
@@ -117,6 +115,13 @@ def test_a_failing_batch_still_routes_the_messages_own_case(department, category
         return real(clocks, *args, **kwargs)
 
     monkeypatch.setattr(SupervisionClock.objects, "bulk_create", refuse_the_poisoned_case)
+
+
+def test_a_failing_batch_still_routes_the_messages_own_case(department, category, region, monkeypatch):
+    RoutingRuleFactory(category=category, lead_department=department)
+    citizen = UserFactory()
+    poisoned, mine = submitted(citizen, category, region, 0), submitted(citizen, category, region, 1)
+    poison(monkeypatch, poisoned)
     cases_route_waiting(case_id=mine.pk)
     mine.refresh_from_db()
     poisoned.refresh_from_db()
@@ -161,14 +166,7 @@ def test_a_failing_batch_of_no_case_of_its_own_routes_the_others_one_by_one(depa
     citizen = UserFactory()
     poisoned = submitted(citizen, category, region, 0)
     others = [submitted(citizen, category, region, n) for n in (1, 2)]
-    real = SupervisionClock.objects.bulk_create
-
-    def refuse_the_poisoned_case(clocks, *args, **kwargs):
-        if any(clock.case_id == poisoned.pk for clock in clocks):
-            raise RuntimeError("a constraint the poisoned case breaks")
-        return real(clocks, *args, **kwargs)
-
-    monkeypatch.setattr(SupervisionClock.objects, "bulk_create", refuse_the_poisoned_case)
+    poison(monkeypatch, poisoned)
     decisions = cases_route_waiting(case_id=None, limit=10)  # a message that held submissions back
     assert sorted(decision.case_id for decision in decisions) == sorted(case.pk for case in others)
     assert Case.objects.get(pk=poisoned.pk).status == Status.SUBMITTED
