@@ -9,7 +9,7 @@ def roles(request):
     user = request.user
     if not user.is_authenticated:
         return {}
-    from notifications.selectors import unread_count
+    from notifications.selectors import unread_count_in_header
 
     return {
         "is_official": is_official(user),
@@ -17,5 +17,5 @@ def roles(request):
         "is_supervisor": has_role(user, Role.SUPERVISOR),
         "is_operator": has_role(user, Role.OPERATOR),
         "is_moderator": has_role(user, Role.MODERATOR),
-        "unread_notifications": unread_count(user),
+        "unread_notifications": unread_count_in_header(request),
     }

@@ -6,6 +6,8 @@ asks the database once however often it checks."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.compiled_query import CompiledColumn
+
 
 class Role(models.TextChoices):
     OPERATOR = "operator", _("operator")
@@ -14,12 +16,29 @@ class Role(models.TextChoices):
     MODERATOR = "moderator", _("moderator")
 
 
+def _role_names(user_id):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(user__id=user_id).values_list("name", flat=True)
+
+
+def _department_ids(user_id):
+    from accounts.models import DepartmentMembership
+
+    return DepartmentMembership.objects.filter(user_id=user_id).values_list("department_id", flat=True)
+
+
+# Read on nearly every request of staff: compiled once per process.
+_ROLE_NAMES = CompiledColumn(_role_names, -1)
+_DEPARTMENT_IDS = CompiledColumn(_department_ids, -1)
+
+
 def user_roles(user) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_wz_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        cached = frozenset(_ROLE_NAMES.values(user.pk))
         user._wz_roles = cached
     return cached
 
@@ -35,7 +54,7 @@ def user_department_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_wz_department_ids", None)
     if cached is None:
-        cached = frozenset(user.memberships.values_list("department_id", flat=True))
+        cached = frozenset(_DEPARTMENT_IDS.values(user.pk))
         user._wz_department_ids = cached
     return cached
 

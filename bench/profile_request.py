@@ -61,7 +61,7 @@ def request_maker(kind: str, secrets: dict, count: int):
                            body=f"csrfmiddlewaretoken={csrf}".encode(),
                            content_type="application/x-www-form-urlencoded", headers={"Cookie": f"csrftoken={csrf}"})
         return make
-    paths = {"inbox": ("/inbox/", {"Cookie": f"sessionid={secrets['session']}"}),
+    paths = {"inbox": ("/inbox/", {"Cookie": f"sessionid={secrets['session']}; csrftoken={'b' * 32}"}),
              "inbox-api": ("/api/v1/inbox/", {"Authorization": f"Bearer {secrets['official']}"}),
              "public-list": ("/public/cases/", {}),
              "ceiling-list": ("/bench/list", {}), "ceiling-json": ("/bench/json", {})}

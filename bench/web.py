@@ -7,7 +7,8 @@ run, on the same machine, behind the same gunicorn configuration.
 Ceilings (bench/urls.py): a bare JSON view, a view inserting one row, and a
 view listing the 50 newest rows of a 1,000,000-row table by an indexed key.
 Portal figures: case submission through the API (validation, insert,
-history, enqueue after commit), an official's inbox page and its API, the
+history, enqueue after commit), an official's inbox page and its API
+(reloaded, and each request a new URL so nothing rendered is reused), the
 public case list and a Chinese search. Load comes from wrk (Debian's
 package) in a second process on 127.0.0.1; gunicorn runs 2 sync workers
 with persistent database connections. Run by hand; never by the tests."""
@@ -129,6 +130,17 @@ wrk.method = "%(method)s"
 %(headers)s
 """
 
+# Each request asks for another URL (a parameter the page ignores), so no
+# rendering is reused (responses.inbox_cache): the inbox read and rendered
+# every time, as after a change in the department.
+NEW_URL_SCRIPT = HEADER_SCRIPT + """
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "?n=" .. counter .. "-" .. math.random(1000000000))
+end
+"""
+
 
 # Runs whose requests each use up a row made for them (a pending signature
 # is confirmed once): no warm-up run, which would leave the measured run
@@ -198,9 +210,9 @@ def _duration(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def headers_script(method: str = "GET", **headers) -> str:
+def headers_script(method: str = "GET", *, template: str = HEADER_SCRIPT, **headers) -> str:
     lines = "\n".join(f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items())
-    return HEADER_SCRIPT % {"method": method, "headers": lines}
+    return template % {"method": method, "headers": lines}
 
 
 def port_in_use(port: int) -> bool:
@@ -247,15 +259,21 @@ def main() -> None:
         cursor.execute("SELECT COUNT(*) FROM petitions_case")
         cases = cursor.fetchone()[0]
     base = f"http://127.0.0.1:{PORT}"
-    official_session = headers_script(Cookie=f"sessionid={secrets['session']}")
+    # A returning browser: its session and the form-token cookie of an earlier page.
+    official_cookies = {"Cookie": f"sessionid={secrets['session']}; csrftoken={'b' * 32}"}
+    official_token = {"Authorization": f"Bearer {secrets['official']}"}
     runs = [
         ("ceiling: bare JSON view", "/bench/json", headers_script(), None),
         ("ceiling: insert one row", "/bench/insert", headers_script("POST"), None),
         ("ceiling: 50 newest of 1M rows", "/bench/list", headers_script(), None),
         ("case submission (API)", "/api/v1/cases/", SUBMIT_SCRIPT % {"key": secrets["citizen"], **secrets},
          "ceiling: insert one row"),
-        ("official's inbox page", "/inbox/", official_session, "ceiling: 50 newest of 1M rows"),
-        ("official's inbox API", "/api/v1/inbox/", headers_script(Authorization=f"Bearer {secrets['official']}"),
+        ("official's inbox page", "/inbox/", headers_script(**official_cookies), "ceiling: 50 newest of 1M rows"),
+        ("official's inbox API", "/api/v1/inbox/", headers_script(**official_token),
+         "ceiling: 50 newest of 1M rows"),
+        ("inbox page, each URL new", "/inbox/", headers_script(template=NEW_URL_SCRIPT, **official_cookies),
+         "ceiling: 50 newest of 1M rows"),
+        ("inbox API, each URL new", "/api/v1/inbox/", headers_script(template=NEW_URL_SCRIPT, **official_token),
          "ceiling: 50 newest of 1M rows"),
         ("public case list", "/public/cases/", headers_script(), "ceiling: 50 newest of 1M rows"),
         ("public search 噪音", "/public/cases/?q=%E5%99%AA%E9%9F%B3", headers_script(),

@@ -100,7 +100,8 @@ def save_transitions(cases: list, *, actor, event: str, fields: list[str]) -> No
     one update and one insert of history rows. Sends no post_save, so use it
     only for changes no receiver needs to see (the public list's cache
     listens for withdrawn consent and unpublishable states; routing makes
-    neither)."""
+    neither), or tell the receiver yourself (routing tells the departments'
+    inboxes, responses.inbox_cache)."""
     if not cases:
         return
     model = type(cases[0])

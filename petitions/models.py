@@ -148,6 +148,14 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.tracking_number} {self.title}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        case = super().from_db(db, field_names, values)
+        # Where the case was when read: saved elsewhere, both departments'
+        # rendered inboxes are dropped (responses.inbox_cache).
+        case.loaded_lead_department_id = case.__dict__.get("lead_department_id")
+        return case
+
 
 def attachment_path(instance, filename: str) -> str:
     # Never the citizen's file name: it could collide, leak or traverse.

@@ -7,8 +7,10 @@ the values that change, and afterwards only runs the SQL and makes the rows
 into model instances as the ORM does (`ModelIterable`): the same columns,
 converters, deferred fields and related objects.
 
-Only plain querysets of model instances: no annotations, prefetches or
-`values()`. Each value appears once among the SQL's parameters.
+Only plain querysets of model instances (no annotations, prefetches or
+`values()`), or with `CompiledColumn` one column of every row
+(`values_list(name, flat=True)`). Each value appears once among the SQL's
+parameters.
 """
 
 from collections.abc import Callable
@@ -30,11 +32,8 @@ class CompiledQuery:
     def first(self, *values):
         """The first row's instance, or None."""
         compiled = self._compiled or self._compile()
-        params = list(compiled.params)
-        for index, value in zip(compiled.indexes, values, strict=True):
-            params[index] = value
         with connections[compiled.db].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(compiled.sql, _substituted(compiled, values))
             row = cursor.fetchone()
         if row is None:
             return None
@@ -50,11 +49,7 @@ class CompiledQuery:
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
         params = tuple(params)
-        indexes = []
-        for placeholder in self._placeholders:
-            if params.count(placeholder) != 1:
-                raise ValueError(f"{placeholder!r} must appear once among the query's parameters: {params!r}")
-            indexes.append(params.index(placeholder))
+        indexes = _placeholder_indexes(params, self._placeholders)
         if compiler.annotation_col_map or queryset._prefetch_related_lookups:
             raise ValueError("a compiled query makes plain model instances: no annotations or prefetches")
         klass_info, select = compiler.klass_info, compiler.select
@@ -67,6 +62,55 @@ class CompiledQuery:
             related_populators=get_related_populators(klass_info, select, queryset.db),
         )
         return self._compiled
+
+
+class CompiledColumn:
+    """A `values_list(name, flat=True)` queryset, its SQL compiled once:
+    `values(*values)` returns the column of every row."""
+
+    def __init__(self, build: Callable[..., object], *placeholders):
+        self._build = build
+        self._placeholders = placeholders
+        self._compiled = None
+
+    def values(self, *values) -> list:
+        compiled = self._compiled or self._compile()
+        connection = connections[compiled.db]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, _substituted(compiled, values))
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = [_converted(row, compiled.converters, connection) for row in rows]
+        return [row[0] for row in rows]
+
+    def _compile(self):
+        queryset = self._build(*self._placeholders)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        params = tuple(params)
+        if len(compiler.select) != 1 or queryset._prefetch_related_lookups:
+            raise ValueError("a compiled column selects one column, with no prefetches")
+        self._compiled = SimpleNamespace(
+            sql=sql, params=params, indexes=_placeholder_indexes(params, self._placeholders), db=queryset.db,
+            converters=compiler.get_converters([column for column, _sql, _alias in compiler.select]),
+        )
+        return self._compiled
+
+
+def _placeholder_indexes(params: tuple, placeholders: tuple) -> list[int]:
+    indexes = []
+    for placeholder in placeholders:
+        if params.count(placeholder) != 1:
+            raise ValueError(f"{placeholder!r} must appear once among the query's parameters: {params!r}")
+        indexes.append(params.index(placeholder))
+    return indexes
+
+
+def _substituted(compiled, values) -> list:
+    params = list(compiled.params)
+    for index, value in zip(compiled.indexes, values, strict=True):
+        params[index] = value
+    return params
 
 
 def _converted(row, converters: dict, connection) -> list:

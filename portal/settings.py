@@ -49,6 +49,8 @@ if SECURE_PROXY:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with SQL compiled once (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -167,6 +169,13 @@ else:
 # (docs/deploy.md). Freshness is checked against the default cache.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
                        "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 500}}
+# Officials' inboxes, rendered, per process (responses/inbox_cache.py):
+# reused until a case of the department changes, and for at most
+# INBOX_CACHE_SECONDS (what changes with time alone: a case falling due).
+# 0 renders every request anew.
+INBOX_CACHE_SECONDS = env_int("INBOX_CACHE_SECONDS", 60)
+CACHES["inbox"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inbox",
+                   "TIMEOUT": INBOX_CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": 1000}}
 RATELIMIT_USE_CACHE = "default"
 # Behind the documented reverse proxy, the client's address is in a header
 # the proxy sets (e.g. HTTP_X_REAL_IP); without it every visitor would share

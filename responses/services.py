@@ -41,6 +41,7 @@ from petitions.permissions import (
     log_refusal,
 )
 from portal.errors import ActionForbidden, CaseChanged, DomainError
+from responses import inbox_cache
 from responses.models import (
     CaseAssistance,
     InternalNote,
@@ -219,6 +220,7 @@ def _route(cases: list[Case]) -> list[RoutingDecision]:
         case.lead_department = rules[case.pk].lead_department
     _send_to_departments(matched, now=now)
     save_transitions(matched, actor=None, event="routed", fields=_DISPATCH_FIELDS)
+    inbox_cache.departments_changed({case.lead_department_id for case in matched})
     for case in unmatched:
         case.status = Status.ROUTING_CENTRE
     save_transitions(unmatched, actor=None, event="routing_centre", fields=["status"])

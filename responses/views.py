@@ -11,12 +11,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_official
+from notifications.selectors import unread_count_in_header
 from petitions.lifecycle import Status
 from petitions.permissions import can_dispatch, log_refusal
 from petitions.selectors import case_for_page
 from petitions.views import case_page
 from portal.errors import CaseChanged, DomainError
 from portal.pagination import paginate, paginate_bounded
+from responses import inbox_cache
 from responses.actions import ACTIONS_BY_NAME
 from responses.forms import InboxFilterForm
 from responses.selectors import INBOX_PAGE_COLUMNS, inbox_for_user, routing_centre_queue
@@ -27,6 +29,13 @@ from responses.services import cases_sign_for
 def inbox(request):
     if not is_official(request.user):
         raise PermissionDenied
+    if request.GET.get("assisting"):  # other departments' cases: not kept (responses.inbox_cache)
+        return _inbox_page(request)
+    # Reused until a case of the user's departments changes; the header's unread count is part of the key.
+    return inbox_cache.cached_page(request, lambda: _inbox_page(request), extra=(unread_count_in_header(request),))
+
+
+def _inbox_page(request):
     filters = InboxFilterForm(request.GET or None)
     cases = inbox_for_user(request.user, filters.filters(), columns=INBOX_PAGE_COLUMNS)
     # A department has tens of thousands of cases: counted up to a limit, not whole.

@@ -21,11 +21,12 @@ def _isolated_portal(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-                       "fragments": settings.CACHES["fragments"]}
+                       "fragments": settings.CACHES["fragments"], "inbox": settings.CACHES["inbox"]}
     from django.core.cache import cache, caches
 
     cache.clear()
     caches["fragments"].clear()
+    caches["inbox"].clear()
     from petitions.reference import forget_active_rows
     from responses.routing import forget_rules
     from supervision.calendar import forget_calendar

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
 
 from api.errors import error_responses, form_errors
 from api.pagination import ApiPagination, BoundedApiPagination
@@ -13,6 +14,7 @@ from api.permissions import IsDispatcher, IsOfficial
 from api.serializers import CaseListSerializer, InboxCaseSerializer
 from petitions.lifecycle import Status
 from petitions.models import Kind, Urgency
+from responses import inbox_cache
 from responses.forms import InboxFilterForm
 from responses.selectors import INBOX_API_COLUMNS, inbox_for_user, routing_centre_queue
 
@@ -53,7 +55,20 @@ class InboxView(ListAPIView):
                    parameters=INBOX_PARAMETERS, responses={200: InboxCaseSerializer(many=True),
                                                            **error_responses(404)})
     def get(self, request, *args, **kwargs):
+        # Answers in JSON are reused until a case of the caller's departments
+        # changes (responses.inbox_cache); permissions and rate limits ran already.
+        self.cache_key = None
+        if request.accepted_renderer.format == "json" and not request.query_params.get("assisting"):
+            self.cache_key, stored = inbox_cache.stored_api_answer(request, extra=(request.accepted_media_type,))
+            if stored is not None:
+                return stored
         return super().get(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "cache_key", None) and isinstance(response, Response):
+            inbox_cache.store_api_answer(self.cache_key, response.render())
+        return response
 
 
 class RoutingCentreView(ListAPIView):

@@ -4,7 +4,7 @@ the same instances the queryset makes."""
 import pytest
 
 from petitions.models import Case
-from portal.compiled_query import CompiledQuery
+from portal.compiled_query import CompiledColumn, CompiledQuery
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +37,25 @@ def test_a_placeholder_that_is_not_a_parameter_once_is_refused():
     twice = CompiledQuery(lambda number: Case.objects.filter(tracking_number=number, title=number), "x")
     with pytest.raises(ValueError, match="must appear once"):
         twice.first("261127-0000-0000-000")
+
+
+SUBMITTED_TIMES = CompiledColumn(
+    lambda department_id: Case.objects.filter(lead_department_id=department_id).order_by("submitted_at")
+    .values_list("submitted_at", flat=True), -1)
+
+
+def test_a_compiled_column_reads_every_row_as_values_list_does(department, other_department,
+                                                               django_assert_num_queries):
+    for lead in (department, department, other_department):
+        CaseFactory(lead_department=lead)
+    for lead in (department, other_department):
+        expected = list(Case.objects.filter(lead_department=lead).order_by("submitted_at")
+                        .values_list("submitted_at", flat=True))
+        with django_assert_num_queries(1):
+            assert SUBMITTED_TIMES.values(lead.pk) == expected  # datetimes, converted on SQLite too
+    assert SUBMITTED_TIMES.values(0) == []
+
+
+def test_a_compiled_column_is_one_column():
+    with pytest.raises(ValueError, match="one column"):
+        CompiledColumn(lambda pk: Case.objects.filter(pk=pk).values_list("pk", "title"), -1).values(1)
