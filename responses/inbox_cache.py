@@ -70,7 +70,8 @@ def _new_generation() -> str:
 
 
 def _renew(keys: list[str]) -> None:
-    if not keys or not seconds():
+    # Even where pages are not kept (a worker may run with 0): the web processes keep them.
+    if not keys:
         return
     try:
         cache.set_many({key: _new_generation() for key in keys}, None)
@@ -95,11 +96,16 @@ def names_changed(**_signal_kwargs) -> None:
 
 
 def case_saved(sender, instance, created=False, **kwargs) -> None:
+    """A case saved or deleted: the departments it was read in and is in
+    now. Where either is unknown (a field not read, a case made in memory
+    with an id), every inbox."""
     values = instance.__dict__
-    if "lead_department_id" not in values:  # not loaded: which department is unknown
+    if "lead_department_id" not in values or not (created or hasattr(instance, "loaded_lead_department_id")):
         names_changed()
         return
     departments_changed({values["lead_department_id"], getattr(instance, "loaded_lead_department_id", None)})
+    # Saved again after moving once more: the department of this save is the one to renew.
+    instance.loaded_lead_department_id = values["lead_department_id"]
 
 
 def user_saved(sender, instance, created=False, update_fields=None, **kwargs) -> None:

@@ -207,3 +207,32 @@ def test_turned_off_every_load_reads_the_cases(settings, official, department, d
     page_of(client)
     with django_assert_num_queries(PAGE_HIT_QUERIES + 2):  # + the count and the rows
         page_of(client)
+
+
+def generation(of):
+    return cache.get(f"inbox:department:{of.pk}")
+
+
+def test_each_save_renews_the_department_the_case_left(department, other_department, assisting_department):
+    case = Case.objects.get(pk=DispatchedCaseFactory(lead_department=department).pk)
+    case.lead_department = other_department
+    case.save()
+    left = generation(other_department)
+    case.lead_department = assisting_department
+    case.save()  # the same instance again: it left other_department this time
+    assert generation(other_department) != left
+    Case.objects.filter(pk=case.pk).update(lead_department=department)  # moved by hand, no signal
+    case.refresh_from_db()
+    before = generation(department)
+    case.lead_department = other_department
+    case.save()  # it left department, as read by the refresh
+    assert generation(department) != before
+
+
+def test_a_case_read_without_its_department_renews_the_one_it_is_in(department):
+    case = DispatchedCaseFactory(lead_department=department)
+    before = generation(department)
+    partial = Case.objects.only("title").get(pk=case.pk)
+    partial.title = "新标题"
+    partial.save(update_fields=["title"])
+    assert generation(department) != before
