@@ -198,7 +198,8 @@ LOGOUT_REDIRECT_URL = "home"
 # the admin or with `manage.py axes_reset`). See docs/deploy.md.
 AUTHENTICATION_BACKENDS = [
     "portal.security.LoginLockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user with compiled SQL (accounts/backends.py).
+    "accounts.backends.AccountBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -1,0 +1,34 @@
+"""accounts.backends.AccountBackend: the logged-in user read with compiled
+SQL, as Django's ModelBackend reads it."""
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.urls import reverse
+
+from accounts.backends import AccountBackend
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reads_the_user_as_model_backend_does_in_one_query(citizen, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        user = AccountBackend().get_user(str(citizen.pk))  # sessions keep the id as text
+    expected = ModelBackend().get_user(citizen.pk)
+    assert user == expected and user.email == expected.email and user.last_login == expected.last_login
+    assert user.password == expected.password  # the session's hash is checked against it
+
+
+def test_an_inactive_unknown_or_malformed_user_is_no_one(citizen):
+    gone = UserFactory(email="gone@example.org", is_active=False)
+    backend = AccountBackend()
+    assert backend.get_user(gone.pk) is None
+    assert backend.get_user(0) is None
+    assert backend.get_user("not a number") is None
+
+
+def test_logging_in_with_a_password_uses_it(client, citizen, password):
+    response = client.post(reverse("accounts:login"), {"username": citizen.email, "password": password})
+    assert response.status_code == 302
+    assert client.session["_auth_user_backend"] == "accounts.backends.AccountBackend"
+    assert client.get(reverse("petitions:my_cases")).status_code == 200
