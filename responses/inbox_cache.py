@@ -71,8 +71,6 @@ def _new_generation() -> str:
 
 def _renew(keys: list[str]) -> None:
     # Even where pages are not kept (a worker may run with 0): the web processes keep them.
-    if not keys:
-        return
     try:
         cache.set_many({key: _new_generation() for key in keys}, None)
     except Exception:  # the shared cache down: pages expire within seconds()
@@ -80,6 +78,8 @@ def _renew(keys: list[str]) -> None:
 
 
 def _renew_now_and_on_commit(keys: list[str]) -> None:
+    if not keys:  # a new case not yet routed: no inbox shows it
+        return
     _renew(keys)
     transaction.on_commit(lambda: _renew(keys))
 
