@@ -63,8 +63,9 @@ def publish(every: int) -> int:
     documents = [_escape(build_document(title=t, body=b, answer=a, vendor="postgresql")) for t, b, a in TEXTS]
     published = 0
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE petitions_case SET wants_public = true WHERE id %% %s = 0 AND status IN "
-                       "('replied', 'closed') AND NOT wants_public", [every])
+        # Published below: asked for publication, and decided (off the moderation queue).
+        cursor.execute("UPDATE petitions_case SET wants_public = true, publication_decided = true "
+                       "WHERE id %% %s = 0 AND status IN ('replied', 'closed') AND NOT wants_public", [every])
         # One plain query (a hash anti-join); a server-side cursor would get a
         # fast-start plan that crawls through the cases table.
         cursor.execute("SELECT c.id, c.kind, c.category_id, c.region_id, c.lead_department_id, c.submitted_at, "

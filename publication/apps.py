@@ -21,3 +21,8 @@ class PublicationConfig(AppConfig):
             post_save.connect(forget_public_lists, sender=model, dispatch_uid=f"publication.lists.{name}.saved")
             post_delete.connect(forget_public_lists, sender=model, dispatch_uid=f"publication.lists.{name}.deleted")
         post_save.connect(forget_public_lists_if_case_left, sender=Case, dispatch_uid="publication.lists.case.saved")
+        # A new answer to a published case comes back to the moderators.
+        from publication.services import answer_published
+        from responses.models import Reply
+
+        post_save.connect(answer_published, sender=Reply, dispatch_uid="publication.answer_published")

@@ -81,11 +81,15 @@ class Publication(models.Model):
     moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     moderated_at = models.DateTimeField(_("time moderated"), null=True, blank=True)
+    # A reply was published after the moderator's last decision: set when
+    # such a reply is saved (publication.services.answer_published), cleared
+    # by the next decision. The answers to review are read from these rows.
+    answer_to_review = models.BooleanField(default=False, db_default=False, editable=False)
 
     search_document = SearchDocumentField(blank=True, default="", editable=False)
 
     # Every decision, who made it and when (history_user, history_date).
-    history = history_records(excluded_fields=["search_document"])
+    history = history_records(excluded_fields=["search_document", "answer_to_review"])
 
     class Meta:
         verbose_name = _("publication")
@@ -102,6 +106,9 @@ class Publication(models.Model):
             models.Index(fields=["department", "-answered_at"], condition=PUBLISHED, name="pub_answered_idx"),
             # The moderation queue.
             models.Index(fields=["state", "submitted_at"], name="pub_state_idx"),
+            # Answers published after the last decision, oldest decision first.
+            models.Index(fields=["moderated_at", "id"], name="pub_answer_review_idx",
+                         condition=PUBLISHED & Q(answer_to_review=True)),
             # A GIN index on search_document is made by migration on PostgreSQL.
         ]
 

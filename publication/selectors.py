@@ -168,12 +168,13 @@ def rank_by_similarity(case, candidates, *, limit: int) -> list:
 
 def awaiting_moderation():
     """Cases whose author asked for publication and no moderator has
-    decided on yet, oldest first (a partial index on the cases table that
-    wanted publication serves it, see migration 0003)."""
+    decided on yet, oldest first: the moderators' decisions set
+    Case.publication_decided (publication.services), and a partial index of
+    the cases still waiting serves the queue (petitions migration 0005)."""
     return (
-        CaseModel.objects.filter(wants_public=True)
+        # The partial index case_moderation_queue_idx holds exactly these rows.
+        CaseModel.objects.filter(wants_public=True, publication_decided=False)
         .exclude(status__in=UNPUBLISHABLE)
-        .filter(Q(publication__isnull=True) | Q(publication__state=PublicationState.PENDING))
         .select_related("category", "region", "lead_department")
         .order_by("submitted_at", "id")
     )
@@ -185,7 +186,9 @@ def answers_awaiting_review():
     newer = Reply.objects.filter(case_id=OuterRef("case_id"), state=ReplyState.PUBLISHED,
                                  published_at__gt=OuterRef("moderated_at"))
     return (
-        public_cases().filter(Exists(newer))
+        # The partial index pub_answer_review_idx holds the flagged rows; the
+        # condition itself is checked on each (a handful).
+        public_cases().filter(answer_to_review=True).filter(Exists(newer))
         .order_by("moderated_at", "id")
     )
 

@@ -44,6 +44,27 @@ def _publication_for(case: Case) -> Publication:
                                       region_id=case.region_id, submitted_at=case.submitted_at)
 
 
+def _decided(case: Case, publication: Publication) -> None:
+    """A moderator's decision takes the case off both moderation queues
+    (publication.selectors.awaiting_moderation, answers_awaiting_review).
+    The case's flag by an update: no history row or signal for it."""
+    publication.answer_to_review = False
+    if not case.publication_decided:
+        Case.objects.filter(pk=case.pk).update(publication_decided=True)
+        case.publication_decided = True
+
+
+def answer_published(sender, instance, **kwargs) -> None:
+    """A reply saved published after the moderator's last decision on its
+    published case: the answer goes back to the moderators before the
+    public reads it (answers_awaiting_review)."""
+    if instance.state != ReplyState.PUBLISHED or instance.published_at is None:
+        return
+    Publication.objects.filter(case_id=instance.case_id, state=PublicationState.PUBLISHED,
+                               moderated_at__lt=instance.published_at,
+                               answer_to_review=False).update(answer_to_review=True)
+
+
 def _require_moderator(actor, case: Case, action: str) -> None:
     if not can_moderate(actor):
         log_refusal(actor, case, action)
@@ -101,6 +122,7 @@ def publication_approve(*, actor, case_id: int, title: str, body: str, answer: s
             title=title, body=body, answer=publication.answer, vendor=connection.vendor)
         publication._history_user = actor
         publication._change_reason = "redacted" if redacted else "approved"
+        _decided(case, publication)
         publication.save()
         if first_time:
             transaction.on_commit(lambda: case_published.send(sender=Case, case=case, by=actor))
@@ -138,6 +160,7 @@ def publication_reject(*, actor, case_id: int, reason, note: str = "") -> Public
         publication.search_document = document_expression(title="", body="", answer="", vendor=connection.vendor)
         publication._history_user = actor
         publication._change_reason = "rejected"
+        _decided(case, publication)
         publication.save()
     return publication
 
