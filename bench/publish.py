@@ -63,9 +63,8 @@ def publish(every: int) -> int:
     documents = [_escape(build_document(title=t, body=b, answer=a, vendor="postgresql")) for t, b, a in TEXTS]
     published = 0
     with connection.cursor() as cursor:
-        # Published below: asked for publication, and decided (off the moderation queue).
-        cursor.execute("UPDATE petitions_case SET wants_public = true, publication_decided = true "
-                       "WHERE id %% %s = 0 AND status IN ('replied', 'closed') AND NOT wants_public", [every])
+        cursor.execute("UPDATE petitions_case SET wants_public = true WHERE id %% %s = 0 AND status IN "
+                       "('replied', 'closed') AND NOT wants_public", [every])
         # One plain query (a hash anti-join); a server-side cursor would get a
         # fast-start plan that crawls through the cases table.
         cursor.execute("SELECT c.id, c.kind, c.category_id, c.region_id, c.lead_department_id, c.submitted_at, "
@@ -87,6 +86,9 @@ def publish(every: int) -> int:
             cursor.copy_expert(f"COPY publication_publication ({', '.join(COLUMNS)}) FROM STDIN", buffer)
             published += len(rows)
             sys.stderr.write(f"\r{published:,} published")
+        # A moderator decided on each: off the moderation queue (Case.publication_decided).
+        cursor.execute("UPDATE petitions_case c SET publication_decided = true FROM publication_publication p "
+                       "WHERE p.case_id = c.id AND p.state <> 'pending' AND NOT c.publication_decided")
         cursor.execute("ANALYZE publication_publication")
         cursor.execute("ANALYZE petitions_case")
     sys.stderr.write("\n")

@@ -104,7 +104,7 @@ class Publication(models.Model):
             models.Index(fields=["public_status", "-published_at"], condition=PUBLISHED, name="pub_status_idx"),
             # A department's recently answered cases (its scorecard).
             models.Index(fields=["department", "-answered_at"], condition=PUBLISHED, name="pub_answered_idx"),
-            # The moderation queue.
+            # Publications by state, oldest first.
             models.Index(fields=["state", "submitted_at"], name="pub_state_idx"),
             # Answers published after the last decision, oldest decision first.
             models.Index(fields=["moderated_at", "id"], name="pub_answer_review_idx",

@@ -170,7 +170,7 @@ def awaiting_moderation():
     """Cases whose author asked for publication and no moderator has
     decided on yet, oldest first: the moderators' decisions set
     Case.publication_decided (publication.services), and a partial index of
-    the cases still waiting serves the queue (petitions migration 0005)."""
+    the cases still waiting serves the queue (petitions migration 0006)."""
     return (
         # The partial index case_moderation_queue_idx holds exactly these rows.
         CaseModel.objects.filter(wants_public=True, publication_decided=False)

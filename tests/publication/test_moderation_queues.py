@@ -4,9 +4,11 @@ Publication.answer_to_review), each served by a partial index."""
 
 import datetime
 import importlib
+import io
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -83,7 +85,7 @@ def test_the_migration_fills_the_flags_in_for_decisions_already_made(department,
     Case.objects.update(publication_decided=False)
     Publication.objects.update(answer_to_review=False)
 
-    migration = importlib.import_module("publication.migrations.0004_answer_to_review")
+    migration = importlib.import_module("publication.migrations.0005_moderation_flags_filled")
     migration.fill_in_flags(apps, None)
     assert queued(awaiting_moderation()) == {waiting.pk}
     assert queued(answers_awaiting_review()) == {Publication.objects.get(case=decided).pk}
@@ -95,3 +97,19 @@ def test_each_queue_is_read_by_its_partial_index(department, moderator):
     publish(case, moderator)
     assert "case_moderation_queue_idx" in plan_without_seq_scans(awaiting_moderation()[:25])
     assert "pub_answer_review_idx" in plan_without_seq_scans(answers_awaiting_review()[:50])
+
+
+def test_the_command_after_the_restart_catches_what_the_old_release_did(department, moderator):
+    """The previous release decided and answered without the flags."""
+    decided = answered_case(department=department, title="已决定", body="内容内容内容。", answer="答复。")
+    publish(decided, moderator)
+    Case.objects.filter(pk=decided.pk).update(publication_decided=False)
+    new_answer(decided, department)
+    Publication.objects.update(answer_to_review=False)
+    output = io.StringIO()
+    call_command("fill_moderation_flags", stdout=output)
+    assert "1 cases marked decided, 1 answers marked for review" in output.getvalue()
+    assert queued(awaiting_moderation()) == set()
+    assert queued(answers_awaiting_review()) == {Publication.objects.get(case=decided).pk}
+    call_command("fill_moderation_flags", stdout=output)  # again: nothing left to set
+    assert "0 cases marked decided, 0 answers marked for review" in output.getvalue()
