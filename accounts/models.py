@@ -1,5 +1,6 @@
 """People and the departments they work in."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -45,6 +46,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     notify_daily_digest = models.BooleanField(
         _("one daily e-mail digest instead of an e-mail per event"), default=False
     )
+    # The language the person last used the site in (at login, or when they
+    # switch): their e-mails speak it, except a citizen's about their own
+    # case, which speak the language they filed it in. Blank: not known
+    # yet, the site's default.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+                                default="", db_default="")
 
     objects = UserManager()
 

@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import NotificationSettingsForm, RegistrationForm
-from accounts.services import user_register, user_set_notification_preference
+from accounts.services import user_register, user_set_language, user_set_notification_preference
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,3 +43,12 @@ def notification_settings(request):
         messages.success(request, _("Your e-mail preference was saved."))
         return redirect("accounts:notification_settings")
     return render(request, "accounts/notification_settings.html", {"form": form})
+
+
+def set_language(request):
+    """Django's language switch (a cookie, then back to the page); a
+    logged-in person's choice is also kept for their e-mails."""
+    response = i18n.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        user_set_language(user=request.user, language=request.POST.get("language", ""))
+    return response

@@ -9,6 +9,7 @@ before it is sent, so two deliveries of the task send it once."""
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -132,12 +133,11 @@ def heads_and_supervisors(department_id) -> list:
 
 
 def _language_for(user, case) -> str:
-    # Citizens get the language they filed in; staff the site's default.
+    # A citizen hears of their own case in the language they filed it in;
+    # everyone else (staff, followers) in the one they last used the site in.
     if case.citizen_id and user.pk == case.citizen_id:
         return case.language
-    from django.conf import settings
-
-    return settings.LANGUAGE_CODE
+    return user.language or settings.LANGUAGE_CODE
 
 
 def notification_claim_for_email(*, notification_id: int) -> Notification | None:

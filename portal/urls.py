@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import views as accounts_views
 from petitions.views import home
 from portal import health
 from twofactor.views import admin_login
@@ -27,7 +28,8 @@ urlpatterns = [
     path("open311/", include("open311.urls")),
     path("api/", include("api.urls")),
     path("accounts/api-tokens/", include("api.page_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch; a logged-in person's choice is kept for their e-mails.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("health/web", health.web, name="health_web"),
     path("health/worker", health.worker, name="health_worker"),
