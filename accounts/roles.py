@@ -33,6 +33,13 @@ _ROLE_NAMES = CompiledColumn(_role_names, -1)
 _DEPARTMENT_IDS = CompiledColumn(_department_ids, -1)
 
 
+def remember_access(user, *, roles, department_ids) -> None:
+    """Roles and departments read with the user (accounts.backends): the
+    checks below then ask the database nothing more for this request."""
+    user._wz_roles = frozenset(roles)
+    user._wz_department_ids = frozenset(department_ids)
+
+
 def user_roles(user) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()

@@ -7,9 +7,10 @@ the values that change, and afterwards only runs the SQL and makes the rows
 into model instances as the ORM does (`ModelIterable`): the same columns,
 converters, deferred fields and related objects.
 
-Only plain querysets of model instances (no annotations, prefetches or
-`values()`), or with `CompiledColumn` one column of every row
-(`values_list(name, flat=True)`). Each value appears once among the SQL's
+Only querysets of model instances (with select_related and annotations,
+set on each instance as the ORM does; no prefetches or `values()`), or
+with `CompiledColumn` one column of every row (`values_list(name,
+flat=True)`). Each value appears once among the SQL's
 parameters.
 """
 
@@ -42,6 +43,8 @@ class CompiledQuery:
         instance = compiled.model.from_db(compiled.db, compiled.init_list, row[compiled.start:compiled.end])
         for populator in compiled.related_populators:
             populator.populate(row, instance)
+        for name, position in compiled.annotations.items():
+            setattr(instance, name, row[position])
         return instance
 
     def _compile(self):
@@ -50,8 +53,8 @@ class CompiledQuery:
         sql, params = compiler.as_sql()
         params = tuple(params)
         indexes = _placeholder_indexes(params, self._placeholders)
-        if compiler.annotation_col_map or queryset._prefetch_related_lookups:
-            raise ValueError("a compiled query makes plain model instances: no annotations or prefetches")
+        if queryset._prefetch_related_lookups:
+            raise ValueError("a compiled query makes model instances of one query: no prefetches")
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self._compiled = SimpleNamespace(
@@ -60,6 +63,7 @@ class CompiledQuery:
             model=klass_info["model"], start=start, end=end,
             init_list=[column.target.attname for column, _sql, _alias in select[start:end]],
             related_populators=get_related_populators(klass_info, select, queryset.db),
+            annotations=dict(compiler.annotation_col_map),
         )
         return self._compiled
 

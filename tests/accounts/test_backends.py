@@ -3,10 +3,13 @@ SQL, as Django's ModelBackend reads it."""
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
+from django.db import connection
 from django.urls import reverse
 
 from accounts.backends import AccountBackend
-from tests.factories import UserFactory
+from accounts.models import DepartmentMembership
+from accounts.roles import user_department_ids, user_roles
+from tests.factories import UserFactory, official_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +35,16 @@ def test_logging_in_with_a_password_uses_it(client, citizen, password):
     assert response.status_code == 302
     assert client.session["_auth_user_backend"] == "accounts.backends.AccountBackend"
     assert client.get(reverse("petitions:my_cases")).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the roles come with the user on PostgreSQL")
+def test_on_postgresql_roles_and_departments_come_with_the_user(department, other_department,
+                                                                django_assert_num_queries):
+    official = official_of(department, email="bob@example.org", roles=["dispatcher"])
+    with django_assert_num_queries(1):
+        user = AccountBackend().get_user(official.pk)
+        assert user_roles(user) == {"dispatcher"} and user_department_ids(user) == {department.pk}
+    DepartmentMembership.objects.create(user=official, department=other_department)
+    official.groups.clear()
+    user = AccountBackend().get_user(official.pk)  # the next request: read anew
+    assert user_roles(user) == frozenset() and user_department_ids(user) == {department.pk, other_department.pk}

@@ -59,3 +59,12 @@ def test_a_compiled_column_reads_every_row_as_values_list_does(department, other
 def test_a_compiled_column_is_one_column():
     with pytest.raises(ValueError, match="one column"):
         CompiledColumn(lambda pk: Case.objects.filter(pk=pk).values_list("pk", "title"), -1).values(1)
+
+
+def test_annotations_are_set_on_the_instance_as_the_orm_sets_them(department):
+    from django.db.models.functions import Length
+
+    case = CaseFactory(lead_department=department, title="夜间施工")
+    with_length = CompiledQuery(lambda pk: Case.objects.filter(pk=pk).annotate(title_length=Length("title")), -1)
+    found = with_length.first(case.pk)
+    assert found.title_length == 4 == Case.objects.annotate(title_length=Length("title")).get(pk=case.pk).title_length

@@ -16,6 +16,7 @@ from publication.models import CaseFollow
 from responses.models import Reply, ReplyState
 from tests.factories import UserFactory
 from tests.publication.conftest import answered_case, publish
+from tests.queries import with_access
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_followers_are_told_once_per_published_answer(
 
 
 # session, user, memberships and roles and unread count (base.html), page count, rows
-QUERIES = 7
+QUERIES = with_access(7, roles_and_departments=2)
 
 
 def test_the_following_page_lists_followed_public_cases_in_fixed_queries(

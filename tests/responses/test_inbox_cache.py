@@ -22,12 +22,13 @@ from responses import inbox_cache
 from responses.services import case_assign, case_return, case_sign_for, cases_route_waiting, return_reroute
 from tests.api.conftest import token_client
 from tests.factories import DispatchedCaseFactory, RoutingRuleFactory, official_of
+from tests.queries import with_access
 
 pytestmark = pytest.mark.django_db
 INBOX = reverse("responses:inbox")
 INBOX_API = reverse("api:inbox")
 # A reload reads: session, user, roles, departments, unread count; no case.
-PAGE_HIT_QUERIES = 5
+PAGE_HIT_QUERIES = with_access(5, roles_and_departments=2)
 # The API: token (with its user), departments.
 API_HIT_QUERIES = 2
 
