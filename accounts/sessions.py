@@ -6,10 +6,7 @@ through the ORM cost more CPU than PostgreSQL spends running it.
 SESSION_ENGINE = "accounts.sessions". The rows and their encoding are
 Django's: switching engines logs no one out."""
 
-import logging
-
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
 from portal.compiled_query import CompiledQuery
@@ -26,11 +23,8 @@ _SESSION_BY_KEY = CompiledQuery(_session_by_key, "\x00session-key")
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
-        try:
-            session = _SESSION_BY_KEY.first(self.session_key) if self.session_key else None
-        except SuspiciousOperation as error:
-            logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))
-            session = None
+        # The key was checked when set (SessionBase); a query raises nothing to log.
+        session = _SESSION_BY_KEY.first(self.session_key) if self.session_key else None
         # Expired: as Django's backend, which filters on expire_date in the query.
         if session is None or session.expire_date <= timezone.now():
             self._session_key = None

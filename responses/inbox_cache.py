@@ -49,6 +49,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from accounts.roles import user_department_ids, user_roles
+from notifications.selectors import unread_count_in_header
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +134,11 @@ def _generations(department_ids: frozenset[int]) -> tuple | None:
 
 
 def _key(request, kind: str, extra: tuple) -> str | None:
+    """None where nothing is kept: the "assisting" view (its cases belong to
+    other departments, whose changes renew no generation of the user's),
+    or the shared cache unreachable."""
+    if request.GET.get("assisting"):
+        return None
     user = request.user
     departments = user_department_ids(user)
     generations = _generations(departments)
@@ -147,14 +153,15 @@ def _store():
     return caches["inbox"]
 
 
-def cached_page(request, render, *, extra: tuple = ()):
+def cached_page(request, render):
     """`render()`'s HttpResponse, or the one stored for the same page under
-    the current generations. `extra`: what else the page depends on."""
+    the current generations."""
     if not seconds() or len(get_messages(request)):
         return render()
     user = request.user
-    # The header: the user's name, and links by role.
-    key = _key(request, "page", (str(user), user.is_staff, user.is_superuser, sorted(user_roles(user)), *extra))
+    # The header: the user's name, links by role, the unread count.
+    header = (str(user), user.is_staff, user.is_superuser, sorted(user_roles(user)), unread_count_in_header(request))
+    key = _key(request, "page", header)
     if key is None:
         return render()
     stored = _store().get(key)

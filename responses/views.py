@@ -11,7 +11,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_official
-from notifications.selectors import unread_count_in_header
 from petitions.lifecycle import Status
 from petitions.permissions import can_dispatch, log_refusal
 from petitions.selectors import case_for_page
@@ -29,10 +28,8 @@ from responses.services import cases_sign_for
 def inbox(request):
     if not is_official(request.user):
         raise PermissionDenied
-    if request.GET.get("assisting"):  # other departments' cases: not kept (responses.inbox_cache)
-        return _inbox_page(request)
-    # Reused until a case of the user's departments changes; the header's unread count is part of the key.
-    return inbox_cache.cached_page(request, lambda: _inbox_page(request), extra=(unread_count_in_header(request),))
+    # Reused until a case of the user's departments changes (responses.inbox_cache).
+    return inbox_cache.cached_page(request, lambda: _inbox_page(request))
 
 
 def _inbox_page(request):

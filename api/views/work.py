@@ -44,6 +44,7 @@ class InboxView(ListAPIView):
     # A department has tens of thousands of cases: counted up to a limit, not whole.
     pagination_class = BoundedApiPagination
     permission_classes = [*ListAPIView.permission_classes, IsOfficial]
+    cache_key = None  # the stored answer's key, when this answer may be kept (responses.inbox_cache)
 
     def get_queryset(self):
         filters = InboxFilterForm(self.request.query_params)
@@ -57,8 +58,7 @@ class InboxView(ListAPIView):
     def get(self, request, *args, **kwargs):
         # Answers in JSON are reused until a case of the caller's departments
         # changes (responses.inbox_cache); permissions and rate limits ran already.
-        self.cache_key = None
-        if request.accepted_renderer.format == "json" and not request.query_params.get("assisting"):
+        if request.accepted_renderer.format == "json":
             self.cache_key, stored = inbox_cache.stored_api_answer(request, extra=(request.accepted_media_type,))
             if stored is not None:
                 return stored
@@ -66,7 +66,7 @@ class InboxView(ListAPIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if getattr(self, "cache_key", None) and isinstance(response, Response):
+        if self.cache_key and isinstance(response, Response):
             inbox_cache.store_api_answer(self.cache_key, response.render())
         return response
 
