@@ -11,7 +11,7 @@ history, enqueue after commit), an official's inbox page and its API
 (reloaded, and each request a new URL so nothing rendered is reused), the
 public case list and a Chinese search. Load comes from wrk (Debian's
 package) in a second process on 127.0.0.1; gunicorn runs 2 sync workers
-with persistent database connections. Run by hand; never by the tests."""
+(--web-workers) with persistent database connections. Run by hand; never by the tests."""
 
 import argparse
 import os
@@ -250,6 +250,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--signatures", type=int, default=60_000,
                         help="pending signatures made for the confirmation run (more than it can confirm)")
+    parser.add_argument("--web-workers", type=int, default=2, metavar="N",
+                        help="gunicorn sync workers, for the ceilings and the portal alike (docs/deploy.md: 5 on "
+                             "two cores)")
+    parser.add_argument("--only", nargs="+", metavar="WORD", default=[],
+                        help="run only the measurements whose names contain one of these words (the ceilings always)")
     arguments = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("The HTTP benchmark runs on PostgreSQL: set DATABASE_URL (and REDIS_URL).")
@@ -278,11 +283,14 @@ def main() -> None:
         ("public case list", "/public/cases/", headers_script(), "ceiling: 50 newest of 1M rows"),
         ("public search 噪音", "/public/cases/?q=%E5%99%AA%E9%9F%B3", headers_script(),
          "ceiling: 50 newest of 1M rows"),
-        ("petition signature confirmed", "/", CONFIRM_SCRIPT % {
+        ("petition signature confirmed", "/", lambda: CONFIRM_SCRIPT % {
             "tokens": pending_signatures(arguments.signatures), "threads": 2, "csrf": "b" * 32},
          "ceiling: insert one row"),
     ]
-    server = start_server()
+    runs = [run for run in runs if run[0].startswith("ceiling") or not arguments.only
+            or any(word in run[0] for word in arguments.only)]
+    runs = [(name, path, script() if callable(script) else script, ceiling) for name, path, script, ceiling in runs]
+    server = start_server(workers=arguments.web_workers)
     results = {}
     try:
         for name, path, script, _ceiling in runs:
@@ -297,7 +305,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    print(f"{cases:,} cases; gunicorn 2 sync workers; wrk -t2 -c{arguments.connections} -d{arguments.seconds}s")
+    print(f"{cases:,} cases; gunicorn {arguments.web_workers} sync workers; "
+          f"wrk -t2 -c{arguments.connections} -d{arguments.seconds}s")
     print(f"{'measurement':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  vs ceiling")
     for name, _path, _script, ceiling in runs:
         result = results[name]

@@ -42,27 +42,30 @@ class Notice(NamedTuple):
 def notify_all(notices: list[Notice], *, email_now: bool = True) -> list[str]:
     """`notify` for several events at once (routing a batch of cases): one
     insert, and one e-mail task after commit. Returns the keys."""
-    keys, rows, to_email = [], [], []
+    rows = notice_rows(notices)
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        if email_now:
+            email_on_commit(list(dict.fromkeys(row.key for row in rows)))
+    return [notification_key(event, case.pk, occurrence) for event, case, _users, _addresses, occurrence in notices]
+
+
+def notice_rows(notices: list[Notice]) -> list[Notification]:
+    """The notifications (unsaved) that record these notices: one for each
+    user and each bare address, in the language each reads."""
+    rows = []
     for event, case, users, addresses, occurrence in notices:
         key = notification_key(event, case.pk, occurrence)
-        keys.append(key)
-        these = [
+        rows += [
             Notification(recipient=user, email=user.email, case=case, event=event, key=key,
                          language=_language_for(user, case))
             for user in {user.pk: user for user in users if user is not None}.values()
         ]
-        these += [
+        rows += [
             Notification(email=address, case=case, event=event, key=key, language=case.language)
             for address in set(addresses) if address
         ]
-        if these:
-            rows += these
-            to_email.append(key)
-    if rows:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        if email_now:
-            email_on_commit(to_email)
-    return keys
+    return rows
 
 
 def notification_key(event: Event, case_id: int, occurrence: str = "") -> str:

@@ -1,6 +1,7 @@
 """Writes on cases that citizens (and operators on their behalf) make."""
 
 import os
+from contextlib import nullcontext
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,8 +11,10 @@ from django.utils.translation import gettext as _
 from petitions.attachments import attachment_content_type
 from petitions.models import Attachment, Case, Channel, Kind, Urgency
 from petitions.permissions import can_record_for_citizens
+from petitions.submission_write import write_case_in_one_statement, writes_in_one_statement
 from petitions.tracking import new_tracking_number
 from portal.errors import ActionForbidden, DomainError
+from responses.routing_wakeup import wake_routing_on_commit
 from supervision.clocks import clock_start
 from supervision.models import ClockKind
 
@@ -63,13 +66,19 @@ def case_submit(
     )
     for _attempt in range(TRACKING_NUMBER_ATTEMPTS):
         try:
+            case = Case(tracking_number=new_tracking_number(), submitted_at=timezone.now(), **fields)
+            case.filed_attachment = None
+            if writes_in_one_statement(attachment=attachment):
+                # One statement is one transaction; inside a caller's, a savepoint.
+                with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
+                    write_case_in_one_statement(case, actor=recorded_by or citizen, change_reason="submitted")
+                wake_routing_on_commit(case.id)
+                return case, True
             with transaction.atomic():
-                case = Case(tracking_number=new_tracking_number(), submitted_at=timezone.now(), **fields)
                 case._history_user = recorded_by or citizen
                 case._change_reason = "submitted"
                 case.save()
                 clock_start(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at, actor=recorded_by or citizen)
-                case.filed_attachment = None
                 if attachment is not None:
                     case.filed_attachment = Attachment.objects.create(
                         case=case, file=attachment, content_type=content_type, size=attachment.size,
@@ -112,7 +121,6 @@ def case_record_for_citizen(*, actor, channel: str, **fields) -> tuple[Case, boo
 def _schedule_after_submit(case: Case) -> None:
     from notifications.models import Event
     from notifications.services import notify_citizen
-    from responses.routing_wakeup import wake_routing_on_commit
 
     wake_routing_on_commit(case.id)
     # The receipt's e-mail goes with the routing's (responses.services._route):

@@ -24,7 +24,7 @@ from accounts.roles import Role, has_role
 from notifications.models import Event
 from notifications.services import notify, notify_department, notify_dispatchers, people_with_role
 from petitions.models import Case, Kind
-from portal.compiled_query import CompiledQuery
+from portal.compiled_query import CompiledColumn, CompiledQuery
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
 from signatures.models import (
@@ -139,10 +139,13 @@ def signature_start(*, petition_id: int, name: str, email: str, ip_address: str 
         return signature
 
 
+_STILL_PUBLIC = CompiledColumn(lambda pk: public_petitions().filter(pk=pk).values_list("pk", flat=True)[:1], -1)
+
+
 def _require_open(petition: Petition, now) -> None:
     # The public side's rule (signatures.selectors.public_petitions): a case
     # rejected, merged, withdrawn or taken off the public side is not signed.
-    if petition.case.status in ENDED or not public_petitions().filter(pk=petition.pk).exists():
+    if petition.case.status in ENDED or not _STILL_PUBLIC.values(petition.pk):
         raise DomainError(_("This petition is no longer open for signing."))
     if now < petition.opened_at:
         raise DomainError(_("This petition is not open for signing yet."))

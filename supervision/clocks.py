@@ -122,8 +122,8 @@ def event_hash(*, clock_id, sequence, action, at, actor_id, reason, snapshot, pr
 GENESIS = "0" * 64
 
 
-def _event(clock: SupervisionClock, action: str, *, sequence: int, previous: str, at: datetime, actor_id,
-           reason: str) -> ClockEvent:
+def event_for(clock: SupervisionClock, action: str, *, sequence: int, previous: str, at: datetime, actor_id,
+              reason: str) -> ClockEvent:
     snapshot = _snapshot(clock)
     return ClockEvent(
         clock=clock, sequence=sequence, action=action, at=at, actor_id=actor_id, reason=reason, snapshot=snapshot,
@@ -152,7 +152,7 @@ def record_all(clock_list: list[SupervisionClock], action: str, *, at: datetime,
     events = []
     for clock in clock_list:
         sequence, previous = last.get(clock.pk, (0, GENESIS))
-        events.append(_event(clock, action, sequence=sequence + 1, previous=previous, at=at, actor_id=actor_id,
+        events.append(event_for(clock, action, sequence=sequence + 1, previous=previous, at=at, actor_id=actor_id,
                              reason=reason))
     return ClockEvent.objects.bulk_create(events)
 

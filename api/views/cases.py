@@ -24,6 +24,7 @@ from api.serializers import (
     CaseRecordSerializer,
     CaseSubmitResultSerializer,
     CaseSubmitSerializer,
+    filed_case_representation,
 )
 from api.throttling import ApiWriteThrottle
 from petitions.models import Channel
@@ -40,8 +41,10 @@ ACTION = OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enu
 
 
 def render_case(request, case, *, just_filed: bool = False) -> dict:
-    return CaseDetailSerializer(case_detail_for(request.user, case, just_filed=just_filed),
-                                context={"request": request}).data
+    detail = case_detail_for(request.user, case, just_filed=just_filed)
+    if just_filed:
+        return filed_case_representation(detail, request)
+    return CaseDetailSerializer(detail, context={"request": request}).data
 
 
 class CaseListView(ListAPIView):

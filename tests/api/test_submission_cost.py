@@ -4,6 +4,7 @@ cannot have yet, and the rate limits count in constant space."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -20,10 +21,12 @@ def test_a_submission_runs_a_fixed_number_of_queries(citizen, category, region, 
     assert first.status_code == 201, first.content
     # The token; the savepoint, the case, its history, its dispatch clock
     # and that clock's first event, the receipt notice, the savepoint's
-    # release. The category and region come from the process's copy
+    # release. On PostgreSQL the five rows go in one statement after one
+    # query for the case's and the clock's ids (petitions.submission_write).
+    # The category and region come from the process's copy
     # (petitions.reference.active_by_id). Nothing is read back.
     second = submission(category, region, title="第二件噪音投诉")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 8):
         response = client.post(reverse("api:cases"), second, format="json")
     assert response.status_code == 201, response.content
     case = response.json()["case"]

@@ -37,19 +37,21 @@ def terminate(backend_pid: int) -> None:
 
 def test_a_submission_whose_connection_drops_fails_cleanly_and_its_retry_makes_one_case(
         client, citizen, category, region, monkeypatch):
-    import petitions.services
+    import supervision.clocks
 
-    real_clock_start = petitions.services.clock_start
+    real_new_clock = supervision.clocks.new_clock
     dropped = []
 
     def drop_then_continue(**kwargs):
-        # The case row is written, the transaction not yet committed.
+        # Mid-submission: the ORM path (SQLite) has written the case row and
+        # not committed; on PostgreSQL the case's id is drawn and its rows
+        # are about to go in one statement.
         if not dropped:
             dropped.append(connection.connection.get_backend_pid())
             terminate(dropped[0])
-        return real_clock_start(**kwargs)
+        return real_new_clock(**kwargs)
 
-    monkeypatch.setattr(petitions.services, "clock_start", drop_then_continue)
+    monkeypatch.setattr(supervision.clocks, "new_clock", drop_then_continue)
     client.force_login(citizen)
     client.raise_request_exception = False
     form = {"kind": "complaint", "category": category.pk, "region": region.pk, "urgency": "normal",
