@@ -5,6 +5,7 @@ from django.http import Http404
 
 from api.models import ApiToken
 from api.tokens import hash_token_key
+from petitions.lifecycle import Status
 from petitions.models import Case
 from petitions.permissions import cases_visible_to, logger
 from petitions.selectors import case_list_queryset
@@ -22,6 +23,9 @@ def active_token_for_key(key: str) -> ApiToken | None:
     process (portal.compiled_query)."""
     return _ACTIVE_TOKEN.first(hash_token_key(key))
 
+
+# What case.get_status_display() gives, without its per-call hashing.
+_STATUS_LABELS = dict(Status.choices)
 
 _ACTIVE_TOKEN = CompiledQuery(
     lambda key_hash: ApiToken.objects.select_related("user").filter(
@@ -66,7 +70,7 @@ def case_detail_for(user, case: Case, *, just_filed: bool = False) -> dict:
             replies = replies.filter(state=ReplyState.PUBLISHED)
     data = {
         "tracking_number": case.tracking_number, "title": case.title, "status": case.status,
-        "status_label": case.get_status_display(), "kind": case.kind, "urgency": case.urgency,
+        "status_label": _STATUS_LABELS.get(case.status, case.status), "kind": case.kind, "urgency": case.urgency,
         "category": case.category, "region": case.region, "lead_department": case.lead_department,
         "version": case.version, "submitted_at": case.submitted_at, "dispatched_at": case.dispatched_at,
         "signed_for_at": case.signed_for_at, "replied_at": case.replied_at, "closed_at": case.closed_at,

@@ -17,7 +17,7 @@ import time
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from portal.counters import count_hit
+from portal.counters import count_hits
 
 logger = logging.getLogger("wenzheng.api")
 
@@ -43,26 +43,63 @@ class _CountedThrottle(BaseThrottle):
         raise NotImplementedError
 
     def allow_request(self, request, view) -> bool:
-        rate = self.get_rate()
-        ident = self.counter_key(request) if rate else None
-        if ident is None:
+        counted = _counted_for_view(request, view).get(type(self)) if view is not None else None
+        if counted is None:
+            measure = self._measure(request)
+            if measure is None:
+                return True
+            counted = _count_all({type(self): measure}).get(type(self))
+        if counted is None:  # the cache failed: let the request through
             return True
-        limit, period = SimpleRateThrottle.parse_rate(None, rate)
-        now = time.time()
-        window = int(now // period)
-        key = f"throttle:{self.scope}:{ident}:{window}"
-        try:
-            count = count_hit(key, period + 5)
-        except Exception:  # noqa: BLE001 - any cache failure: let the request through
-            logger.warning("rate limit %s not counted: the cache is unavailable", self.scope, exc_info=True)
-            return True
+        count, (_key, limit, period, window, now) = counted
         if count <= limit:
             return True
         self._wait = (window + 1) * period - now
         return False
 
+    def _measure(self, request) -> tuple | None:
+        """This request's counter: (key, limit, period, window, now), or
+        None if this limit does not apply to it."""
+        rate = self.get_rate()
+        ident = self.counter_key(request) if rate else None
+        if ident is None:
+            return None
+        limit, period = SimpleRateThrottle.parse_rate(None, rate)
+        now = time.time()
+        window = int(now // period)
+        return f"throttle:{self.scope}:{ident}:{window}", limit, period, window, now
+
     def wait(self) -> float | None:
         return self._wait
+
+
+def _counted_for_view(request, view) -> dict:
+    """Every counted limit of the view for this request, counted at once
+    (one round trip on Redis) when the first of them is asked; kept on the
+    request for the others."""
+    counted = getattr(request, "_counted_limits", None)
+    if counted is None:
+        measures = {}
+        for throttle in view.get_throttles():
+            if isinstance(throttle, _CountedThrottle):
+                measure = throttle._measure(request)
+                if measure is not None:
+                    measures[type(throttle)] = measure
+        counted = request._counted_limits = _count_all(measures)
+    return counted
+
+
+def _count_all(measures: dict) -> dict:
+    """{throttle class: (count, measure)}; empty if the cache failed."""
+    if not measures:
+        return {}
+    try:
+        counts = count_hits({key: period + 5 for key, _limit, period, _window, _now in measures.values()})
+    except Exception:  # noqa: BLE001 - any cache failure: let the request through
+        logger.warning("rate limits %s not counted: the cache is unavailable",
+                       ", ".join(sorted(kind.scope for kind in measures)), exc_info=True)
+        return {}
+    return {kind: (counts[measure[0]], measure) for kind, measure in measures.items()}
 
 
 class ApiUserThrottle(_CountedThrottle):

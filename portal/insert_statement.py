@@ -69,7 +69,6 @@ def _insert_sql(part: Rows, connection) -> tuple[str, list]:
     if any((obj.pk is not None) != with_pk for obj in part.objs):
         raise ValueError("give every row of a part its id, or none")
     plan = _plan(part.model, with_pk)
-    quote = connection.ops.quote_name
     rows, params = [], []
     for obj in part.objs:
         marks = []
@@ -90,8 +89,7 @@ def _insert_sql(part: Rows, connection) -> tuple[str, list]:
             marks.append("%s")
             params.append(value)
         rows.append("(" + ", ".join(marks) + ")")
-    sql = (f"INSERT INTO {quote(part.model._meta.db_table)} ({', '.join(quote(f.column) for f, *_ in plan)}) "
-           f"VALUES {', '.join(rows)}")
+    sql = f"{_head(part.model, with_pk, connection.vendor)} VALUES {', '.join(rows)}"
     if part.ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
     return sql, params
@@ -123,6 +121,16 @@ def _plan(model, with_pk: bool) -> tuple:
         prepares = type(field).pre_save is not models.Field.pre_save
         plan.append((field, as_is, field.null, prepares))
     return tuple(plan)
+
+
+@cache
+def _head(model, with_pk: bool, vendor: str) -> str:
+    """INSERT INTO the table (its columns)."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field, *_rest in _plan(model, with_pk))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
 
 
 @cache

@@ -95,7 +95,7 @@ def test_a_broken_cache_lets_requests_through(citizen, settings, monkeypatch, ca
     def unreachable(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr("api.throttling.count_hit", unreachable)
+    monkeypatch.setattr("api.throttling.count_hits", unreachable)
     assert all(ApiUserThrottle().allow_request(_request(citizen), None) for _ in range(3))
     assert "not counted" in caplog.text
 
@@ -122,3 +122,35 @@ def test_a_category_that_is_not_an_id_is_refused(citizen, category, region, sent
                                           format="json")
     assert response.status_code == 400
     assert [field for field, _code in codes(response)] == ["category"]
+
+
+def test_a_views_limits_are_counted_together_and_each_still_applies(citizen, category, region, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        "anon": "100/min", "user": "100/min", "api_write": "2/min"}}
+    client = token_client(citizen)
+    statuses = [client.post(reverse("api:cases"), submission(category, region, title=f"噪音投诉 {n}"),
+                            format="json").status_code for n in range(3)]
+    assert statuses == [201, 201, 429]
+    keys = [key.split(":", 2)[-1] for key in list(cache._cache) if ":throttle:" in key]
+    counters = {key.split(":")[1]: value for key, value in cache.get_many(keys).items()}
+    # Both of the view's limits counted every request; the anonymous one
+    # does not apply to a token.
+    assert counters == {"user": 3, "api_write": 3}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        "anon": "100/min", "user": "3/min", "api_write": "100/min"}}
+    assert client.get(reverse("api:cases")).status_code == 429  # the user limit, on a read
+
+
+def test_a_broken_cache_lets_api_requests_through(citizen, category, region, settings, monkeypatch, caplog):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        "anon": "1/min", "user": "1/min", "api_write": "1/min"}}
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("api.throttling.count_hits", unreachable)
+    client = token_client(citizen)
+    for n in range(2):
+        response = client.post(reverse("api:cases"), submission(category, region, title=f"噪音投诉 {n}"), format="json")
+        assert response.status_code == 201
+    assert "not counted" in caplog.text

@@ -6,7 +6,7 @@ import os
 import pytest
 from django.core.cache import caches
 
-from portal.counters import count_hit
+from portal.counters import count_hit, count_hits
 
 
 def test_counts_in_the_local_cache():
@@ -42,3 +42,29 @@ def test_counts_on_redis_in_one_round_trip_and_sets_the_expiry_once(settings):
     assert client.ttl(name) <= 30
     assert backend.get(key) == 2  # Django's cache reads what was counted
     backend.delete(key)
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_a_requests_limits_count_on_redis_in_one_round_trip(settings):
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "portal.redis_cache.RedisCache",
+                                                      "LOCATION": os.environ["REDIS_URL"]}}
+    backend = caches["default"]
+    keys = {"wenzheng-test:user": 60, "wenzheng-test:write": 30}
+    backend.delete_many(list(keys))
+    backend.set("wenzheng-test:write", 4, 30)
+    client = backend._cache.get_client(write=True)
+    sent = []
+    real = client.connection_pool.get_connection
+
+    def counting_connection(*args, **kwargs):
+        sent.append(args)
+        return real(*args, **kwargs)
+
+    client.connection_pool.get_connection = counting_connection
+    try:
+        assert count_hits(keys) == {"wenzheng-test:user": 1, "wenzheng-test:write": 5}
+    finally:
+        client.connection_pool.get_connection = real
+    assert len(sent) == 1
+    assert 55 < client.ttl(backend.make_and_validate_key("wenzheng-test:user")) <= 60
+    backend.delete_many(list(keys))
