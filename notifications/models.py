@@ -46,8 +46,10 @@ class Notification(models.Model):
     recipient, however often the code that raises it runs. Citizens without
     an account (phone cases) get e-mail only, by address."""
 
+    # Indexed by notification_once_per_user (recipient first).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
+        db_index=False,
     )
     email = models.EmailField(blank=True)
     case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="+")

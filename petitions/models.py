@@ -67,6 +67,14 @@ class Urgency(models.TextChoices):
     EMERGENCY = "emergency", _("emergency")
 
 
+# The case's history is read by case (its id) and date only: simple-history
+# would index every copied key and indexed column too, twelve indexes on the
+# largest table that every submission and every step writes and no query
+# reads.
+HISTORY_UNINDEXED = ["tracking_number", "submission_key", "category", "region", "citizen", "recorded_by",
+                     "lead_department", "assigned_to", "merged_into"]
+
+
 class Case(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=24, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -79,9 +87,12 @@ class Case(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     wants_public = models.BooleanField(_("author asks for it to be public"), default=False)
 
+    # Indexed by case_citizen_idx (citizen first); likewise lead_department
+    # by case_inbox_idx: a second index on the column alone would only be
+    # written.
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("citizen"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="cases",
+        on_delete=models.PROTECT, related_name="cases", db_index=False,
     )
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -97,7 +108,7 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     lead_department = models.ForeignKey(
         "accounts.Department", verbose_name=_("lead department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="lead_cases",
+        on_delete=models.PROTECT, related_name="lead_cases", db_index=False,
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
@@ -126,7 +137,8 @@ class Case(models.Model):
     # (A database default too: bulk loads by COPY leave it out.)
     publication_decided = models.BooleanField(default=False, db_default=False, editable=False)
 
-    history = history_records(excluded_fields=["version", "publication_decided"])
+    history = history_records(excluded_fields=["version", "publication_decided"],
+                              no_db_index=HISTORY_UNINDEXED)
 
     class Meta:
         verbose_name = _("case")

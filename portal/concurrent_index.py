@@ -30,3 +30,52 @@ def concurrent_index(app_label: str, model_name: str, index) -> migrations.Separ
         state_operations=[migrations.AddIndex(model_name=model_name, index=index)],
         database_operations=[migrations.RunPython(create, drop)],
     )
+
+
+class DropIndexesConcurrently(migrations.operations.base.Operation):
+    """Field changes that only drop a column's own index (db_index=False, or
+    simple-history's no_db_index), without stopping writes. Django's
+    AlterField on a foreign key drops its constraint and adds it back, which
+    checks every row under a lock that blocks writes (minutes on a table of
+    millions); on PostgreSQL this drops the named indexes CONCURRENTLY
+    instead (the migration must set `atomic = False`). Elsewhere, and when
+    reversed, the field changes run as Django runs them."""
+
+    reversible = True
+
+    def __init__(self, alterations, index_names):
+        self.alterations, self.index_names = list(alterations), list(index_names)
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [self.alterations, self.index_names], {}
+
+    def state_forwards(self, app_label, state):
+        for alteration in self.alterations:
+            alteration.state_forwards(app_label, state)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            for name in self.index_names:
+                schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}")
+            return
+        self._run(self.alterations, "database_forwards", app_label, schema_editor, from_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        states = [to_state.clone()]
+        for alteration in self.alterations:
+            after = states[-1].clone()
+            alteration.state_forwards(app_label, after)
+            states.append(after)
+        for number in reversed(range(len(self.alterations))):
+            self.alterations[number].database_backwards(app_label, schema_editor, states[number + 1],
+                                                        states[number])
+
+    def _run(self, alterations, method, app_label, schema_editor, state):
+        for alteration in alterations:
+            after = state.clone()
+            alteration.state_forwards(app_label, after)
+            getattr(alteration, method)(app_label, schema_editor, state, after)
+            state = after
+
+    def describe(self):
+        return "Drop indexes " + ", ".join(self.index_names)

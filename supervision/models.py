@@ -114,11 +114,12 @@ class SupervisionClock(models.Model):
     only through an approved extension or an administrator's correction with
     a reason; every change is an entry in its hash-chained event log."""
 
-    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="clocks")
+    # Indexed by clock_case_idx and clock_department_idx, which start with them.
+    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="clocks", db_index=False)
     kind = models.CharField(_("clock"), max_length=20, choices=ClockKind.choices)
     department = models.ForeignKey(
         "accounts.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="clocks",
+        related_name="clocks", db_index=False,
     )
     order = models.ForeignKey("SupervisionOrder", null=True, blank=True, on_delete=models.CASCADE,
                               related_name="clocks")
@@ -302,7 +303,8 @@ class ClockEvent(models.Model):
         STOPPED = "stopped", _("stopped")
         CANCELLED = "cancelled", _("cancelled")
 
-    clock = models.ForeignKey(SupervisionClock, on_delete=models.CASCADE, related_name="events")
+    # Indexed by unique_clock_event_sequence (clock first).
+    clock = models.ForeignKey(SupervisionClock, on_delete=models.CASCADE, related_name="events", db_index=False)
     sequence = models.PositiveIntegerField()
     action = models.CharField(max_length=20, choices=Action.choices)
     at = models.DateTimeField()

@@ -1,0 +1,46 @@
+"""The tables a submission writes keep no index that only costs writes: an
+index on a column alone beside another that starts with that column, or the
+case history's copies of the case's indexes (its history is read by case
+and date only)."""
+
+import pytest
+from django.db import connection
+
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's catalogue")]
+
+WRITTEN_BY_A_SUBMISSION = ["petitions_case", "petitions_historicalcase", "supervision_supervisionclock",
+                           "supervision_clockevent", "notifications_notification"]
+
+
+def indexes_of(table: str) -> list[tuple[str, list[str], bool, bool]]:
+    """(name, columns in order, unique or primary, partial or on an expression)."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT i.relname, array_agg(a.attname ORDER BY k.ord), x.indisunique OR x.indisprimary,
+                   x.indpred IS NOT NULL OR x.indexprs IS NOT NULL
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
+            LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+            WHERE t.relname = %s
+            GROUP BY i.relname, x.indisunique, x.indisprimary, x.indpred, x.indexprs""", [table])
+        return cursor.fetchall()
+
+
+@pytest.mark.parametrize("table", WRITTEN_BY_A_SUBMISSION)
+def test_no_index_on_a_column_alone_where_another_index_starts_with_it(table):
+    indexes = indexes_of(table)
+    redundant = [
+        name for name, columns, unique, special in indexes
+        if len(columns) == 1 and not unique and not special and not name.endswith("_like")
+        and any(other != name and others[0] == columns[0] and not partial  # a partial one covers some rows
+                for other, others, _unique, partial in indexes)
+    ]
+    assert redundant == []
+
+
+def test_the_case_history_is_indexed_for_how_it_is_read():
+    columns = sorted(tuple(columns) for _name, columns, _unique, _special in indexes_of("petitions_historicalcase"))
+    assert columns == [("history_date",), ("history_id",), ("history_user_id",), ("id",)]
