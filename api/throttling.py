@@ -43,13 +43,12 @@ class _CountedThrottle(BaseThrottle):
         raise NotImplementedError
 
     def allow_request(self, request, view) -> bool:
-        counted = _counted_for_view(request, view).get(type(self)) if view is not None else None
-        if counted is None:
+        if view is not None:
+            counted = _counted_for_view(request, view).get(type(self))
+        else:  # asked on its own (while authenticating)
             measure = self._measure(request)
-            if measure is None:
-                return True
-            counted = _count_all({type(self): measure}).get(type(self))
-        if counted is None:  # the cache failed: let the request through
+            counted = _count_all({type(self): measure}).get(type(self)) if measure is not None else None
+        if counted is None:  # this limit does not apply, or the cache failed: let the request through
             return True
         count, (_key, limit, period, window, now) = counted
         if count <= limit:
@@ -76,7 +75,8 @@ class _CountedThrottle(BaseThrottle):
 def _counted_for_view(request, view) -> dict:
     """Every counted limit of the view for this request, counted at once
     (one round trip on Redis) when the first of them is asked; kept on the
-    request for the others."""
+    request for the others, and tried once: if the cache fails, none is
+    counted again on its own (which could count some twice)."""
     counted = getattr(request, "_counted_limits", None)
     if counted is None:
         measures = {}

@@ -1,11 +1,13 @@
 """A new case's rows written in one statement on PostgreSQL
 (petitions.submission_write) are the rows the ORM path writes."""
 
+import uuid
 import weakref
 
 import pytest
 from django.db import connection
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from notifications.models import Notification
 from petitions.models import Case, Channel
@@ -97,9 +99,57 @@ def test_a_taken_tracking_number_writes_nothing_and_the_next_try_succeeds(monkey
 def test_the_new_case_receivers_are_the_ones_the_one_statement_path_knows():
     """A new post_save receiver of Case would be skipped by the one-statement
     path: add it to RECEIVERS_OF_A_NEW_CASE only once it is handled there."""
-    connected = set()
-    for (uid, sender), receiver, *_rest in post_save.receivers:
-        if sender == id(Case):
+    assert receivers(post_save, Case) == RECEIVERS_OF_A_NEW_CASE
+    # The ORM path's other signals have no receiver to skip (the clock, its
+    # event and the notice are bulk-created there too, without signals).
+    history = Case.history.model
+    for signal, sender in ((pre_save, Case), (pre_save, history), (post_save, history),
+                           (pre_create_historical_record, history), (post_create_historical_record, history)):
+        assert receivers(signal, sender) == set(), (signal, sender)
+
+
+def receivers(signal, sender) -> set:
+    """dispatch_uid, or the receiver's module, of each receiver of sender."""
+    found = set()
+    for (uid, connected_sender), receiver, *_rest in signal.receivers:
+        if connected_sender == id(sender):
             receiver = receiver() if isinstance(receiver, weakref.ReferenceType) else receiver
-            connected.add(uid if isinstance(uid, str) else receiver.__module__)
-    assert connected == RECEIVERS_OF_A_NEW_CASE
+            found.add(uid if isinstance(uid, str) else receiver.__module__)
+    return found
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_taken_number_writes_nothing_and_a_key_sent_twice_files_once(
+        monkeypatch, citizen, category, region):
+    """As a request runs it (autocommit: the statement is its own
+    transaction, no savepoint)."""
+    first, _created = case_submit(actor=citizen, contact_email=citizen.email, category=category, region=region,
+                                  **FIELDS)
+    numbers = iter([first.tracking_number, "261128-0000-0000-002", "261128-0000-0000-003"])
+    monkeypatch.setattr("petitions.services.new_tracking_number", lambda: next(numbers))
+    key = uuid.uuid4()
+    second, created = case_submit(actor=citizen, contact_email=citizen.email, category=category, region=region,
+                                  submission_key=key, **FIELDS)
+    # The same form sent again, racing past the check for its key: the
+    # statement hits the key's unique index and the first case is returned.
+    import petitions.services
+
+    real_check, checks = petitions.services._already_submitted, []
+
+    def raced_past(*args, **kwargs):
+        checks.append(args)
+        return None if len(checks) == 1 else real_check(*args, **kwargs)
+
+    monkeypatch.setattr(petitions.services, "_already_submitted", raced_past)
+    again, created_again = case_submit(actor=citizen, contact_email=citizen.email, category=category,
+                                       region=region, submission_key=key, **FIELDS)
+    assert len(checks) == 2  # the check, then the look-up after the statement failed
+    assert created and not created_again and again.pk == second.pk
+    assert second.tracking_number == "261128-0000-0000-002"
+    # (Routing ran on commit and may have written more: count what a submission writes.)
+    assert Case.objects.count() == 2
+    assert SupervisionClock.objects.filter(kind="dispatch").count() == 2
+    assert ClockEvent.objects.filter(clock__kind="dispatch", sequence=1).count() == 2
+    assert Notification.objects.filter(event="received").count() == 2
+    assert Case.history.filter(history_change_reason="submitted").count() == 2
