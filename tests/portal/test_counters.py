@@ -2,11 +2,29 @@
 Redis, add and incr elsewhere; both count exactly and expire."""
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import caches
 
 from portal.counters import count_hit, count_hits
+
+
+@contextmanager
+def round_trips(client):
+    """The connections a Redis client takes meanwhile: one a round trip."""
+    sent = []
+    real = client.connection_pool.get_connection
+
+    def counting_connection(*args, **kwargs):
+        sent.append(args)
+        return real(*args, **kwargs)
+
+    client.connection_pool.get_connection = counting_connection
+    try:
+        yield sent
+    finally:
+        client.connection_pool.get_connection = real
 
 
 def test_counts_in_the_local_cache():
@@ -23,18 +41,8 @@ def test_counts_on_redis_in_one_round_trip_and_sets_the_expiry_once(settings):
     backend.delete(key)
     client = backend._cache.get_client(write=True)
     name = backend.make_and_validate_key(key)
-    sent = []
-    real = client.connection_pool.get_connection
-
-    def counting_connection(*args, **kwargs):
-        sent.append(args)
-        return real(*args, **kwargs)
-
-    client.connection_pool.get_connection = counting_connection
-    try:
+    with round_trips(client) as sent:
         assert count_hit(key, 60) == 1
-    finally:
-        client.connection_pool.get_connection = real
     assert len(sent) == 1
     assert 55 < client.ttl(name) <= 60
     client.expire(name, 30)
@@ -53,18 +61,8 @@ def test_a_requests_limits_count_on_redis_in_one_round_trip(settings):
     backend.delete_many(list(keys))
     backend.set("wenzheng-test:write", 4, 30)
     client = backend._cache.get_client(write=True)
-    sent = []
-    real = client.connection_pool.get_connection
-
-    def counting_connection(*args, **kwargs):
-        sent.append(args)
-        return real(*args, **kwargs)
-
-    client.connection_pool.get_connection = counting_connection
-    try:
+    with round_trips(client) as sent:
         assert count_hits(keys) == {"wenzheng-test:user": 1, "wenzheng-test:write": 5}
-    finally:
-        client.connection_pool.get_connection = real
     assert len(sent) == 1
     assert 55 < client.ttl(backend.make_and_validate_key("wenzheng-test:user")) <= 60
     backend.delete_many(list(keys))
