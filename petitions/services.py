@@ -1,22 +1,17 @@
 """Writes on cases that citizens (and operators on their behalf) make."""
 
-import os
-from contextlib import nullcontext
-
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from petitions.attachments import attachment_content_type
-from petitions.models import Attachment, Case, Channel, Kind, Urgency
+from petitions.models import Case, Channel, Kind, Urgency
 from petitions.permissions import can_record_for_citizens
-from petitions.submission_write import write_case_in_one_statement, writes_in_one_statement
+from petitions.submission_write import write_case_in_one_statement, write_case_with_orm, writes_in_one_statement
 from petitions.tracking import new_tracking_number
 from portal.errors import ActionForbidden, DomainError
 from responses.routing_wakeup import wake_routing_on_commit
-from supervision.clocks import clock_start
-from supervision.models import ClockKind
 
 TRACKING_NUMBER_ATTEMPTS = 5
 
@@ -67,24 +62,12 @@ def case_submit(
     for _attempt in range(TRACKING_NUMBER_ATTEMPTS):
         try:
             case = Case(tracking_number=new_tracking_number(), submitted_at=timezone.now(), **fields)
-            case.filed_attachment = None
             if writes_in_one_statement(attachment=attachment):
-                # One statement is one transaction; inside a caller's, a savepoint.
-                with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
-                    write_case_in_one_statement(case, actor=recorded_by or citizen, change_reason="submitted")
-                wake_routing_on_commit(case.id)
-                return case, True
-            with transaction.atomic():
-                case._history_user = recorded_by or citizen
-                case._change_reason = "submitted"
-                case.save()
-                clock_start(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at, actor=recorded_by or citizen)
-                if attachment is not None:
-                    case.filed_attachment = Attachment.objects.create(
-                        case=case, file=attachment, content_type=content_type, size=attachment.size,
-                        original_name=os.path.basename(attachment.name or "attachment")[:200],
-                    )
-                _schedule_after_submit(case)
+                write_case_in_one_statement(case, actor=recorded_by or citizen, change_reason="submitted")
+            else:
+                write_case_with_orm(case, actor=recorded_by or citizen, change_reason="submitted",
+                                    attachment=attachment, content_type=content_type)
+            wake_routing_on_commit(case.id)
             return case, True
         except IntegrityError:
             if submission_key is not None and Case.objects.filter(submission_key=submission_key).exists():
@@ -116,14 +99,3 @@ def case_record_for_citizen(*, actor, channel: str, **fields) -> tuple[Case, boo
     email = (fields.get("contact_email") or "").strip().lower()
     citizen = User.objects.filter(email=email).first() if email else None
     return case_submit(actor=citizen, channel=channel, recorded_by=actor, **fields)
-
-
-def _schedule_after_submit(case: Case) -> None:
-    from notifications.models import Event
-    from notifications.services import notify_citizen
-
-    wake_routing_on_commit(case.id)
-    # The receipt's e-mail goes with the routing's (responses.services._route):
-    # one message to the broker per submission, not two. Should routing
-    # wait, the notifications sweeper sends it (unsent after two minutes).
-    notify_citizen(event=Event.RECEIVED, case=case, email_now=False)

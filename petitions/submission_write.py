@@ -2,9 +2,10 @@
 
 A submission writes five rows: the case, its history row ("submitted"),
 the dispatch clock (started at the submission), that clock's first
-hash-chained event, and the receipt notice for the citizen. Through the ORM
-that is five INSERTs compiled anew, five round trips, BEGIN and COMMIT, and
-the case's post_save receivers; on PostgreSQL `write_case_in_one_statement`
+hash-chained event, and the receipt notice for the citizen.
+`write_case_with_orm` (SQLite, and a case filed with a file) writes them
+as five INSERTs compiled anew, five round trips, BEGIN and COMMIT, and the
+case's post_save receivers; on PostgreSQL `write_case_in_one_statement`
 writes the same rows, made by the same code (`new_clock`, `event_for`,
 `notice_rows`), in one statement (`portal.insert_statement`) after one
 query for the case's and the clock's ids.
@@ -16,11 +17,13 @@ writes it. `RECEIVERS_OF_A_NEW_CASE` names them; a test fails if another is
 connected, so it is not silently skipped here.
 """
 
+import os
+
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from petitions.models import Case
+from petitions.models import Attachment, Case
 from portal.insert_statement import Rows, insert_together, next_ids
 
 # post_save receivers of Case (dispatch_uid, or the receiver's module) and
@@ -38,6 +41,31 @@ def writes_in_one_statement(*, attachment) -> bool:
     """PostgreSQL, and no file to store (an attachment is saved through the
     storage first, then its row: the ORM path)."""
     return attachment is None and connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+
+
+def write_case_with_orm(case: Case, *, actor, change_reason: str, attachment=None, content_type=None) -> None:
+    """Save `case` (new, without an id) with the same records through the
+    ORM, in one transaction (a savepoint inside a caller's), and with the
+    file it was filed with."""
+    from notifications.models import Event
+    from notifications.services import notify_citizen
+    from supervision.clocks import clock_start
+    from supervision.models import ClockKind
+
+    with transaction.atomic():
+        case._history_user = actor
+        case._change_reason = change_reason
+        case.save()
+        clock_start(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at, actor=actor)
+        if attachment is not None:
+            case.filed_attachment = Attachment.objects.create(
+                case=case, file=attachment, content_type=content_type, size=attachment.size,
+                original_name=os.path.basename(attachment.name or "attachment")[:200],
+            )
+        # The receipt's e-mail goes with the routing's (responses.services._route):
+        # one message to the broker per submission, not two. Should routing
+        # wait, the notifications sweeper sends it (unsent after two minutes).
+        notify_citizen(event=Event.RECEIVED, case=case, email_now=False)
 
 
 def write_case_in_one_statement(case: Case, *, actor, change_reason: str) -> None:

@@ -58,24 +58,24 @@ class DropIndexesConcurrently(migrations.operations.base.Operation):
             for name in self.index_names:
                 schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}")
             return
-        self._run(self.alterations, "database_forwards", app_label, schema_editor, from_state)
+        states = self._states(app_label, from_state)
+        for number, alteration in enumerate(self.alterations):
+            alteration.database_forwards(app_label, schema_editor, states[number], states[number + 1])
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        states = [to_state.clone()]
-        for alteration in self.alterations:
-            after = states[-1].clone()
-            alteration.state_forwards(app_label, after)
-            states.append(after)
+        states = self._states(app_label, to_state)
         for number in reversed(range(len(self.alterations))):
             self.alterations[number].database_backwards(app_label, schema_editor, states[number + 1],
                                                         states[number])
 
-    def _run(self, alterations, method, app_label, schema_editor, state):
-        for alteration in alterations:
-            after = state.clone()
+    def _states(self, app_label, before) -> list:
+        """The project state before each alteration, and after the last."""
+        states = [before]
+        for alteration in self.alterations:
+            after = states[-1].clone()
             alteration.state_forwards(app_label, after)
-            getattr(alteration, method)(app_label, schema_editor, state, after)
-            state = after
+            states.append(after)
+        return states
 
     def describe(self):
         return "Drop indexes " + ", ".join(self.index_names)

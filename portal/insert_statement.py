@@ -17,10 +17,11 @@ known before the statement is sent. No model signals are sent: the caller
 does what their receivers would (and a test pins the receivers it knows).
 """
 
+from contextlib import nullcontext
 from datetime import datetime
 from functools import cache
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import AutoField, BigAutoField, SmallAutoField, Value
 
 AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
@@ -56,7 +57,10 @@ def insert_together(parts: list[Rows], *, using: str = "default") -> None:
         params += values
     if not clauses:
         return
-    with connection.cursor() as cursor:
+    # On its own the statement is its own transaction; inside a caller's, a
+    # savepoint, so a failed statement leaves the caller's transaction usable.
+    with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext(), \
+            connection.cursor() as cursor:
         cursor.execute("WITH " + ", ".join(clauses) + " SELECT 1", params)
     for part in parts:
         for obj in part.objs:
@@ -68,7 +72,7 @@ def _insert_sql(part: Rows, connection) -> tuple[str, list]:
     with_pk = part.objs[0].pk is not None
     if any((obj.pk is not None) != with_pk for obj in part.objs):
         raise ValueError("give every row of a part its id, or none")
-    plan = _plan(part.model, with_pk)
+    head, plan = _plan(part.model, with_pk, connection)
     rows, params = [], []
     for obj in part.objs:
         marks = []
@@ -89,7 +93,7 @@ def _insert_sql(part: Rows, connection) -> tuple[str, list]:
             marks.append("%s")
             params.append(value)
         rows.append("(" + ", ".join(marks) + ")")
-    sql = f"{_head(part.model, with_pk, connection.vendor)} VALUES {', '.join(rows)}"
+    sql = f"{head} VALUES {', '.join(rows)}"
     if part.ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
     return sql, params
@@ -107,11 +111,14 @@ _AS_IS = {
 }
 
 
-@cache
-def _plan(model, with_pk: bool) -> tuple:
-    """Each column's field; the Python type it passes to the driver as it is
-    (a datetime only when aware); whether it takes NULL as it is; whether
-    its pre_save does more than read the attribute (auto_now, files)."""
+def _plan(model, with_pk: bool, connection) -> tuple[str, tuple]:
+    """INSERT INTO the table (its columns), and for each column its field;
+    the Python type it passes to the driver as it is (a datetime only when
+    aware); whether it takes NULL as it is; whether its pre_save does more
+    than read the attribute (auto_now, files). Made once per model."""
+    known = _PLANS.get((model, with_pk))
+    if known is not None:
+        return known
     plan = []
     for field in model._meta.concrete_fields:
         if field.primary_key and isinstance(field, AUTO_FIELDS) and not with_pk:
@@ -120,17 +127,13 @@ def _plan(model, with_pk: bool) -> tuple:
         as_is = datetime if type(field) is models.DateTimeField else _AS_IS.get(type(target))
         prepares = type(field).pre_save is not models.Field.pre_save
         plan.append((field, as_is, field.null, prepares))
-    return tuple(plan)
-
-
-@cache
-def _head(model, with_pk: bool, vendor: str) -> str:
-    """INSERT INTO the table (its columns)."""
-    from django.db import connection
-
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field, *_rest in _plan(model, with_pk))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field, *_ in plan)})"
+    known = _PLANS[(model, with_pk)] = (head, tuple(plan))
+    return known
+
+
+_PLANS: dict = {}
 
 
 @cache
