@@ -108,7 +108,7 @@ def main() -> None:
     print(f"{arguments.request}: {arguments.requests} requests, {1000 * cpu / arguments.requests:.2f} ms CPU and "
           f"{1000 * wall / arguments.requests:.2f} ms wall each" + (" (profiled)" if profiler else ""))
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(arguments.profile)
+        pstats.Stats(profiler).sort_stats(__import__("os").environ.get("SORT", "cumulative")).print_stats(arguments.profile)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
-"""Writing a new case with the records that come with it.
+"""Writing a new case with its history row.
 
-A submission writes five rows: the case, its history row ("submitted"),
-the dispatch clock (started at the submission), that clock's first
-hash-chained event, and the receipt notice for the citizen.
-`write_case_with_orm` (SQLite, and a case filed with a file) writes them
-as five INSERTs compiled anew, five round trips, BEGIN and COMMIT, and the
-case's post_save receivers; on PostgreSQL `write_case_in_one_statement`
-writes the same rows, made by the same code (`new_clock`, `event_for`,
-`notice_rows`), in one statement (`portal.insert_statement`) after one
-query for the case's and the clock's ids.
+A submission writes two rows: the case and its history row ("submitted").
+The routing step that follows its commit opens the case's dispatch clock
+from the submission's time and records the citizen's receipt
+(responses.services._route, supervision.clocks.dispatch_clocks_open), so
+the request's transaction is short; should routing wait, the deadline scan
+opens the clock (supervision.scan.open_waiting_dispatch_clocks).
+`write_case_with_orm` (SQLite, and a case filed with a file) saves the case
+through the ORM, with simple-history's row and the case's post_save
+receivers; on PostgreSQL `write_case_in_one_statement` writes the same rows
+in one statement (`portal.insert_statement`), which gives the case its id.
 
 The case's post_save receivers have nothing to do for a new case with no
 department yet (the inboxes and the public lists change when it is routed
@@ -24,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from petitions.models import Attachment, Case
-from portal.insert_statement import Rows, insert_together, next_ids
+from portal.insert_statement import Rows, insert_together
 
 # post_save receivers of Case (dispatch_uid, or the receiver's module) and
 # why a new case needs none of them: see the module's docstring. No other
@@ -38,63 +39,35 @@ RECEIVERS_OF_A_NEW_CASE = {
 
 
 def writes_in_one_statement(*, attachment) -> bool:
-    """PostgreSQL, and no file to store (an attachment is saved through the
-    storage first, then its row: the ORM path)."""
-    return attachment is None and connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+    """PostgreSQL, no file to store (an attachment is saved through the
+    storage first, then its row: the ORM path), and the history kept (the
+    ORM path honours simple-history's switch)."""
+    return (attachment is None and connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+            and getattr(settings, "SIMPLE_HISTORY_ENABLED", True))
 
 
 def write_case_with_orm(case: Case, *, actor, change_reason: str, attachment=None, content_type=None) -> None:
-    """Save `case` (new, without an id) with the same records through the
+    """Save `case` (new, without an id) with its history row through the
     ORM, in one transaction (a savepoint inside a caller's), and with the
     file it was filed with."""
-    from notifications.models import Event
-    from notifications.services import notify_citizen
-    from supervision.clocks import clock_start
-    from supervision.models import ClockKind
-
     with transaction.atomic():
         case._history_user = actor
         case._change_reason = change_reason
         case.save()
-        clock_start(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at, actor=actor)
         if attachment is not None:
             case.filed_attachment = Attachment.objects.create(
                 case=case, file=attachment, content_type=content_type, size=attachment.size,
                 original_name=os.path.basename(attachment.name or "attachment")[:200],
             )
-        # The receipt's e-mail goes with the routing's (responses.services._route):
-        # one message to the broker per submission, not two. Should routing
-        # wait, the notifications sweeper sends it (unsent after two minutes).
-        notify_citizen(event=Event.RECEIVED, case=case, email_now=False)
 
 
 def write_case_in_one_statement(case: Case, *, actor, change_reason: str) -> None:
-    """Save `case` (new, without an id) with its history row, its dispatch
-    clock and first event, and the receipt notice, in one statement."""
-    from notifications.models import Event, Notification
-    from notifications.services import citizen_notice, notice_rows
-    from supervision.clocks import GENESIS, event_for, new_clock
-    from supervision.models import ClockEvent, ClockKind, SupervisionClock
-    from supervision.tallies import clock_key
-
-    case.pk, clock_id = next_ids(Case, SupervisionClock)
-    clock = new_clock(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at)
-    if clock is not None and clock_key(clock) is not None:
-        # The dispatch clock holds no department to a deadline, so it is in
-        # no tally row; one that is would need clocks_moved here.
-        raise NotImplementedError("a clock counted in the tallies: start it with clock_start")
-    parts = [Rows(Case, [case])]
-    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        parts.append(Rows(Case.history.model, [history_row(case, actor=actor, reason=change_reason)]))
-    if clock is not None:
-        clock.pk = clock_id
-        event = event_for(clock, ClockEvent.Action.STARTED, sequence=1, previous=GENESIS, at=case.submitted_at,
-                          actor_id=actor.pk if actor is not None else None, reason="")
-        parts += [Rows(SupervisionClock, [clock]), Rows(ClockEvent, [event])]
-    notice = citizen_notice(event=Event.RECEIVED, case=case)
-    if notice is not None:
-        parts.append(Rows(Notification, notice_rows([notice]), ignore_conflicts=True))
-    insert_together(parts)
+    """Save `case` (new, without an id) with its history row in one
+    statement, which gives the case its id."""
+    cases = Rows(Case, [case])
+    history = history_row(case, actor=actor, reason=change_reason)
+    history.id = cases.new_id  # the case's, given by the statement
+    insert_together([cases, Rows(Case.history.model, [history])])
     case.loaded_lead_department_id = case.lead_department_id
 
 

@@ -1,7 +1,6 @@
 """New rows of several models written by one SQL statement (PostgreSQL).
 
-A busy write that inserts a handful of related rows (a case, its history
-row, its first clock and that clock's first event, the citizen's receipt)
+A busy write that inserts a few related rows (a case and its history row)
 spends more CPU in the ORM than PostgreSQL spends writing them: each
 `save()` or `bulk_create()` compiles an INSERT, sends pre_save/post_save,
 and costs a round trip, with BEGIN and COMMIT around them. Here the rows are
@@ -11,15 +10,15 @@ of data-modifying CTEs: one round trip, and on its own (outside a
 transaction block) one implicit transaction, so the rows are written
 together or not at all.
 
-Rows that need each other's ids get them first (`next_ids`, from the
-tables' own sequences), so a value computed from an id (a hash over it) is
-known before the statement is sent. No model signals are sent: the caller
-does what their receivers would (and a test pins the receivers it knows).
+A row that needs the id the database gives a row of an earlier part (the
+history row, its case's) holds that part's `new_id` where the id goes: the
+statement reads it from the part's RETURNING, and the instances are given
+it afterwards. No model signals are sent: the caller does what their
+receivers would (and a test pins the receivers it knows).
 """
 
 from contextlib import nullcontext
 from datetime import datetime
-from functools import cache
 
 from django.db import connections, models, transaction
 from django.db.models import AutoField, BigAutoField, SmallAutoField, Value
@@ -32,54 +31,81 @@ class Rows:
 
     def __init__(self, model, objs, *, ignore_conflicts: bool = False):
         self.model, self.objs, self.ignore_conflicts = model, list(objs), ignore_conflicts
+        self.new_id = NewId(self)
 
 
-def next_ids(*models, using: str = "default") -> list[int]:
-    """One new id from each model's primary-key sequence, in one query."""
-    connection = connections[using]
-    names = [_sequence(model, using) for model in models]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(["nextval(%s)"] * len(names)), names)
-        return list(cursor.fetchone())
+class NewId:
+    """Stands, in a column of a later part's row, for the id the database
+    gives the one row of `part` (its primary key's default)."""
+
+    def __init__(self, part: Rows):
+        self.part = part
 
 
 def insert_together(parts: list[Rows], *, using: str = "default") -> None:
     """Insert every part's instances in one statement. Instances with a
-    primary key keep it; the others take their sequence's next value (and
-    are not told it: give ids first where a caller needs them)."""
+    primary key keep it; the others take their sequence's next value, and
+    are given it where a later row used their part's `new_id`."""
     connection = connections[using]
-    clauses, params = [], []
-    for number, part in enumerate(parts):
-        if not part.objs:
-            continue
-        sql, values = _insert_sql(part, connection)
-        clauses.append(f"i{number} AS ({sql})")
+    parts = [part for part in parts if part.objs]
+    names = {part: number for number, part in enumerate(parts)}  # the CTE of part n is "in"
+    clauses, params, uses = [], [], []
+    for part in parts:
+        sql, values, used = _insert_sql(part, connection, names)
+        clauses.append(sql)
         params += values
+        uses += [(obj, attname, earlier) for obj, attname, earlier in used]
     if not clauses:
         return
+    returning = list(dict.fromkeys(earlier for _obj, _attname, earlier in uses))
+    for earlier in returning:
+        if len(earlier.objs) != 1 or earlier.objs[0].pk is not None:
+            raise ValueError("new_id stands for the id the database gives a part's one row")
+        clauses[names[earlier]] += f" RETURNING {_pk_column(earlier, connection)}"
+    select = ", ".join(f"(SELECT {_pk_column(part, connection)} FROM i{names[part]})" for part in returning)
+    sql = "WITH " + ", ".join(f"i{names[part]} AS ({clause})" for part, clause in zip(parts, clauses, strict=True))
     # On its own the statement is its own transaction; inside a caller's, a
     # savepoint, so a failed statement leaves the caller's transaction usable.
     with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext(), \
             connection.cursor() as cursor:
-        cursor.execute("WITH " + ", ".join(clauses) + " SELECT 1", params)
+        cursor.execute(f"{sql} SELECT {select or 1}", params)
+        ids = dict(zip(returning, cursor.fetchone(), strict=False))
+    for part, new_id in ids.items():
+        part.objs[0].pk = new_id
+    for obj, attname, earlier in uses:
+        setattr(obj, attname, ids[earlier])
     for part in parts:
         for obj in part.objs:
             obj._state.adding = False
             obj._state.db = using
 
 
-def _insert_sql(part: Rows, connection) -> tuple[str, list]:
+def _pk_column(part: Rows, connection) -> str:
+    return connection.ops.quote_name(part.model._meta.pk.column)
+
+
+def _insert_sql(part: Rows, connection, names: dict) -> tuple[str, list, list]:
+    """The part's INSERT, its parameters, and where its rows use an earlier
+    part's new id: (instance, attname, that part), the value a subquery on
+    that part's CTE."""
     with_pk = part.objs[0].pk is not None
     if any((obj.pk is not None) != with_pk for obj in part.objs):
         raise ValueError("give every row of a part its id, or none")
     head, plan = _plan(part.model, with_pk, connection)
-    rows, params = [], []
+    rows, params, used = [], [], []
     for obj in part.objs:
         marks = []
         for field, as_is, null, prepares in plan:
             value = field.pre_save(obj, True) if prepares else getattr(obj, field.attname)
             if (value is None and null) or (type(value) is as_is and (as_is is not datetime or value.tzinfo)):
                 pass  # what get_db_prep_save would return
+            elif type(value) is NewId:
+                earlier = value.part
+                if names.get(earlier, len(names)) >= names[part]:
+                    raise ValueError(f"{part.model.__name__}.{field.name}: the new id of a part not written before")
+                used.append((obj, field.attname, earlier))
+                marks.append(f"(SELECT {_pk_column(earlier, connection)} FROM i{names[earlier]})")
+                continue
             elif hasattr(value, "resolve_expression"):
                 # A database default (db_default): the column's own DEFAULT,
                 # and the instance holds the value it stands for.
@@ -96,7 +122,7 @@ def _insert_sql(part: Rows, connection) -> tuple[str, list]:
     sql = f"{head} VALUES {', '.join(rows)}"
     if part.ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
-    return sql, params
+    return sql, params, used
 
 
 # Fields (these very classes, not subclasses that may prepare values their
@@ -134,10 +160,3 @@ def _plan(model, with_pk: bool, connection) -> tuple[str, tuple]:
 
 
 _PLANS: dict = {}
-
-
-@cache
-def _sequence(model, using: str) -> str:
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
-        return cursor.fetchone()[0]

@@ -334,6 +334,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.RememberedContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
     # Counted in the default cache: Redis when REDIS_URL is set, shared by
     # every web process.

@@ -16,6 +16,9 @@ handler400 = "api.errors.handler400"
 handler500 = "api.errors.handler500"
 
 urlpatterns = [
+    # First: the API takes the busiest requests (a submission, an inbox), and
+    # the resolver tries patterns in order.
+    path("api/", include("api.urls")),
     path("", home, name="home"),
     path("", include("petitions.urls")),
     path("", include("responses.urls")),
@@ -26,7 +29,6 @@ urlpatterns = [
     path("", include("publication.urls")),
     path("", include("signatures.urls")),
     path("open311/", include("open311.urls")),
-    path("api/", include("api.urls")),
     path("accounts/api-tokens/", include("api.page_urls")),
     # Django's language switch; a logged-in person's choice is kept for their e-mails.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),

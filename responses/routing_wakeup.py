@@ -36,6 +36,7 @@ from django.db import transaction
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
+from portal.counters import claim_flag
 from portal.queue import enqueue_now
 
 logger = logging.getLogger("wenzheng.routing")
@@ -107,6 +108,6 @@ def _claim_flag() -> bool:
     if settings.ROUTING_WAKE_SECONDS <= 0:
         return True  # coalescing turned off: a message per case
     try:
-        return caches["default"].add(FLAG_KEY, 1, settings.ROUTING_WAKE_SECONDS)
+        return claim_flag(FLAG_KEY, settings.ROUTING_WAKE_SECONDS)
     except (RedisError, OSError):  # no cache: send the message, the broker may still be up
         return True

@@ -22,7 +22,6 @@ from notifications.services import (
     citizen_notice,
     department_members,
     email_on_commit,
-    notification_key,
     notify,
     notify_all,
     notify_citizen,
@@ -216,6 +215,9 @@ def _route(cases: list[Case]) -> list[RoutingDecision]:
         rules[case.pk] = first_matching_rule(case)
     matched = [case for case in cases if rules[case.pk] is not None]
     unmatched = [case for case in cases if rules[case.pk] is None]
+    # The dispatch clocks run from each case's submission: those routed now
+    # stop at once, those for the routing centre go on running.
+    clocks.dispatch_clocks_open(cases, dispatched={case.pk for case in matched}, at=now)
     for case in matched:
         case.lead_department = rules[case.pk].lead_department
     _send_to_departments(matched, now=now)
@@ -231,21 +233,20 @@ def _route(cases: list[Case]) -> list[RoutingDecision]:
         RoutingDecision(case=case, method=RoutingMethod.NO_MATCH, decided_at=now)
         for case in cases
     ])
-    keys = _announce_routed([(case, decision) for case, decision in zip(cases, decisions, strict=True)
-                             if rules[case.pk] is not None])
-    # With the receipts, whose e-mail petitions.services.case_submit left to routing.
-    email_on_commit([notification_key(Event.RECEIVED, case.pk) for case in cases] + keys)
+    keys = _announce_routed(cases, [(case, decision) for case, decision in zip(cases, decisions, strict=True)
+                                    if rules[case.pk] is not None])
+    email_on_commit(keys)
     return decisions
 
 
-def _announce_routed(routed: list[tuple[Case, RoutingDecision]]) -> list[str]:
-    """`_announce_dispatch` for cases the rules routed (never with assisting
-    departments): the departments' members in one query, one insert.
-    Returns the events' keys, for the caller to e-mail."""
-    if not routed:
-        return []
-    members = department_members({case.lead_department_id for case, _decision in routed})
-    notices = []
+def _announce_routed(cases: list[Case], routed: list[tuple[Case, RoutingDecision]]) -> list[str]:
+    """Every case's receipt (the submission leaves it to routing: its
+    e-mail goes with the dispatch's), and `_announce_dispatch` for cases the
+    rules routed (never with assisting departments): the departments'
+    members in one query, one insert. Returns the events' keys, for the
+    caller to e-mail."""
+    notices = [citizen_notice(event=Event.RECEIVED, case=case) for case in cases]
+    members = department_members({case.lead_department_id for case, _decision in routed}) if routed else {}
     for case, decision in routed:
         occurrence = str(decision.pk)
         notices.append(Notice(Event.NEW_CASE, case, users=members.get(case.lead_department_id, ()),

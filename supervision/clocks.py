@@ -214,6 +214,49 @@ def clocks_start_all(clock_list: list[SupervisionClock], *, at: datetime, actor=
     return clock_list
 
 
+def dispatch_clocks_open(cases, *, dispatched=frozenset(), at: datetime | None = None) -> list[SupervisionClock]:
+    """Open the dispatch clock of each of these cases (locked, waiting for
+    routing) that has none, from its submission: the clock starts when the
+    case was submitted (DOMAIN.md) and its first event says so, whenever
+    the routing step (or the deadline scan, should routing wait) writes it.
+    The submission itself writes only the case and its history, so a busy
+    portal takes a case in one short transaction.
+
+    `dispatched`: ids of cases dispatched in this same step, at `at` (routed
+    by the rules), whose clocks are written stopped then, with both events.
+    A few statements for any number of cases."""
+    if not cases:
+        return []
+    opened = set(
+        SupervisionClock.objects.filter(case_id__in=[case.pk for case in cases], kind=ClockKind.DISPATCH)
+        .values_list("case_id", flat=True)
+    )
+    clock_list = [clock for case in cases if case.pk not in opened
+                  if (clock := new_clock(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at)) is not None]
+    if not clock_list:
+        return []
+    clock_list = SupervisionClock.objects.bulk_create(clock_list)
+    events, moves = [], []
+    for clock in clock_list:
+        # By whoever submitted the case, as when the submission wrote it.
+        started = event_for(clock, ClockEvent.Action.STARTED, sequence=1, previous=GENESIS, at=clock.started_at,
+                            actor_id=clock.case.recorded_by_id or clock.case.citizen_id, reason="")
+        events.append(started)
+        if clock.case_id not in dispatched:
+            moves.append((None, clock_key(clock)))
+            continue
+        moves.append((None, _mark_stopped(clock, at, reason="")[1]))
+        events.append(event_for(clock, ClockEvent.Action.STOPPED, sequence=2, previous=started.hash, at=at,
+                                actor_id=None, reason=""))
+    stopped = [clock for clock in clock_list if clock.stopped_at is not None]
+    update_rows(stopped, _STOP_FIELDS)
+    ClockEvent.objects.bulk_create(events)
+    clocks_moved(moves)
+    for clock in stopped:
+        tally_finished_hours(clock)
+    return clock_list
+
+
 def _open_clocks(case, kinds):
     return open_clocks_of([case.pk], kinds)
 
@@ -244,23 +287,27 @@ def clocks_stop_all(clock_list: list[SupervisionClock], *, at: datetime, actor=N
     number of cases: one update, one insert of events, one tally write."""
     if not clock_list:
         return []
-    moves = []
-    for clock in clock_list:
-        before = clock_key(clock)
-        if clock.state == ClockState.PAUSED:
-            _shift_for_pause(clock, at)
-        clock.stopped_at = at
-        clock.stop_reason = reason
-        clock.working_hours = calendar().working_hours_between(clock.started_at, at)
-        if clock.state != ClockState.BREACHED:
-            clock.state = ClockState.MET if at <= clock.due_at else ClockState.BREACHED
-        moves.append((before, clock_key(clock)))
+    moves = [_mark_stopped(clock, at, reason=reason) for clock in clock_list]
     update_rows(clock_list, _STOP_FIELDS)
     record_all(clock_list, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
     clocks_moved(moves)
     for clock in clock_list:
         tally_finished_hours(clock)
     return clock_list
+
+
+def _mark_stopped(clock: SupervisionClock, at: datetime, *, reason: str) -> tuple:
+    """Stop the clock (not saved): met if in time. Returns its tally keys
+    before and after."""
+    before = clock_key(clock)
+    if clock.state == ClockState.PAUSED:
+        _shift_for_pause(clock, at)
+    clock.stopped_at = at
+    clock.stop_reason = reason
+    clock.working_hours = calendar().working_hours_between(clock.started_at, at)
+    if clock.state != ClockState.BREACHED:
+        clock.state = ClockState.MET if at <= clock.due_at else ClockState.BREACHED
+    return before, clock_key(clock)
 
 
 def clocks_cancel(*, case, at: datetime, actor=None, reason: str = "") -> None:

@@ -1,6 +1,9 @@
 """The periodic deadline scan: reminders (催办) at warning time, breach
 notices at due time, the second-level notice (通报) N working days later,
-and closing cases whose feedback window ended.
+and closing cases whose feedback window ended. First it opens the dispatch
+clock of a case that has waited for routing longer than the routing
+sweeper's delay (the routing step opens it as a rule: should the routing
+worker be down, the scans still hold the dispatch to its deadline).
 
 Each step reads only the clocks whose moment has come (partial indexes on
 SupervisionClock), so its cost follows the number of clocks due, not the
@@ -9,8 +12,11 @@ transaction that records the notices, so running the scan twice, or in two
 workers at once, sends every notice exactly once; one commit per batch
 keeps it fast."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from notifications.models import Event
@@ -45,6 +51,29 @@ def _claim_batch(due: Q, moment: str, **changes) -> list[SupervisionClock]:
     if changes:
         SupervisionClock.objects.filter(due, id__in=ids).update(**changes)
     return list(SupervisionClock.objects.filter(id__in=ids).select_related("case"))
+
+
+def open_waiting_dispatch_clocks(now=None) -> int:
+    """Open the dispatch clocks of cases left waiting for routing (by the
+    (status, submitted_at) index; none in the usual case). Cases a routing
+    batch holds are skipped: that batch opens their clocks."""
+    from petitions.lifecycle import Status
+    from petitions.models import Case
+
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.ROUTING_SWEEP_AFTER_SECONDS)
+    opened = 0
+    while True:
+        with transaction.atomic():
+            has_clock = SupervisionClock.objects.filter(case=OuterRef("pk"), kind=ClockKind.DISPATCH)
+            waiting = list(
+                Case.objects.select_for_update(of=("self",), skip_locked=True)
+                .filter(status=Status.SUBMITTED, submitted_at__lt=cutoff).filter(~Exists(has_clock))
+                .order_by("submitted_at")[:BATCH]
+            )
+            newly = len(clocks.dispatch_clocks_open(waiting))
+        opened += newly
+        if len(waiting) < BATCH or not newly:
+            return opened
 
 
 def send_reminders(now=None) -> int:
@@ -120,6 +149,7 @@ def close_expired_feedback_windows(now=None) -> int:
 
 def scan(now=None) -> dict[str, int]:
     return {
+        "dispatch_clocks_opened": open_waiting_dispatch_clocks(now),
         "reminders": send_reminders(now),
         "breaches": send_breach_notices(now),
         "escalations": send_escalations(now),

@@ -37,21 +37,20 @@ def terminate(backend_pid: int) -> None:
 
 def test_a_submission_whose_connection_drops_fails_cleanly_and_its_retry_makes_one_case(
         client, citizen, category, region, monkeypatch):
-    import supervision.clocks
+    import petitions.submission_write
 
-    real_new_clock = supervision.clocks.new_clock
+    real_history_row = petitions.submission_write.history_row
     dropped = []
 
-    def drop_then_continue(**kwargs):
-        # Mid-submission: the ORM path (SQLite) has written the case row and
-        # not committed; on PostgreSQL the case's id is drawn and its rows
-        # are about to go in one statement.
+    def drop_then_continue(*args, **kwargs):
+        # Mid-submission: the case and its history row are made and about
+        # to go to the database in one statement.
         if not dropped:
             dropped.append(connection.connection.get_backend_pid())
             terminate(dropped[0])
-        return real_new_clock(**kwargs)
+        return real_history_row(*args, **kwargs)
 
-    monkeypatch.setattr(supervision.clocks, "new_clock", drop_then_continue)
+    monkeypatch.setattr(petitions.submission_write, "history_row", drop_then_continue)
     client.force_login(citizen)
     client.raise_request_exception = False
     form = {"kind": "complaint", "category": category.pk, "region": region.pk, "urgency": "normal",

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 from django.core.cache import caches
 
-from portal.counters import count_hit, count_hits
+from portal.counters import claim_flag, count_hit, count_hits
 
 
 @contextmanager
@@ -66,3 +66,24 @@ def test_a_requests_limits_count_on_redis_in_one_round_trip(settings):
     assert len(sent) == 1
     assert 55 < client.ttl(backend.make_and_validate_key("wenzheng-test:user")) <= 60
     backend.delete_many(list(keys))
+
+
+@pytest.mark.parametrize("on_redis", [False, True])
+def test_a_flag_is_claimed_once_until_it_is_cleared_or_expires(settings, on_redis):
+    if on_redis:
+        if not os.environ.get("REDIS_URL"):
+            pytest.skip("needs Redis (set REDIS_URL)")
+        settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "portal.redis_cache.RedisCache",
+                                                          "LOCATION": os.environ["REDIS_URL"]}}
+    backend = caches["default"]
+    key = "wenzheng-test:flag"
+    backend.delete(key)
+    assert claim_flag(key, 30) is True
+    assert claim_flag(key, 30) is False
+    assert backend.get(key) == 1  # what Django's cache reads and clears
+    backend.delete(key)
+    assert claim_flag(key, 30) is True
+    if on_redis:
+        client = backend._cache.get_client(write=True)
+        assert 25 < client.ttl(backend.make_and_validate_key(key)) <= 30
+    backend.delete(key)

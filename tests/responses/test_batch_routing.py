@@ -88,8 +88,8 @@ def test_a_case_without_an_account_is_told_at_its_address(department, category, 
     case = CaseFactory(category=category, region=region, citizen=None, contact_email="caller@example.org")
     clock_start(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at)
     cases_route_waiting(case_id=case.pk)
-    assert list(Notification.objects.filter(case=case).values_list("event", "recipient", "email")) == [
-        (Event.DISPATCHED, None, "caller@example.org")]
+    assert sorted(Notification.objects.filter(case=case).values_list("event", "recipient", "email")) == [
+        (Event.DISPATCHED, None, "caller@example.org"), (Event.RECEIVED, None, "caller@example.org")]
 
 
 def test_the_messages_of_cases_a_batch_routed_do_nothing(department, category, region):

@@ -34,13 +34,14 @@ def submitted(citizen, category, region, department):
 def test_the_clocks_of_a_case_from_submission_to_closing(submitted, official, citizen):
     from supervision.services import feedback_give
 
-    dispatch = clock(submitted, ClockKind.DISPATCH)
-    assert dispatch.state == ClockState.RUNNING
-    assert dispatch.due_at - dispatch.started_at == datetime.timedelta(hours=24)
     services.case_route(case_id=submitted.id)
-    dispatch.refresh_from_db()
+    # Opened by the routing step from the submission, and stopped by it.
+    dispatch = clock(submitted, ClockKind.DISPATCH)
     submitted.refresh_from_db()
-    assert dispatch.state == ClockState.MET and dispatch.stopped_at
+    assert dispatch.started_at == submitted.submitted_at
+    assert dispatch.due_at - dispatch.started_at == datetime.timedelta(hours=24)
+    assert dispatch.state == ClockState.MET and dispatch.stopped_at == submitted.dispatched_at
+    assert list(dispatch.events.values_list("action", flat=True)) == ["started", "stopped"]
     sign_for = clock(submitted, ClockKind.SIGN_FOR)
     assert sign_for.state == ClockState.RUNNING and sign_for.department == submitted.lead_department
     assert sign_for.warn_at <= sign_for.due_at
@@ -142,7 +143,7 @@ def test_a_paused_clock_does_not_fire(submitted, official):
     services.material_request(actor=official, case_id=submitted.id, message="请补充材料")
     reply = clock(submitted, ClockKind.REPLY)
     make_due(reply, due=True)
-    assert scan.scan() == {"reminders": 0, "breaches": 0, "escalations": 0, "closed": 0}
+    assert scan.scan() == {"dispatch_clocks_opened": 0, "reminders": 0, "breaches": 0, "escalations": 0, "closed": 0}
 
 
 @pytest.mark.django_db
