@@ -90,6 +90,8 @@ def main() -> None:
                                             "ceiling-json", "ceiling-insert", "ceiling-list"])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
+    parser.add_argument("--sort", choices=["cumulative", "tottime"], default="cumulative",
+                        help="costliest by time in the function and what it calls, or in the function alone")
     arguments = parser.parse_args()
     from bench.wsgi import application
 
@@ -108,7 +110,7 @@ def main() -> None:
     print(f"{arguments.request}: {arguments.requests} requests, {1000 * cpu / arguments.requests:.2f} ms CPU and "
           f"{1000 * wall / arguments.requests:.2f} ms wall each" + (" (profiled)" if profiler else ""))
     if profiler:
-        pstats.Stats(profiler).sort_stats(__import__("os").environ.get("SORT", "cumulative")).print_stats(arguments.profile)
+        pstats.Stats(profiler).sort_stats(arguments.sort).print_stats(arguments.profile)
 
 
 if __name__ == "__main__":
