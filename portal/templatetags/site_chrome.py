@@ -56,10 +56,9 @@ class AnonymousFragmentNode(template.Node):
 
     def render(self, context):
         request = context.get("request")
-        user = context.get("user")
         current_path = request.get_full_path() if request is not None else ""
-        token = context.get("csrf_token")
-        if request is None or user is None or user.is_authenticated or token is None or str(token) == "NOTPROVIDED":
+        token = self.keepable_token(context)
+        if token is None:
             with context.push(current_path=current_path):
                 return self.fragment.render(context)
         if self.generation != _generation:
@@ -69,10 +68,20 @@ class AnonymousFragmentNode(template.Node):
         kept = self.kept.get(key)
         if kept is None:
             kept = self.kept[key] = str(self.fragment.render(context.new({
-                "user": user, "LANGUAGE_CODE": language, "csrf_token": CSRF_STAND_IN,
+                "user": context.get("user"), "LANGUAGE_CODE": language, "csrf_token": CSRF_STAND_IN,
                 "current_path": PATH_STAND_IN,
             })))
-        return mark_safe(kept.replace(CSRF_STAND_IN, escape(str(token))).replace(PATH_STAND_IN, escape(current_path)))
+        return mark_safe(kept.replace(CSRF_STAND_IN, escape(token)).replace(PATH_STAND_IN, escape(current_path)))
+
+    @staticmethod
+    def keepable_token(context) -> str | None:
+        """The answer's form token if the rendering may be kept (a visitor
+        not logged in, a request with CSRF protection); otherwise None."""
+        user, token = context.get("user"), context.get("csrf_token")
+        if context.get("request") is None or user is None or user.is_authenticated or token is None:
+            return None
+        token = str(token)
+        return None if token == "NOTPROVIDED" else token
 
 
 @register.tag

@@ -155,6 +155,51 @@ def test_an_expired_link_is_refused(petition, petition_settings, django_capture_
     assert petition.confirmed_count == 0
 
 
+@pytest.mark.parametrize("hours_later, counted", [(71, True), (73, False)])
+def test_without_a_settings_row_a_link_stays_valid_for_the_default_72_hours(
+        petition, django_capture_on_commit_callbacks, hours_later, counted):
+    from signatures.models import PetitionSettings
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+    PetitionSettings.objects.all().delete()
+    [token] = confirmation_tokens()
+    with mock.patch("django.core.signing.time.time", return_value=time.time() + hours_later * 3600):
+        if counted:
+            assert signature_confirm(token=token)[1] is True
+        else:
+            with pytest.raises(DomainError, match="expired"):
+                signature_confirm(token=token)
+    petition.refresh_from_db()
+    assert petition.confirmed_count == (1 if counted else 0)
+
+
+def test_a_link_with_a_forged_signature_is_refused_before_its_age(petition, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+    [token] = confirmation_tokens()
+    data, timestamp, _signature = token.rsplit(":", 2)
+    with pytest.raises(DomainError, match="not valid"):
+        signature_confirm(token=f"{data}:{timestamp}:{'A' * len(_signature)}")
+
+
+def test_a_petition_taken_off_the_public_side_after_signing_is_not_counted(
+        petition, django_capture_on_commit_callbacks):
+    from publication.models import Publication, PublicationState
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+    Case.objects.filter(pk=petition.case_id).update(wants_public=False)
+    with pytest.raises(DomainError, match="no longer open"):
+        signature_confirm(token=confirmation_tokens()[0])
+    Case.objects.filter(pk=petition.case_id).update(wants_public=True)
+    Publication.objects.filter(case_id=petition.case_id).update(state=PublicationState.REJECTED)
+    with pytest.raises(DomainError, match="no longer open"):
+        signature_confirm(token=confirmation_tokens()[0])
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 0
+
+
 def test_a_case_that_is_not_an_open_petition_has_no_petition_page(client, petition_case):
     assert client.get(reverse("signatures:detail", args=[petition_case.tracking_number])).status_code == 404
     assert client.get(reverse("signatures:detail", args=["12345"])).status_code == 404
