@@ -20,7 +20,7 @@ urlpatterns = [
     # First among the includes without a prefix: its paths (petitions/...,
     # supervision/signatures/..., supervision/surges/...) match none of the
     # others', and a confirmation link no longer tries about thirty patterns
-    # of the apps before it (a tenth of its CPU in the web process).
+    # of the apps before it (not measured on its own).
     path("", include("signatures.urls")),
     path("", include("petitions.urls")),
     path("", include("responses.urls")),
