@@ -20,6 +20,11 @@ urlpatterns = [
     # the resolver tries patterns in order.
     path("api/", include("api.urls")),
     path("", home, name="home"),
+    # First among the includes without a prefix: its paths (petitions/...,
+    # supervision/signatures/..., supervision/surges/...) match none of the
+    # others', and a confirmation link no longer tries about thirty patterns
+    # of the apps before it (not measured on its own).
+    path("", include("signatures.urls")),
     path("", include("petitions.urls")),
     path("", include("responses.urls")),
     path("", include("supervision.urls")),
@@ -27,7 +32,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("publication.urls")),
-    path("", include("signatures.urls")),
     path("open311/", include("open311.urls")),
     path("accounts/api-tokens/", include("api.page_urls")),
     # Django's language switch; a logged-in person's choice is kept for their e-mails.

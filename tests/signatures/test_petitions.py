@@ -155,6 +155,51 @@ def test_an_expired_link_is_refused(petition, petition_settings, django_capture_
     assert petition.confirmed_count == 0
 
 
+@pytest.mark.parametrize("hours_later, counted", [(71, True), (73, False)])
+def test_without_a_settings_row_a_link_stays_valid_for_the_default_72_hours(
+        petition, django_capture_on_commit_callbacks, hours_later, counted):
+    from signatures.models import PetitionSettings
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+    PetitionSettings.objects.all().delete()
+    [token] = confirmation_tokens()
+    with mock.patch("django.core.signing.time.time", return_value=time.time() + hours_later * 3600):
+        if counted:
+            assert signature_confirm(token=token)[1] is True
+        else:
+            with pytest.raises(DomainError, match="expired"):
+                signature_confirm(token=token)
+    petition.refresh_from_db()
+    assert petition.confirmed_count == (1 if counted else 0)
+
+
+def test_a_link_with_a_forged_signature_is_refused_before_its_age(petition, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+    [token] = confirmation_tokens()
+    data, timestamp, _signature = token.rsplit(":", 2)
+    with pytest.raises(DomainError, match="not valid"):
+        signature_confirm(token=f"{data}:{timestamp}:{'A' * len(_signature)}")
+
+
+def test_a_petition_taken_off_the_public_side_after_signing_is_not_counted(
+        petition, django_capture_on_commit_callbacks):
+    from publication.models import Publication, PublicationState
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_start(petition_id=petition.pk, name="Li", email="li@example.org")
+    Case.objects.filter(pk=petition.case_id).update(wants_public=False)
+    with pytest.raises(DomainError, match="no longer open"):
+        signature_confirm(token=confirmation_tokens()[0])
+    Case.objects.filter(pk=petition.case_id).update(wants_public=True)
+    Publication.objects.filter(case_id=petition.case_id).update(state=PublicationState.REJECTED)
+    with pytest.raises(DomainError, match="no longer open"):
+        signature_confirm(token=confirmation_tokens()[0])
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 0
+
+
 def test_a_case_that_is_not_an_open_petition_has_no_petition_page(client, petition_case):
     assert client.get(reverse("signatures:detail", args=[petition_case.tracking_number])).status_code == 404
     assert client.get(reverse("signatures:detail", args=["12345"])).status_code == 404
@@ -253,11 +298,13 @@ def test_confirming_runs_a_fixed_number_of_queries_and_holds_the_petition_for_tw
         response = client.post(reverse("signatures:confirm", args=[second]))
     assert response.status_code == 200 and Petition.objects.get().confirmed_count == 2
     statements = [query["sql"] for query in run.captured_queries]
-    # The settings, the signature with its petition, case and public text,
-    # the open check; then, with the petition's row locked, the count and
-    # the signature (in a savepoint here, the test's transaction around it).
-    # The page shows the count the confirmation raised: nothing is read again.
-    assert len(statements) == 7, statements
+    # One read: the signature with its petition, case and public text, the
+    # open check and the link's validity from the settings; then, with the
+    # petition's row locked, the count and the signature (in a savepoint
+    # here, the test's transaction around it). The page shows the count the
+    # confirmation raised: nothing is read again.
+    assert len(statements) == 5, statements
+    assert statements[0].startswith("SELECT") and "signatures_petitionsettings" in statements[0]
     assert "2 confirmed signatures" in response.content.decode()
     writes = [sql for sql in statements if sql.startswith("UPDATE")]
     assert len(writes) == 2 and "confirmed_count + 1" in writes[0] and "confirmed_at" in writes[1]
@@ -274,8 +321,8 @@ def test_a_signature_invalidated_after_its_link_was_read_is_not_counted(petition
     token = services.confirmation_token(signature_start(petition_id=petition.pk, name="Bot", email="bot@example.net"))
     real = services._require_open
 
-    def invalidated_meanwhile(petition, now):
-        real(petition, now)
+    def invalidated_meanwhile(petition, now, **kwargs):
+        real(petition, now, **kwargs)
         services.signatures_invalidate(actor=supervisor, criteria=SignatureCriteria(email_domain="example.net"),
                                        reason="bots")
 
