@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from notifications.models import Event, Notification
+from portal.insert_statement import insert_rows
 from portal.queue import enqueue_on_commit
 
 
@@ -44,7 +45,7 @@ def notify_all(notices: list[Notice], *, email_now: bool = True) -> list[str]:
     insert, and one e-mail task after commit. Returns the keys."""
     rows = notice_rows(notices)
     if rows:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        insert_rows(Notification, rows, ignore_conflicts=True)
         if email_now:
             email_on_commit(list(dict.fromkeys(row.key for row in rows)))
     return [notification_key(event, case.pk, occurrence) for event, case, _users, _addresses, occurrence in notices]

@@ -80,6 +80,33 @@ def insert_together(parts: list[Rows], *, using: str = "default") -> None:
             obj._state.db = using
 
 
+def insert_rows(model, objs: list, *, ignore_conflicts: bool = False, using: str = "default") -> list:
+    """`bulk_create` for a busy path (routing a batch): one INSERT, its
+    values prepared as `insert_together` prepares them, and on PostgreSQL
+    the new ids given to the instances in order, from RETURNING, as
+    bulk_create gives them (not with ignore_conflicts, whose skipped rows
+    return none). Other databases take bulk_create. No signals, as
+    bulk_create sends none."""
+    objs = list(objs)
+    connection = connections[using]
+    if not objs or connection.vendor != "postgresql":
+        return model.objects.using(using).bulk_create(objs, ignore_conflicts=ignore_conflicts)
+    part = Rows(model, objs, ignore_conflicts=ignore_conflicts)
+    sql, params, used = _insert_sql(part, connection, {part: 0})
+    if used:
+        raise ValueError("insert_rows writes one model: new_id belongs to insert_together")
+    returning = objs[0].pk is None and not ignore_conflicts
+    with connection.cursor() as cursor:
+        cursor.execute(sql + (f" RETURNING {_pk_column(part, connection)}" if returning else ""), params)
+        if returning:
+            for obj, (new_id,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = new_id
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+    return objs
+
+
 def _pk_column(part: Rows, connection) -> str:
     return connection.ops.quote_name(part.model._meta.pk.column)
 

@@ -40,6 +40,7 @@ from petitions.permissions import (
     log_refusal,
 )
 from portal.errors import ActionForbidden, CaseChanged, DomainError
+from portal.insert_statement import insert_rows
 from responses import inbox_cache
 from responses.models import (
     CaseAssistance,
@@ -226,7 +227,7 @@ def _route(cases: list[Case]) -> list[RoutingDecision]:
     for case in unmatched:
         case.status = Status.ROUTING_CENTRE
     save_transitions(unmatched, actor=None, event="routing_centre", fields=["status"])
-    decisions = RoutingDecision.objects.bulk_create([
+    decisions = insert_rows(RoutingDecision, [
         RoutingDecision(case=case, method=RoutingMethod.RULE, rule=rules[case.pk],
                         department=rules[case.pk].lead_department, decided_at=now)
         if rules[case.pk] is not None else

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Min, OuterRef, Subquery
 
 from portal.bulk import update_rows
+from portal.insert_statement import insert_rows
 from portal.process_cache import ProcessCache
 from supervision.calendar import add_limit, calendar
 from supervision.models import (
@@ -123,8 +124,10 @@ GENESIS = "0" * 64
 
 
 def event_for(clock: SupervisionClock, action: str, *, sequence: int, previous: str, at: datetime, actor_id,
-              reason: str) -> ClockEvent:
-    snapshot = _snapshot(clock)
+              reason: str, snapshot: dict | None = None) -> ClockEvent:
+    """The event, hashed over the clock as it is (or as `snapshot` recorded
+    it before a later change written in the same step)."""
+    snapshot = _snapshot(clock) if snapshot is None else snapshot
     return ClockEvent(
         clock=clock, sequence=sequence, action=action, at=at, actor_id=actor_id, reason=reason, snapshot=snapshot,
         previous_hash=previous,
@@ -154,7 +157,7 @@ def record_all(clock_list: list[SupervisionClock], action: str, *, at: datetime,
         sequence, previous = last.get(clock.pk, (0, GENESIS))
         events.append(event_for(clock, action, sequence=sequence + 1, previous=previous, at=at, actor_id=actor_id,
                              reason=reason))
-    return ClockEvent.objects.bulk_create(events)
+    return insert_rows(ClockEvent, events)
 
 
 def _last_events(clock_ids: list[int]) -> dict[int, tuple[int, str]]:
@@ -208,7 +211,7 @@ def clocks_start_all(clock_list: list[SupervisionClock], *, at: datetime, actor=
     first events and tallies, in one insert each."""
     if not clock_list:
         return []
-    clock_list = SupervisionClock.objects.bulk_create(clock_list)
+    insert_rows(SupervisionClock, clock_list)
     record_all(clock_list, ClockEvent.Action.STARTED, at=at, actor=actor, first=True)
     clocks_moved([(None, clock_key(clock)) for clock in clock_list])
     return clock_list
@@ -235,25 +238,26 @@ def dispatch_clocks_open(cases, *, dispatched=frozenset(), at: datetime | None =
                   if (clock := new_clock(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at)) is not None]
     if not clock_list:
         return []
-    clock_list = SupervisionClock.objects.bulk_create(clock_list)
-    events, moves = [], []
-    for clock in clock_list:
+    # Written already stopped where the case is dispatched now (one insert,
+    # no update); the started event hashes the clock as it was then.
+    started = [_snapshot(clock) for clock in clock_list]
+    moves = [(None, _mark_stopped(clock, at, reason="")[1] if clock.case_id in dispatched else clock_key(clock))
+             for clock in clock_list]
+    insert_rows(SupervisionClock, clock_list)
+    events = []
+    for clock, snapshot in zip(clock_list, started, strict=True):
         # By whoever submitted the case, as when the submission wrote it.
-        started = event_for(clock, ClockEvent.Action.STARTED, sequence=1, previous=GENESIS, at=clock.started_at,
-                            actor_id=clock.case.recorded_by_id or clock.case.citizen_id, reason="")
-        events.append(started)
-        if clock.case_id not in dispatched:
-            moves.append((None, clock_key(clock)))
-            continue
-        moves.append((None, _mark_stopped(clock, at, reason="")[1]))
-        events.append(event_for(clock, ClockEvent.Action.STOPPED, sequence=2, previous=started.hash, at=at,
-                                actor_id=None, reason=""))
-    stopped = [clock for clock in clock_list if clock.stopped_at is not None]
-    update_rows(stopped, _STOP_FIELDS)
-    ClockEvent.objects.bulk_create(events)
+        first = event_for(clock, ClockEvent.Action.STARTED, sequence=1, previous=GENESIS, at=clock.started_at,
+                          actor_id=clock.case.recorded_by_id or clock.case.citizen_id, reason="", snapshot=snapshot)
+        events.append(first)
+        if clock.stopped_at is not None:
+            events.append(event_for(clock, ClockEvent.Action.STOPPED, sequence=2, previous=first.hash, at=at,
+                                    actor_id=None, reason=""))
+    insert_rows(ClockEvent, events)
     clocks_moved(moves)
-    for clock in stopped:
-        tally_finished_hours(clock)
+    for clock in clock_list:
+        if clock.stopped_at is not None:
+            tally_finished_hours(clock)
     return clock_list
 
 

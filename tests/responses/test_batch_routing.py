@@ -107,14 +107,16 @@ def test_the_messages_of_cases_a_batch_routed_do_nothing(department, category, r
 
 def poison(monkeypatch, poisoned):
     """Routing the case breaks a constraint: any batch holding it fails."""
-    real = SupervisionClock.objects.bulk_create
+    import supervision.clocks
 
-    def refuse_the_poisoned_case(clocks, *args, **kwargs):
-        if any(clock.case_id == poisoned.pk for clock in clocks):
+    real = supervision.clocks.insert_rows
+
+    def refuse_the_poisoned_case(model, rows, *args, **kwargs):
+        if model is SupervisionClock and any(clock.case_id == poisoned.pk for clock in rows):
             raise RuntimeError("a constraint the poisoned case breaks")
-        return real(clocks, *args, **kwargs)
+        return real(model, rows, *args, **kwargs)
 
-    monkeypatch.setattr(SupervisionClock.objects, "bulk_create", refuse_the_poisoned_case)
+    monkeypatch.setattr(supervision.clocks, "insert_rows", refuse_the_poisoned_case)
 
 
 def test_a_failing_batch_still_routes_the_messages_own_case(department, category, region, monkeypatch):

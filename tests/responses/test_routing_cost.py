@@ -17,9 +17,10 @@ def test_routing_a_case_runs_a_fixed_number_of_queries(category, region, officia
     RoutingRuleFactory(category=category, lead_department=official.memberships.first().department)
     case_route(case_id=CaseFactory(category=category, region=region).id)  # warm the process caches
     case = CaseFactory(category=category, region=region)
-    # 13, and 4 for the dispatch clock the submission left to routing: the
-    # cases with one already, its insert, the stop, the two events.
-    with django_assert_num_queries(17):
+    # 13, and 3 for the dispatch clock the submission left to routing: the
+    # cases with one already, its insert (stopped at once: routed by a
+    # rule), its two events.
+    with django_assert_num_queries(16):
         assert case_route(case_id=case.id) is not None
 
 
@@ -33,7 +34,7 @@ def test_routing_a_backlog_costs_the_same_statements_for_any_batch(category, reg
     case_route(case_id=CaseFactory(category=category, region=region).id)  # warm the process caches
     cases = [CaseFactory(category=category if number % 4 else CategoryFactory(), region=region)
              for number in range(waiting)]
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         decisions = cases_route_waiting(case_id=cases[-1].id, limit=waiting)
     assert len(decisions) == waiting
     assert decisions[0].case_id == cases[-1].id  # its own case first, then the longest waiting
