@@ -91,20 +91,22 @@ def inbox_for_user(user, filters: InboxFilters = InboxFilters(), *, columns: tup
     return cases.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 
+def waiting_for_routing(*, submitted_before):
+    """Cases filed before this moment that still wait for routing, by the
+    (status, submitted_at) index: none in the usual case."""
+    return Case.objects.filter(status=Status.SUBMITTED, submitted_at__lt=submitted_before)
+
+
 def unrouted_case_ids(*, older_than_seconds: int, limit: int = 500) -> list[int]:
     """Cases still waiting for routing: their message may have been lost."""
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    return list(
-        Case.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff)
-        .order_by("submitted_at")
-        .values_list("id", flat=True)[:limit]
-    )
+    waiting = waiting_for_routing(submitted_before=cutoff).order_by("submitted_at")
+    return list(waiting.values_list("id", flat=True)[:limit])
 
 
 def cases_left_waiting(*, submitted_before) -> bool:
-    """Whether a case filed before this moment still waits for routing
-    (by the (status, submitted_at) index)."""
-    return Case.objects.filter(status=Status.SUBMITTED, submitted_at__lt=submitted_before).exists()
+    """Whether a case filed before this moment still waits for routing."""
+    return waiting_for_routing(submitted_before=submitted_before).exists()
 
 
 def routing_centre_queue(*, status: str = ""):

@@ -54,11 +54,10 @@ def _claim_batch(due: Q, moment: str, **changes) -> list[SupervisionClock]:
 
 
 def open_waiting_dispatch_clocks(now=None) -> int:
-    """Open the dispatch clocks of cases left waiting for routing (by the
-    (status, submitted_at) index; none in the usual case). Cases a routing
-    batch holds are skipped: that batch opens their clocks."""
-    from petitions.lifecycle import Status
-    from petitions.models import Case
+    """Open the dispatch clocks of cases left waiting for routing (none in
+    the usual case). Cases a routing batch holds are skipped: that batch
+    opens their clocks."""
+    from responses.selectors import waiting_for_routing
 
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.ROUTING_SWEEP_AFTER_SECONDS)
     opened = 0
@@ -66,8 +65,8 @@ def open_waiting_dispatch_clocks(now=None) -> int:
         with transaction.atomic():
             has_clock = SupervisionClock.objects.filter(case=OuterRef("pk"), kind=ClockKind.DISPATCH)
             waiting = list(
-                Case.objects.select_for_update(of=("self",), skip_locked=True)
-                .filter(status=Status.SUBMITTED, submitted_at__lt=cutoff).filter(~Exists(has_clock))
+                waiting_for_routing(submitted_before=cutoff).select_for_update(of=("self",), skip_locked=True)
+                .filter(~Exists(has_clock))
                 .order_by("submitted_at")[:BATCH]
             )
             newly = len(clocks.dispatch_clocks_open(waiting))
