@@ -17,6 +17,7 @@ import argparse
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -253,6 +254,9 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=2, metavar="N",
                         help="gunicorn sync workers, for the ceilings and the portal alike (docs/deploy.md: 5 on "
                              "two cores)")
+    parser.add_argument("--rounds", type=int, default=1, metavar="N",
+                        help="run every measurement N times, each round its ceilings first, and report the "
+                             "medians (the machine's speed moves between runs; a ratio is taken within a round)")
     parser.add_argument("--only", nargs="+", metavar="WORD", default=[],
                         help="run only the measurements whose names contain one of these words (the ceilings always)")
     arguments = parser.parse_args()
@@ -289,35 +293,50 @@ def main() -> None:
     ]
     runs = [run for run in runs if run[0].startswith("ceiling") or not arguments.only
             or any(word in run[0] for word in arguments.only)]
-    runs = [(name, path, script() if callable(script) else script, ceiling) for name, path, script, ceiling in runs]
+    # A script made by a function (signatures to confirm, used up by a run)
+    # is made anew for every round.
+    first_scripts = {name: script() if callable(script) else script for name, _path, script, _ceiling in runs}
     server = start_server(workers=arguments.web_workers)
-    results = {}
+    rounds = []
     try:
-        for name, path, script, _ceiling in runs:
-            if name in USE_UP_THEIR_DATA:
+        for number in range(arguments.rounds):
+            results = {}
+            for name, path, script, _ceiling in runs:
+                script = first_scripts[name] if number == 0 or not callable(script) else script()
+                if name in USE_UP_THEIR_DATA:
+                    results[name] = wrk(base + path, script, seconds=arguments.seconds,
+                                        connections=arguments.connections)
+                    continue
+                warm = wrk(base + path, script, seconds=2, connections=arguments.connections)  # warm up
+                if warm["non_2xx"]:
+                    print(f"warning: {name} answered {warm['non_2xx']} non-2xx responses while warming up")
                 results[name] = wrk(base + path, script, seconds=arguments.seconds,
                                     connections=arguments.connections)
-                continue
-            warm = wrk(base + path, script, seconds=2, connections=arguments.connections)  # warm up
-            if warm["non_2xx"]:
-                print(f"warning: {name} answered {warm['non_2xx']} non-2xx responses while warming up")
-            results[name] = wrk(base + path, script, seconds=arguments.seconds, connections=arguments.connections)
+            rounds.append(results)
     finally:
         server.terminate()
         server.wait()
     print(f"{cases:,} cases; gunicorn {arguments.web_workers} sync workers; "
-          f"wrk -t2 -c{arguments.connections} -d{arguments.seconds}s")
+          f"wrk -t2 -c{arguments.connections} -d{arguments.seconds}s"
+          + (f"; medians of {arguments.rounds} rounds" if arguments.rounds > 1 else ""))
     print(f"{'measurement':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  vs ceiling")
     for name, _path, _script, ceiling in runs:
-        result = results[name]
+        measured = [results[name] for results in rounds if name in results]
+        rate, p50, p99 = (statistics.median(result[key] for result in measured) for key in ("rate", "p50", "p99"))
         versus = ""
         if ceiling:
-            base_result = results[ceiling]
-            versus = (f"{100 * result['rate'] / base_result['rate']:.0f} % of its throughput, "
-                      f"p99 {result['p99'] / base_result['p99']:.1f}x")
-        errors = result["non_2xx"] + (1 if result["socket_errors"] else 0)
-        print(f"{name:34} {result['rate']:8.0f} {result['p50']:8.2f} {result['p99']:8.2f} {errors:7d}  {versus}"
-              + (f"  socket errors: {result['socket_errors']}" if result["socket_errors"] else ""))
+            # Each round's ratio to its own ceiling, then their median.
+            paired = [(results[name], results[ceiling]) for results in rounds if name in results]
+            share = statistics.median(mine["rate"] / theirs["rate"] for mine, theirs in paired)
+            slower = statistics.median(mine["p99"] / theirs["p99"] for mine, theirs in paired)
+            versus = f"{100 * share:.0f} % of its throughput, p99 {slower:.1f}x"
+            if len(paired) > 1:
+                versus += " (rounds: " + ", ".join(f"{100 * mine['rate'] / theirs['rate']:.0f} %"
+                                                   for mine, theirs in paired) + ")"
+        errors = sum(result["non_2xx"] + (1 if result["socket_errors"] else 0) for result in measured)
+        socket_errors = "; ".join(result["socket_errors"] for result in measured if result["socket_errors"])
+        print(f"{name:34} {rate:8.0f} {p50:8.2f} {p99:8.2f} {errors:7d}  {versus}"
+              + (f"  socket errors: {socket_errors}" if socket_errors else ""))
 
 
 if __name__ == "__main__":

@@ -75,6 +75,10 @@ HISTORY_UNINDEXED = ["tracking_number", "submission_key", "category", "region", 
                      "lead_department", "assigned_to", "merged_into"]
 
 
+# A case with a lead department: every case once routed.
+ROUTED = models.Q(lead_department__isnull=False)
+
+
 class Case(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=24, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -88,8 +92,9 @@ class Case(models.Model):
     wants_public = models.BooleanField(_("author asks for it to be public"), default=False)
 
     # Indexed by case_citizen_idx (citizen first); likewise lead_department
-    # by case_inbox_idx: a second index on the column alone would only be
-    # written.
+    # by case_dept_idx: a second index on the column alone would only be
+    # written. The keys left empty on most cases (recorded_by, assigned_to,
+    # merged_into) are indexed where set, by Meta.indexes.
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("citizen"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="cases", db_index=False,
@@ -100,7 +105,7 @@ class Case(models.Model):
     # The operator who recorded a phone or walk-in case for the citizen.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="recorded_cases",
+        on_delete=models.PROTECT, related_name="recorded_cases", db_index=False,
     )
     # The language the citizen used, so e-mails about the case speak it.
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
@@ -112,11 +117,11 @@ class Case(models.Model):
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="assigned_cases",
+        on_delete=models.PROTECT, related_name="assigned_cases", db_index=False,
     )
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="merged_cases",
+        related_name="merged_cases", db_index=False,
     )
     # Bumped by every service that changes the case; a form carries the value
     # it was shown, so an action on a stale page is refused, not lost.
@@ -145,16 +150,33 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             # The department inbox: by department, optionally by status, newest first.
-            models.Index(fields=["lead_department", "-submitted_at"], name="case_inbox_idx"),
-            models.Index(fields=["lead_department", "status", "-submitted_at"], name="case_inbox_status_idx"),
+            # Only routed cases: a new case has no department yet, and its
+            # submission writes none of these (ROUTED: a query by department,
+            # any equality or IN on it, is one PostgreSQL proves routed).
+            models.Index(fields=["lead_department", "-submitted_at"], name="case_dept_idx", condition=ROUTED),
+            models.Index(fields=["lead_department", "status", "-submitted_at"], name="case_dept_status_idx",
+                         condition=ROUTED),
             # One index per inbox filter, each led by the department.
-            models.Index(fields=["lead_department", "kind", "-submitted_at"], name="case_inbox_kind_idx"),
-            models.Index(fields=["lead_department", "category", "-submitted_at"], name="case_inbox_category_idx"),
-            models.Index(fields=["lead_department", "region", "-submitted_at"], name="case_inbox_region_idx"),
-            models.Index(fields=["lead_department", "urgency", "-submitted_at"], name="case_inbox_urgency_idx"),
-            models.Index(fields=["lead_department", "assigned_to", "-submitted_at"], name="case_inbox_assignee_idx"),
+            models.Index(fields=["lead_department", "kind", "-submitted_at"], name="case_dept_kind_idx",
+                         condition=ROUTED),
+            models.Index(fields=["lead_department", "category", "-submitted_at"], name="case_dept_category_idx",
+                         condition=ROUTED),
+            models.Index(fields=["lead_department", "region", "-submitted_at"], name="case_dept_region_idx",
+                         condition=ROUTED),
+            models.Index(fields=["lead_department", "urgency", "-submitted_at"], name="case_dept_urgency_idx",
+                         condition=ROUTED),
+            models.Index(fields=["lead_department", "assigned_to", "-submitted_at"], name="case_dept_assignee_idx",
+                         condition=ROUTED),
             # "Due within a day", "overdue" and sorting by due date.
-            models.Index(fields=["lead_department", "due_at"], name="case_inbox_due_idx"),
+            models.Index(fields=["lead_department", "due_at"], name="case_dept_due_idx", condition=ROUTED),
+            # The keys most cases leave empty, indexed where they are set (a
+            # lookup by one, and the foreign keys' checks, are).
+            models.Index(fields=["assigned_to"], name="case_assigned_to_idx",
+                         condition=models.Q(assigned_to__isnull=False)),
+            models.Index(fields=["merged_into"], name="case_merged_into_idx",
+                         condition=models.Q(merged_into__isnull=False)),
+            models.Index(fields=["recorded_by"], name="case_recorded_by_idx",
+                         condition=models.Q(recorded_by__isnull=False)),
             # "My cases".
             models.Index(fields=["citizen", "-submitted_at"], name="case_citizen_idx"),
             # Routing centre queue, the routing sweeper, the supervisors' list.

@@ -25,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from petitions.models import Attachment, Case
-from portal.insert_statement import Rows, insert_together
+from portal.insert_statement import insert_with_copy
 
 # post_save receivers of Case (dispatch_uid, or the receiver's module) and
 # why a new case needs none of them: see the module's docstring. No other
@@ -63,16 +63,12 @@ def write_case_with_orm(case: Case, *, actor, change_reason: str, attachment=Non
 
 def write_case_in_one_statement(case: Case, *, actor, change_reason: str) -> None:
     """Save `case` (new, without an id) with its history row in one
-    statement, which gives the case its id."""
-    cases = Rows(Case, [case])
-    history = history_row(case, actor=actor, reason=change_reason)
-    history.id = cases.new_id  # the case's, given by the statement
-    insert_together([cases, Rows(Case.history.model, [history])])
+    statement, which gives the case its id. The history row copies the
+    case's row as written (its tracked columns, from the INSERT's
+    RETURNING), with what simple-history adds: when, who, why, "+"."""
+    history = Case.history.model
+    insert_with_copy(case, copy_into=history, copied=[field.attname for field in history.tracked_fields], extra={
+        "history_date": timezone.now(), "history_type": "+", "history_user_id": getattr(actor, "pk", None),
+        "history_change_reason": change_reason,
+    })
     case.loaded_lead_department_id = case.lead_department_id
-
-
-def history_row(case: Case, *, actor, reason: str):
-    """The row simple-history writes when a new case is saved."""
-    model = Case.history.model
-    return model(history_date=timezone.now(), history_type="+", history_user=actor, history_change_reason=reason,
-                 **{field.attname: getattr(case, field.attname) for field in model.tracked_fields})

@@ -26,7 +26,8 @@ def _luhn_check_digit(digits: str) -> str:
 def new_tracking_number(now=None) -> str:
     """e.g. 261127-4821-3773-059: date, ten random digits, a check digit."""
     now = now or timezone.localtime()
-    body = now.strftime("%y%m%d") + "".join(str(secrets.randbelow(10)) for _ in range(10))
+    # Ten digits in one draw (one call to the OS's generator, not ten).
+    body = now.strftime("%y%m%d") + f"{secrets.randbelow(10 ** 10):010d}"
     digits = body + _luhn_check_digit(body)
     return f"{digits[:6]}-{digits[6:10]}-{digits[10:14]}-{digits[14:]}"
 

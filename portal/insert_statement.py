@@ -1,20 +1,23 @@
-"""New rows of several models written by one SQL statement (PostgreSQL).
+"""New rows written by hand-made INSERTs (PostgreSQL), for busy writes.
 
-A busy write that inserts a few related rows (a case and its history row)
-spends more CPU in the ORM than PostgreSQL spends writing them: each
-`save()` or `bulk_create()` compiles an INSERT, sends pre_save/post_save,
-and costs a round trip, with BEGIN and COMMIT around them. Here the rows are
-model instances made as usual, their values prepared by each field as the
-ORM prepares them (`get_db_prep_save`), and all of them go in one statement
-of data-modifying CTEs: one round trip, and on its own (outside a
-transaction block) one implicit transaction, so the rows are written
-together or not at all.
+A busy write that inserts rows (a case and its history row; a routing
+batch's clocks, events and notices) spends more CPU in the ORM than
+PostgreSQL spends writing them: each `save()` or `bulk_create()` compiles
+an INSERT, sends pre_save/post_save, and costs a round trip, with BEGIN and
+COMMIT around them. Here the rows are model instances made as usual, their
+values prepared by each field as the ORM prepares them
+(`get_db_prep_save`):
 
-A row that needs the id the database gives a row of an earlier part (the
-history row, its case's) holds that part's `new_id` where the id goes: the
-statement reads it from the part's RETURNING, and the instances are given
-it afterwards. No model signals are sent: the caller does what their
-receivers would (and a test pins the receivers it knows).
+- `insert_with_copy` writes one new row and, in the same statement, a copy
+  of it into another table (its history row), the copy's values read back
+  from the INSERT's RETURNING: one round trip, and on its own (outside a
+  transaction block) one implicit transaction, so both rows are written or
+  neither. Its statement has the same text every time and is prepared once
+  per connection (portal.prepared).
+- `insert_rows` is bulk_create in one INSERT, ids from RETURNING.
+
+No model signals are sent: the caller does what their receivers would (and
+a test pins the receivers it knows).
 """
 
 from contextlib import nullcontext
@@ -23,61 +26,68 @@ from datetime import datetime
 from django.db import connections, models, transaction
 from django.db.models import AutoField, BigAutoField, SmallAutoField, Value
 
+from portal import prepared
+
 AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
 
 
 class Rows:
-    """New instances of one model for `insert_together`."""
+    """New instances of one model, for one INSERT."""
 
     def __init__(self, model, objs, *, ignore_conflicts: bool = False):
         self.model, self.objs, self.ignore_conflicts = model, list(objs), ignore_conflicts
-        self.new_id = NewId(self)
 
 
-class NewId:
-    """Stands, in a column of a later part's row, for the id the database
-    gives the one row of `part` (its primary key's default)."""
-
-    def __init__(self, part: Rows):
-        self.part = part
-
-
-def insert_together(parts: list[Rows], *, using: str = "default") -> None:
-    """Insert every part's instances in one statement. Instances with a
-    primary key keep it; the others take their sequence's next value, and
-    are given it where a later row used their part's `new_id`."""
+def insert_with_copy(obj, *, copy_into, copied: list[str], extra: dict, using: str = "default") -> None:
+    """Insert `obj` (a new instance; its id from the database) and, in the
+    same statement, a row of the model `copy_into` made of the new row's
+    `copied` columns (attnames, named alike in both tables: a history
+    table's), read back from the INSERT's RETURNING, so they are the row's
+    own values as written, plus `extra` (attname -> value, prepared by
+    copy_into's fields). One round trip, and no instance of the copy in
+    Python: its values are not sent twice."""
     connection = connections[using]
-    parts = [part for part in parts if part.objs]
-    names = {part: number for number, part in enumerate(parts)}  # the CTE of part n is "in"
-    clauses, params, uses = [], [], []
-    for part in parts:
-        sql, values, used = _insert_sql(part, connection, names)
-        clauses.append(sql)
-        params += values
-        uses += [(obj, attname, earlier) for obj, attname, earlier in used]
-    if not clauses:
-        return
-    returning = list(dict.fromkeys(earlier for _obj, _attname, earlier in uses))
-    for earlier in returning:
-        if len(earlier.objs) != 1 or earlier.objs[0].pk is not None:
-            raise ValueError("new_id stands for the id the database gives a part's one row")
-        clauses[names[earlier]] += f" RETURNING {_pk_column(earlier, connection)}"
-    select = ", ".join(f"(SELECT {_pk_column(part, connection)} FROM i{names[part]})" for part in returning)
-    sql = "WITH " + ", ".join(f"i{names[part]} AS ({clause})" for part, clause in zip(parts, clauses, strict=True))
-    # On its own the statement is its own transaction; inside a caller's, a
-    # savepoint, so a failed statement leaves the caller's transaction usable.
+    part = Rows(type(obj), [obj])
+    if obj.pk is not None:
+        raise ValueError("insert_with_copy writes a new row: its id comes from the database")
+    sql, params = _insert_sql(part, connection)
+    returning, copy, added = _copy_plan(part.model, copy_into, tuple(copied), tuple(extra), connection)
+    values = [field.get_db_prep_save(extra[field.attname], connection) for field in added]
+    statement = f"WITH i0 AS ({sql} RETURNING {returning}), {copy}"
     with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext(), \
             connection.cursor() as cursor:
-        cursor.execute(f"{sql} SELECT {select or 1}", params)
-        ids = dict(zip(returning, cursor.fetchone(), strict=False))
-    for part, new_id in ids.items():
-        part.objs[0].pk = new_id
-    for obj, attname, earlier in uses:
-        setattr(obj, attname, ids[earlier])
-    for part in parts:
-        for obj in part.objs:
-            obj._state.adding = False
-            obj._state.db = using
+        prepared.execute(cursor, statement, params + values)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = using
+
+
+def _copy_plan(model, copy_into, copied: tuple, extra: tuple, connection) -> tuple[str, str, list]:
+    """insert_with_copy's RETURNING list, the copy's INSERT … SELECT (the
+    rest of the statement) and the fields of the extra values. Made once
+    per model, copy and columns."""
+    key = (model, copy_into, copied, extra, connection.vendor)
+    known = _COPY_PLANS.get(key)
+    if known is not None:
+        return known
+    quote = connection.ops.quote_name
+    source = {field.attname: field for field in model._meta.concrete_fields}
+    target = {field.attname: field for field in copy_into._meta.concrete_fields}
+    columns = [quote(source[name].column) for name in copied]
+    if [quote(target[name].column) for name in copied] != columns:
+        raise ValueError("the copied columns must have the same names in both tables")
+    added = [target[name] for name in extra]
+    pk = quote(model._meta.pk.column)
+    returning = ", ".join(dict.fromkeys([pk, *columns]))
+    copy = (f"i1 AS (INSERT INTO {quote(copy_into._meta.db_table)} "
+            f"({', '.join(columns + [quote(field.column) for field in added])}) "
+            f"SELECT {', '.join(columns + [f'CAST(%s AS {field.cast_db_type(connection)})' for field in added])} "
+            f"FROM i0) SELECT {pk} FROM i0")
+    known = _COPY_PLANS[key] = (returning, copy, added)
+    return known
+
+
+_COPY_PLANS: dict = {}
 
 
 def insert_rows(model, objs: list, *, ignore_conflicts: bool = False, using: str = "default") -> list:
@@ -92,9 +102,7 @@ def insert_rows(model, objs: list, *, ignore_conflicts: bool = False, using: str
     if not objs or connection.vendor != "postgresql":
         return model.objects.using(using).bulk_create(objs, ignore_conflicts=ignore_conflicts)
     part = Rows(model, objs, ignore_conflicts=ignore_conflicts)
-    sql, params, used = _insert_sql(part, connection, {part: 0})
-    if used:
-        raise ValueError("insert_rows writes one model: new_id belongs to insert_together")
+    sql, params = _insert_sql(part, connection)
     returning = objs[0].pk is None and not ignore_conflicts
     with connection.cursor() as cursor:
         cursor.execute(sql + (f" RETURNING {_pk_column(part, connection)}" if returning else ""), params)
@@ -111,28 +119,19 @@ def _pk_column(part: Rows, connection) -> str:
     return connection.ops.quote_name(part.model._meta.pk.column)
 
 
-def _insert_sql(part: Rows, connection, names: dict) -> tuple[str, list, list]:
-    """The part's INSERT, its parameters, and where its rows use an earlier
-    part's new id: (instance, attname, that part), the value a subquery on
-    that part's CTE."""
+def _insert_sql(part: Rows, connection) -> tuple[str, list]:
+    """The part's INSERT and its parameters."""
     with_pk = part.objs[0].pk is not None
     if any((obj.pk is not None) != with_pk for obj in part.objs):
         raise ValueError("give every row of a part its id, or none")
     head, plan = _plan(part.model, with_pk, connection)
-    rows, params, used = [], [], []
+    rows, params = [], []
     for obj in part.objs:
         marks = []
         for field, as_is, null, prepares in plan:
             value = field.pre_save(obj, True) if prepares else getattr(obj, field.attname)
             if (value is None and null) or (type(value) is as_is and (as_is is not datetime or value.tzinfo)):
                 pass  # what get_db_prep_save would return
-            elif type(value) is NewId:
-                earlier = value.part
-                if names.get(earlier, len(names)) >= names[part]:
-                    raise ValueError(f"{part.model.__name__}.{field.name}: the new id of a part not written before")
-                used.append((obj, field.attname, earlier))
-                marks.append(f"(SELECT {_pk_column(earlier, connection)} FROM i{names[earlier]})")
-                continue
             elif hasattr(value, "resolve_expression"):
                 # A database default (db_default): the column's own DEFAULT,
                 # and the instance holds the value it stands for.
@@ -149,7 +148,7 @@ def _insert_sql(part: Rows, connection, names: dict) -> tuple[str, list, list]:
     sql = f"{head} VALUES {', '.join(rows)}"
     if part.ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
-    return sql, params, used
+    return sql, params
 
 
 # Fields (these very classes, not subclasses that may prepare values their

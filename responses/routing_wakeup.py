@@ -26,9 +26,22 @@ ROUTING_SWEEP_AFTER_SECONDS and its beat interval, about three minutes). Web
 and worker processes must share the cache (Redis; the embedded default's
 file cache). When the cache cannot be reached, every submission sends its
 message, as before.
+
+Within one process, submissions ask the flag at most once every
+ROUTING_WAKE_COALESCE_MS (`_ProcessWake`): a submission that commits sooner
+after the last asking leaves it to a timer in its process, due that long
+after the last asking, which asks once for every case committed meanwhile.
+Each case is still asked for after its commit, at most that long later,
+and a busy process makes one round trip to the cache for many submissions
+instead of one each. A timer is not a daemon thread: a process that exits
+asks first. A process killed meanwhile leaves its last cases to the next
+message or the sweeper, as a message lost with its worker does.
 """
 
 import logging
+import os
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -53,7 +66,52 @@ STRANDED_AFTER_SECONDS = 1
 def wake_routing_on_commit(case_id: int) -> None:
     """Once the surrounding transaction commits, make sure a routing message
     will read this case."""
-    transaction.on_commit(lambda: wake_routing(case_id))
+    transaction.on_commit(lambda: _PROCESS_WAKE.wake(case_id))
+
+
+class _ProcessWake:
+    """wake_routing for the cases this process commits, asked at most once
+    every ROUTING_WAKE_COALESCE_MS (the module's docstring)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pid, self._asked_at, self._timer = os.getpid(), float("-inf"), None
+
+    def wake(self, case_id: int) -> None:
+        from responses.tasks import route_case
+
+        interval = settings.ROUTING_WAKE_COALESCE_MS / 1000
+        if interval <= 0 or settings.ROUTING_WAKE_SECONDS <= 0 or route_case.app.conf.task_always_eager:
+            wake_routing(case_id)
+            return
+        with self._lock:
+            if self._pid != os.getpid():
+                self._reset()  # forked: the parent's timer does not run here
+            if self._timer is not None:
+                return  # due to ask after this commit
+            now = time.monotonic()
+            wait = self._asked_at + interval - now
+            if wait <= 0:
+                self._asked_at = now
+            else:
+                self._timer = threading.Timer(wait, self._ask)
+                self._timer.start()
+                return
+        wake_routing(case_id)
+
+    def _ask(self) -> None:
+        with self._lock:
+            self._timer, self._asked_at = None, time.monotonic()
+        try:
+            wake_routing()
+        except Exception:  # a timer thread has no caller to tell
+            logger.exception("could not wake routing; the next submission or the sweeper will")
+
+
+_PROCESS_WAKE = _ProcessWake()
 
 
 def wake_routing(case_id: int | None = None) -> None:

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from accounts.roles import Role, has_role
 from notifications.models import Event
 from notifications.services import notify, notify_department, notify_dispatchers, people_with_role
 from petitions.models import Case, Kind
+from portal import prepared
 from portal.compiled_query import CompiledColumn, CompiledQuery
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
@@ -182,23 +183,25 @@ def signature_confirm(*, token: str, now=None) -> tuple[Signature, bool]:
     """Confirm a signature from its e-mailed link. Returns the signature and
     whether this call counted it (False: it was already confirmed).
 
-    The petition's row is locked for two statements: the count raised (the
-    UPDATE takes the lock, before any signature row, as invalidation does)
-    and the signature marked confirmed if it is still neither confirmed nor
-    invalidated; if it is not, the transaction is rolled back and the count
-    with it. Thresholds are claimed only when the new count reaches one."""
+    One statement (`_confirm_and_count`) locks the petition's row (before
+    any signature row, as invalidation does), marks the signature confirmed
+    if it is still neither confirmed nor invalidated, and raises the count
+    only if it did: the count and the signature change together or not at
+    all. Thresholds are claimed when the new count reaches one (and by the
+    petitions' sweeper, should the process stop in between)."""
     now = now or timezone.now()
     signature = _signature_for_token(token)
     if signature.invalidated_at is None and signature.confirmed_at is None:
         _require_open(signature.petition, now, still_public=signature.still_public)
-        with transaction.atomic():
-            count = _count_one_more(signature.petition_id)
-            if _mark_confirmed(signature.pk, now):
-                signature.confirmed_at = now
-                signature.petition.confirmed_count = count.confirmed
-                _cross_thresholds(signature.petition, count, now=now)
-                return signature, True
-            transaction.set_rollback(True)  # confirmed or invalidated meanwhile: not counted
+        count = _confirm_and_count(signature.pk, signature.petition_id, now)
+        if count is not None:
+            signature.confirmed_at = now
+            signature.petition.confirmed_count = count.confirmed
+            if count.may_cross:
+                with transaction.atomic():
+                    _cross_thresholds(signature.petition, now=now)
+            return signature, True
+        # Confirmed or invalidated meanwhile: not counted.
         signature.refresh_from_db(fields=["confirmed_at", "invalidated_at"])
     if signature.invalidated_at is not None:
         raise DomainError(_("This signature was withdrawn by the supervisors and is not counted."))
@@ -219,39 +222,59 @@ class PetitionCount:
                 or (self.hearing_pending and self.confirmed >= self.hearing_threshold))
 
 
-def _count_one_more(petition_id: int) -> PetitionCount:
-    """Raise the petition's count by one, locking its row; the new count and
-    the thresholds not yet reached, from the row itself."""
-    table = connection.ops.quote_name(Petition._meta.db_table)
+def _confirm_and_count(signature_id: int, petition_id: int, now) -> PetitionCount | None:
+    """In one statement (on its own, its own transaction): lock the
+    petition's row, mark the signature confirmed if it is still neither
+    confirmed nor invalidated, and if it was, raise the petition's count.
+    The new count and the thresholds not yet reached, from the row itself;
+    None if the signature was not marked (nothing changed).
+
+    The petition is locked first (the lock's scalar subquery is evaluated
+    before the signature row is updated, and a signature invalidated while
+    this waited is re-checked by PostgreSQL and not marked), the order
+    invalidation locks them in. SQL by hand, prepared once per connection:
+    compiling the ORM's updates cost more CPU than the statement, and no
+    signal is lost (a queryset update sends none)."""
+    petitions = connection.ops.quote_name(Petition._meta.db_table)
+    signatures = connection.ops.quote_name(Signature._meta.db_table)
+    confirmed_at = Signature._meta.get_field("confirmed_at").get_db_prep_value(now, connection)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET confirmed_count = confirmed_count + 1 WHERE id = %s RETURNING confirmed_count, "
-            "response_threshold, response_threshold_reached_at, hearing_threshold, hearing_threshold_reached_at",
-            [petition_id])
-        confirmed, response_threshold, response_reached, hearing_threshold, hearing_reached = cursor.fetchone()
+        if connection.vendor == "postgresql":
+            prepared.execute(cursor, (
+                f"WITH locked AS (SELECT id FROM {petitions} WHERE id = %s FOR NO KEY UPDATE), "
+                f"marked AS (UPDATE {signatures} SET confirmed_at = %s WHERE id = %s "
+                "AND petition_id = (SELECT id FROM locked) AND confirmed_at IS NULL AND invalidated_at IS NULL "
+                "RETURNING petition_id) "
+                f"UPDATE {petitions} SET confirmed_count = confirmed_count + 1 "
+                "WHERE id = (SELECT petition_id FROM marked) RETURNING confirmed_count, "
+                "response_threshold, response_threshold_reached_at, hearing_threshold, hearing_threshold_reached_at"),
+                [petition_id, confirmed_at, signature_id])
+            row = cursor.fetchone()
+        else:
+            # SQLite: one writer at a time (BEGIN IMMEDIATE), so the two
+            # statements in a transaction are as one.
+            with transaction.atomic():
+                cursor.execute(f"UPDATE {signatures} SET confirmed_at = %s WHERE id = %s AND petition_id = %s "
+                               "AND confirmed_at IS NULL AND invalidated_at IS NULL",
+                               [confirmed_at, signature_id, petition_id])
+                row = None
+                if cursor.rowcount == 1:
+                    cursor.execute(
+                        f"UPDATE {petitions} SET confirmed_count = confirmed_count + 1 WHERE id = %s RETURNING "
+                        "confirmed_count, response_threshold, response_threshold_reached_at, hearing_threshold, "
+                        "hearing_threshold_reached_at", [petition_id])
+                    row = cursor.fetchone()
+    if row is None:
+        return None
+    confirmed, response_threshold, response_reached, hearing_threshold, hearing_reached = row
     return PetitionCount(confirmed=confirmed, response_threshold=response_threshold,
                          response_pending=response_reached is None, hearing_threshold=hearing_threshold,
                          hearing_pending=hearing_reached is None)
 
 
-def _mark_confirmed(signature_id: int, now) -> bool:
-    """Mark the signature confirmed if it is still neither confirmed nor
-    invalidated. SQL by hand, as the count above: this runs while the
-    petition's row is locked, and compiling the ORM's UPDATE cost more CPU
-    than the statement (no signal is lost: a queryset update sends none)."""
-    table = connection.ops.quote_name(Signature._meta.db_table)
-    confirmed_at = Signature._meta.get_field("confirmed_at").get_db_prep_value(now, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET confirmed_at = %s WHERE id = %s AND confirmed_at IS NULL "
-                       "AND invalidated_at IS NULL", [confirmed_at, signature_id])
-        return cursor.rowcount == 1
-
-
-def _cross_thresholds(petition: Petition, count: PetitionCount, *, now) -> None:
+def _cross_thresholds(petition: Petition, *, now) -> None:
     """Claim each threshold the count has reached and not yet acted on (the
     conditional updates make each act once, whoever else races past it)."""
-    if not count.may_cross:
-        return
     # The case was read with a few columns (_SIGNATURE_WITH_PETITION); what
     # follows starts clocks and notifies from all of them.
     petition.case = (Case.objects.select_related("publication").defer("publication__search_document")
@@ -295,6 +318,21 @@ def _escalate_for_hearing(petition: Petition, *, now) -> None:
     PetitionHearing.objects.create(petition=petition, escalated_at=now, signatures_at_escalation=count)
     notify(event=Event.PETITION_HEARING, case=petition.case, users=people_with_role(Role.SUPERVISOR),
            occurrence="petition")
+
+
+def petitions_cross_reached_thresholds(*, now=None, limit: int = 500) -> int:
+    """Claim the thresholds that counts reached and no confirmation claimed
+    (the process stopped between counting and claiming): the petitions'
+    sweeper. Returns how many petitions it looked at."""
+    now = now or timezone.now()
+    reached = Petition.objects.filter(
+        Q(response_threshold_reached_at=None, confirmed_count__gte=F("response_threshold"))
+        | Q(hearing_threshold_reached_at=None, confirmed_count__gte=F("hearing_threshold")))
+    ids = list(reached.order_by("id").values_list("id", flat=True)[:limit])
+    for petition in Petition.objects.filter(id__in=ids).order_by("id"):
+        with transaction.atomic():
+            _cross_thresholds(petition, now=now)
+    return len(ids)
 
 
 # --- invalidating -------------------------------------------------------------------------

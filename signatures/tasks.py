@@ -103,10 +103,12 @@ def email_response_batch(petition_id: int, first_id: int, last_id: int) -> int:
 
 @shared_task
 def sweep_petitions() -> dict:
-    """The outbox for petitions: record responses whose task was lost, and
-    e-mail signers still owed one (a lost batch, a crashed worker)."""
+    """The outbox for petitions: claim thresholds reached and not claimed,
+    record responses whose task was lost, and e-mail signers still owed one
+    (a lost batch, a crashed worker)."""
     from responses.models import ReplyState
 
+    crossed = services.petitions_cross_reached_thresholds()
     recorded = 0
     unrecorded = Petition.objects.filter(response_recorded_at=None, case__replies__state=ReplyState.PUBLISHED)
     for case_id in unrecorded.values_list("case_id", flat=True).distinct()[:SWEEP_LIMIT]:
@@ -118,7 +120,7 @@ def sweep_petitions() -> dict:
     planned = 0
     for petition_id in owed.values_list("id", flat=True).distinct()[:SWEEP_LIMIT]:
         planned += plan_response_mailing(petition_id)
-    return {"recorded": recorded, "batches": planned}
+    return {"thresholds": crossed, "recorded": recorded, "batches": planned}
 
 
 @shared_task

@@ -39,18 +39,18 @@ def test_a_submission_whose_connection_drops_fails_cleanly_and_its_retry_makes_o
         client, citizen, category, region, monkeypatch):
     import petitions.submission_write
 
-    real_history_row = petitions.submission_write.history_row
+    real_write = petitions.submission_write.insert_with_copy
     dropped = []
 
     def drop_then_continue(*args, **kwargs):
-        # Mid-submission: the case and its history row are made and about
-        # to go to the database in one statement.
+        # Mid-submission: the case is made and about to go to the database
+        # with its history row in one statement.
         if not dropped:
             dropped.append(connection.connection.get_backend_pid())
             terminate(dropped[0])
-        return real_history_row(*args, **kwargs)
+        return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(petitions.submission_write, "history_row", drop_then_continue)
+    monkeypatch.setattr(petitions.submission_write, "insert_with_copy", drop_then_continue)
     client.force_login(citizen)
     client.raise_request_exception = False
     form = {"kind": "complaint", "category": category.pk, "region": region.pk, "urgency": "normal",

@@ -44,3 +44,22 @@ def test_no_index_on_a_column_alone_where_another_index_starts_with_it(table):
 def test_the_case_history_is_indexed_for_how_it_is_read():
     columns = sorted(tuple(columns) for _name, columns, _unique, _special in indexes_of("petitions_historicalcase"))
     assert columns == [("history_date",), ("history_id",), ("history_user_id",), ("id",)]
+
+
+def test_a_new_case_writes_no_entry_in_the_indexes_of_keys_it_leaves_empty():
+    """A submission has no department, assignee, merge or recording
+    operator yet: the indexes led by those keys hold only the cases that
+    have them, so a new case writes none of them."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT i.relname, a.attname, pg_get_expr(x.indpred, x.indrelid)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.indkey[0]
+            WHERE t.relname = 'petitions_case'
+              AND a.attname IN ('lead_department_id', 'assigned_to_id', 'merged_into_id', 'recorded_by_id')""")
+        led = cursor.fetchall()
+    assert len(led) == 11
+    for name, column, predicate in led:
+        assert predicate == f"({column} IS NOT NULL)", (name, predicate)

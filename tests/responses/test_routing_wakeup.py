@@ -136,3 +136,75 @@ def test_a_short_batch_that_left_an_older_case_waiting_tries_again_a_second_late
     routing_wakeup.wake_routing_later()
     assert len(later) == 1 and Case.objects.get(pk=left.pk).status == Status.SUBMITTED
     assert caches["default"].get(routing_wakeup.FLAG_KEY) is None
+
+
+@pytest.fixture
+def asked(monkeypatch, settings):
+    """A process's own coalescing of its submissions' askings
+    (routing_wakeup._ProcessWake), as a web process runs it (not eager),
+    with what it asks recorded: (time, case id)."""
+    settings.ROUTING_WAKE_COALESCE_MS = 100
+    calls = []
+    monkeypatch.setattr(routing_wakeup, "wake_routing",
+                        lambda case_id=None: calls.append((routing_wakeup.time.monotonic(), case_id)))
+    route_case.app.conf.task_always_eager = False  # the fixture resets it
+    return calls
+
+
+def wait_for(calls, count, seconds=2.0):
+    deadline = routing_wakeup.time.monotonic() + seconds
+    while len(calls) < count and routing_wakeup.time.monotonic() < deadline:
+        routing_wakeup.time.sleep(0.01)
+    return calls
+
+
+def test_a_process_asks_once_for_submissions_committed_close_together_and_after_the_last(asked):
+    wake = routing_wakeup._ProcessWake()
+    wake.wake(1)  # the first asks at once
+    committed = []
+    for case_id in (2, 3, 4):
+        wake.wake(case_id)
+        committed.append(routing_wakeup.time.monotonic())
+    assert [case_id for _at, case_id in asked] == [1]
+    wait_for(asked, 2)
+    # One asking for the three, made after the last of them committed and
+    # the coalescing interval after the first asking.
+    assert [case_id for _at, case_id in asked] == [1, None]
+    assert asked[1][0] >= max(committed) and asked[1][0] - asked[0][0] >= 0.099
+    routing_wakeup.time.sleep(0.12)
+    wake.wake(5)  # long after the last asking: at once again
+    assert [case_id for _at, case_id in asked] == [1, None, 5]
+
+
+def test_a_forked_process_does_not_wait_for_its_parents_timer(asked):
+    wake = routing_wakeup._ProcessWake()
+    wake.wake(1)
+    wake.wake(2)  # a timer armed in "the parent"
+    timer = wake._timer
+    timer.cancel()  # as if it stayed behind in the parent
+    wake._pid = -1  # and this is the child
+    wake.wake(3)
+    assert [case_id for _at, case_id in asked] == [1, 3]
+
+
+def test_each_submission_asks_itself_when_coalescing_is_off(asked, settings):
+    settings.ROUTING_WAKE_COALESCE_MS = 0
+    wake = routing_wakeup._ProcessWake()
+    for case_id in (1, 2, 3):
+        wake.wake(case_id)
+    assert [case_id for _at, case_id in asked] == [1, 2, 3]
+
+
+def test_submissions_in_one_process_reach_the_flag_once_per_interval(
+    settings, sent, citizen, department, category, region, django_capture_on_commit_callbacks
+):
+    """Through the real flag: a burst of submissions in one process sends
+    one message, and the timer's asking finds it queued."""
+    settings.ROUTING_WAKE_COALESCE_MS = 50
+    route_case.app.conf.task_always_eager = False
+    routing_wakeup._PROCESS_WAKE._reset()
+    cases = [submit(citizen, category, region, django_capture_on_commit_callbacks, n) for n in range(4)]
+    timer = routing_wakeup._PROCESS_WAKE._timer
+    assert timer is not None
+    timer.join(2)
+    assert sent == [cases[0].pk] and caches["default"].get(routing_wakeup.FLAG_KEY) is not None

@@ -153,28 +153,27 @@ def test_the_address_limit_is_shared_by_two_web_processes(open_petition, tmp_pat
     assert Petition.objects.get(pk=open_petition.pk).confirmed_count == 0
 
 
-def test_a_new_signature_does_not_wait_behind_a_confirmation_holding_the_petition(open_petition, monkeypatch):
-    """A confirmation locks its petition's row FOR NO KEY UPDATE; a new
-    signature's insert takes FOR KEY SHARE on it (the foreign key), which
-    that lock lets through: signing is not queued behind confirming."""
+def test_a_new_signature_does_not_wait_behind_a_confirmation_holding_the_petition(open_petition):
+    """A confirmation's statement locks its petition's row FOR NO KEY
+    UPDATE; a new signature's insert takes FOR KEY SHARE on it (the foreign
+    key), which that lock lets through: signing is not queued behind
+    confirming. (The statement is held open in a transaction here, to see
+    its locks while they are held.)"""
+    from django.db import transaction
+    from django.utils import timezone
+
     from signatures import services
 
     first = signature_start(petition_id=open_petition.pk, name="x", email="first@example.org")
-    token = confirmation_token(first)
     locked, release = threading.Event(), threading.Event()
-    real = services._cross_thresholds
-
-    def held(petition, count, *, now):
-        locked.set()
-        release.wait(15)
-        return real(petition, count, now=now)
-
-    monkeypatch.setattr(services, "_cross_thresholds", held)
     errors = []
 
     def confirm():
         try:
-            signature_confirm(token=token)
+            with transaction.atomic():
+                assert services._confirm_and_count(first.pk, open_petition.pk, timezone.now()) is not None
+                locked.set()
+                release.wait(15)
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -195,3 +194,65 @@ def test_a_new_signature_does_not_wait_behind_a_confirmation_holding_the_petitio
     assert errors == []
     assert Signature.objects.filter(petition=open_petition).count() == 2
     assert Petition.objects.get(pk=open_petition.pk).confirmed_count == exact_count(open_petition) == 1
+
+
+def test_a_confirmation_waits_for_an_invalidation_of_its_signature_and_does_not_count_it(
+        open_petition, supervisor, monkeypatch):
+    """Invalidation locks the petition, then changes its signatures; a
+    confirmation that comes meanwhile waits on the petition's lock (taken
+    first, in the same order: no deadlock), then finds its signature
+    invalidated and counts nothing."""
+    from django.db import transaction
+
+    from signatures import services
+
+    signature = signature_start(petition_id=open_petition.pk, name="Bot", email="bot@example.net")
+    token = confirmation_token(signature)
+    holding, release = threading.Event(), threading.Event()
+    errors = []
+    real_create = services.SignatureInvalidation.objects.create
+
+    def create_and_hold(**fields):
+        invalidation = real_create(**fields)  # the petitions are locked by now
+        holding.set()
+        release.wait(15)
+        return invalidation
+
+    monkeypatch.setattr(services.SignatureInvalidation.objects, "create", create_and_hold)
+
+    def invalidate():
+        try:
+            signatures_invalidate(actor=supervisor, criteria=SignatureCriteria(email_domain="example.net"),
+                                  reason="bots")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=invalidate)
+    thread.start()
+    outcome = []
+
+    def confirm():
+        try:
+            signature_confirm(token=token)
+            outcome.append("counted")
+        except Exception as error:  # noqa: BLE001 - checked below
+            outcome.append(error)
+        finally:
+            connections.close_all()
+
+    try:
+        assert holding.wait(15), "the invalidation never locked the petition"
+        confirming = threading.Thread(target=confirm)
+        confirming.start()
+        confirming.join(1)
+        assert confirming.is_alive(), "the confirmation did not wait for the petition's lock"
+    finally:
+        release.set()
+        thread.join()
+    confirming.join(15)
+    assert errors == [] and transaction.get_autocommit()
+    assert len(outcome) == 1 and "withdrawn" in str(outcome[0])
+    assert Petition.objects.get(pk=open_petition.pk).confirmed_count == exact_count(open_petition) == 0
+    assert Signature.objects.get(pk=signature.pk).confirmed_at is None

@@ -63,6 +63,27 @@ def test_second_threshold_escalates_to_the_supervisors_for_a_hearing_once(
     assert SupervisionClock.objects.filter(kind=ClockKind.PETITION_RESPONSE).count() == 1
 
 
+def test_a_threshold_counted_but_not_claimed_is_claimed_by_the_sweeper(
+        petition, official, supervisor, monkeypatch, django_capture_on_commit_callbacks):
+    """The count is raised on its own (one statement) and the threshold is
+    claimed after it: a process that stopped in between leaves it to the
+    petitions' sweeper, which acts on it once."""
+    from signatures import services
+
+    monkeypatch.setattr(services, "_cross_thresholds", lambda petition, *, now: None)  # stopped before claiming
+    confirmed_signers(petition, emails(3), django_capture_on_commit_callbacks)
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 3 and petition.response_threshold_reached_at is None
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep_petitions()["thresholds"] == 1
+    petition.refresh_from_db()
+    assert petition.response_threshold_reached_at is not None
+    assert SupervisionClock.objects.filter(kind=ClockKind.PETITION_RESPONSE).count() == 1
+    assert tasks.sweep_petitions()["thresholds"] == 0
+    assert SupervisionClock.objects.filter(kind=ClockKind.PETITION_RESPONSE).count() == 1
+
+
 def test_thresholds_are_per_petition_values_an_administrator_can_change(
         petition, official, django_capture_on_commit_callbacks):
     Petition.objects.filter(pk=petition.pk).update(response_threshold=1)
