@@ -60,6 +60,12 @@ class InputSerializer(serializers.Serializer):
                     return validated
         return super().to_internal_value(data)
 
+    def run_validators(self, value):
+        # DRF's first gathers the read-only fields' defaults, making every
+        # field; a serializer that takes the fast path has none of those.
+        if self.validators or _fast_plan(type(self)) is None:
+            super().run_validators(value)
+
     def _validated_fast(self, data: dict, plan: tuple) -> dict | None:
         """DRF's to_internal_value for a body with no error; None at the
         first error (DRF's loop then reports them all)."""
@@ -198,7 +204,7 @@ class ActiveReferenceField(serializers.PrimaryKeyRelatedField):
             pk = int(data)
         except (TypeError, ValueError):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        row = active_by_id(self.get_queryset().model, pk)
+        row = active_by_id(self.queryset.model, pk)  # the model alone: no queryset cloned
         if row is None:
             self.fail("does_not_exist", pk_value=data)
         return row

@@ -1,12 +1,15 @@
 """Counters per time window in the default cache, for rate limits.
 
-On Redis a hit is one round trip, and so are the hits of all of a
-request's limits: one small script that raises each counter and sets its
+On Redis a hit is one round trip (on a connection each process keeps for
+these commands), and so are the hits of all of a request's limits: one small script that raises each counter and sets its
 expiry when it is new (atomically, so no counter is left without one),
 where Django's cache API takes two round trips (add, then incr), each
 building its command anew, and a pipeline sends two commands a counter.
 Other caches (the embedded default's file cache, the tests' local memory)
 use add and incr."""
+
+import os
+import threading
 
 from django.core.cache import caches
 
@@ -34,10 +37,9 @@ def count_hits(seconds_by_key: dict[str, int]) -> dict[str, int]:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         names = [backend.make_and_validate_key(key) for key in seconds_by_key]
-        client = backend._cache.get_client(names[0], write=True)
         # EVAL rather than EVALSHA: always one round trip (Redis keeps the
         # script compiled by its hash), never a NOSCRIPT retry.
-        counts = client.eval(_COUNT_SCRIPT, len(names), *names, *seconds_by_key.values())
+        counts = _command(backend, "EVAL", _COUNT_SCRIPT, len(names), *names, *seconds_by_key.values())
         return dict(zip(seconds_by_key, counts, strict=True))
     counts = {}
     for key, seconds in seconds_by_key.items():
@@ -53,5 +55,32 @@ def claim_flag(key: str, seconds: int) -> bool:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         name = backend.make_and_validate_key(key)
-        return bool(backend._cache.get_client(name, write=True).set(name, 1, nx=True, ex=seconds))
+        return _command(backend, "SET", name, 1, "NX", "EX", seconds) is not None
     return backend.add(key, 1, seconds)
+
+
+class _OwnConnection(threading.local):
+    pid = pool = connection = None
+
+
+_OWN = _OwnConnection()
+
+
+def _command(backend, *args):
+    """One command on a connection of the cache's write pool that this
+    process (and thread) keeps for these commands: the pool's checkout,
+    health poll and release, and the client's retry and observability
+    layers cost more CPU than the round trip itself, on commands that
+    every request sends. A failed connection is dropped (the next command
+    connects anew) and the error raised, as the client would raise it."""
+    pool = backend._cache.get_client(write=True).connection_pool
+    own = _OWN
+    if own.connection is None or own.pid != os.getpid() or own.pool is not pool:
+        own.connection, own.pid, own.pool = pool.make_connection(), os.getpid(), pool
+    connection = own.connection
+    try:
+        connection.send_command(*args)
+        return connection.read_response()
+    except BaseException:
+        connection.disconnect()
+        raise

@@ -12,19 +12,24 @@ from portal.counters import claim_flag, count_hit, count_hits
 
 @contextmanager
 def round_trips(client):
-    """The connections a Redis client takes meanwhile: one a round trip."""
+    """The commands sent to Redis meanwhile, on any connection: one a round
+    trip (each is answered before the next is sent)."""
+    from redis.connection import AbstractConnection
+
     sent = []
-    real = client.connection_pool.get_connection
+    real = AbstractConnection.send_packed_command
 
-    def counting_connection(*args, **kwargs):
-        sent.append(args)
-        return real(*args, **kwargs)
+    def counting(self, command, *args, **kwargs):
+        text = b"".join(command) if isinstance(command, list) else command
+        if not any(setup in text for setup in (b"HELLO", b"CLIENT", b"SELECT", b"AUTH")):
+            sent.append(text)  # not a new connection's own set-up
+        return real(self, command, *args, **kwargs)
 
-    client.connection_pool.get_connection = counting_connection
+    AbstractConnection.send_packed_command = counting
     try:
         yield sent
     finally:
-        client.connection_pool.get_connection = real
+        AbstractConnection.send_packed_command = real
 
 
 def test_counts_in_the_local_cache():
@@ -84,6 +89,34 @@ def test_a_flag_is_claimed_once_until_it_is_cleared_or_expires(settings, on_redi
     backend.delete(key)
     assert claim_flag(key, 30) is True
     if on_redis:
+        with round_trips(backend._cache.get_client(write=True)) as sent:
+            assert claim_flag(key, 30) is False
+        assert len(sent) == 1
         client = backend._cache.get_client(write=True)
         assert 25 < client.ttl(backend.make_and_validate_key(key)) <= 30
+    backend.delete(key)
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_a_dropped_connection_fails_one_count_and_the_next_reconnects(settings):
+    """The process's own connection for counting: when Redis drops it, that
+    count fails (the caller lets the request through) and the next one
+    connects anew."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from portal import counters
+
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "portal.redis_cache.RedisCache",
+                                                      "LOCATION": os.environ["REDIS_URL"]}}
+    backend = caches["default"]
+    key = "wenzheng-test:reconnect"
+    backend.delete(key)
+    assert count_hit(key, 60) == 1
+    own = counters._OWN.connection
+    own.send_command("CLIENT", "ID")
+    backend._cache.get_client(write=True).client_kill_filter(_id=own.read_response())  # what a Redis restart does
+    with pytest.raises((RedisConnectionError, OSError)):
+        count_hit(key, 60)
+    assert count_hit(key, 60) == 2  # connected anew; the failed hit was not counted
+    assert counters._OWN.connection is own
     backend.delete(key)
