@@ -1,9 +1,9 @@
 """Counters per time window in the default cache, for rate limits.
 
 On Redis a hit is one round trip (on a connection each process keeps for
-these commands), and so are the hits of all of a request's limits: one small script that raises each counter and sets its
-expiry when it is new (atomically, so no counter is left without one),
-where Django's cache API takes two round trips (add, then incr), each
+these commands), and so are the hits of all of a request's limits: one
+small script that raises each counter and sets its expiry when it is new
+(atomically, so no counter is left without one), where Django's cache API takes two round trips (add, then incr), each
 building its command anew, and a pipeline sends two commands a counter.
 Other caches (the embedded default's file cache, the tests' local memory)
 use add and incr."""
@@ -59,8 +59,13 @@ def claim_flag(key: str, seconds: int) -> bool:
     return backend.add(key, 1, seconds)
 
 
-class _OwnConnection(threading.local):
-    pid = pool = connection = None
+class _OwnConnection:
+    """The process's connection for these commands, one command at a time
+    (a web process's timer thread may send one beside its requests)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pid = self.server = self.connection = None
 
 
 _OWN = _OwnConnection()
@@ -68,19 +73,23 @@ _OWN = _OwnConnection()
 
 def _command(backend, *args):
     """One command on a connection of the cache's write pool that this
-    process (and thread) keeps for these commands: the pool's checkout,
-    health poll and release, and the client's retry and observability
-    layers cost more CPU than the round trip itself, on commands that
-    every request sends. A failed connection is dropped (the next command
-    connects anew) and the error raised, as the client would raise it."""
-    pool = backend._cache.get_client(write=True).connection_pool
+    process keeps for these commands: the pool's checkout, health poll and
+    release, and the client's retry and observability layers cost more CPU
+    than the round trip itself, on commands that every request sends. A
+    failed connection is dropped (the next command connects anew) and the
+    error raised, as the client would raise it."""
+    # Keyed on the write server's address, not the pool: each thread has a
+    # cache object of its own (Django's), with pools of its own.
+    server = backend._servers[0]
     own = _OWN
-    if own.connection is None or own.pid != os.getpid() or own.pool is not pool:
-        own.connection, own.pid, own.pool = pool.make_connection(), os.getpid(), pool
-    connection = own.connection
-    try:
-        connection.send_command(*args)
-        return connection.read_response()
-    except BaseException:
-        connection.disconnect()
-        raise
+    with own.lock:
+        if own.connection is None or own.pid != os.getpid() or own.server != server:
+            pool = backend._cache.get_client(write=True).connection_pool
+            own.connection, own.pid, own.server = pool.make_connection(), os.getpid(), server
+        connection = own.connection
+        try:
+            connection.send_command(*args)
+            return connection.read_response()
+        except BaseException:
+            connection.disconnect()
+            raise

@@ -120,3 +120,27 @@ def test_a_dropped_connection_fails_one_count_and_the_next_reconnects(settings):
     assert count_hit(key, 60) == 2  # connected anew; the failed hit was not counted
     assert counters._OWN.connection is own
     backend.delete(key)
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL)")
+def test_another_thread_of_the_process_uses_the_same_connection(settings):
+    """The routing wake-up's timer asks the flag from a thread of its own,
+    a new one each time: it must not open a connection each time."""
+    import threading
+
+    from portal import counters
+
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "portal.redis_cache.RedisCache",
+                                                      "LOCATION": os.environ["REDIS_URL"]}}
+    backend = caches["default"]
+    backend.delete("wenzheng-test:thread-flag")
+    count_hit("wenzheng-test:thread", 60)
+    own = counters._OWN.connection
+    results = []
+    for _ in range(3):
+        thread = threading.Thread(target=lambda: results.append(claim_flag("wenzheng-test:thread-flag", 30)))
+        thread.start()
+        thread.join()
+    assert results == [True, False, False]
+    assert counters._OWN.connection is own
+    backend.delete_many(["wenzheng-test:thread-flag", "wenzheng-test:thread"])
