@@ -30,7 +30,9 @@ _SOURCES: dict[str, str] = {}  # name -> the SQL it stands for
 
 def execute(cursor, sql: str, params) -> None:
     """cursor.execute(sql, params), prepared on the cursor's connection
-    when it is PostgreSQL's and the SQL has only %s placeholders."""
+    when it is PostgreSQL's and the SQL has only %s placeholders. For
+    statements whose text is fixed (a compiled query, a hand-written
+    statement): each text is prepared and kept once, on every connection."""
     connection = cursor.db
     if connection.vendor != "postgresql" or not getattr(settings, "DB_PREPARED_STATEMENTS", True):
         cursor.execute(sql, params)
