@@ -85,23 +85,24 @@ class InputSerializer(serializers.Serializer):
 
 def _fast_plan(serializer_class) -> tuple | None:
     """(name, declared field, name of its validate_ method or None) for
-    each field, or None if one of them must be validated bound."""
-    known = _FAST_PLANS.get(serializer_class, False)
-    if known is not False:
-        return known
+    each field, or None if one of them must be validated bound. Made once
+    per class."""
+    if serializer_class not in _FAST_PLANS:
+        _FAST_PLANS[serializer_class] = _make_fast_plan(serializer_class)
+    return _FAST_PLANS[serializer_class]
+
+
+def _make_fast_plan(serializer_class) -> tuple | None:
+    if serializer_class.get_fields is not InputSerializer.get_fields:
+        return None  # fields chosen per instance
     plan = []
     for name, field in serializer_class._declared_fields.items():
-        usable = (type(field) in FAST_FIELD_CLASSES and not field.read_only and field.source in (None, name)
-                  and not any(getattr(validator, "requires_context", False) for validator in field.validators))
-        if not usable:
-            plan = None
-            break
+        if (type(field) not in FAST_FIELD_CLASSES or field.read_only or field.source not in (None, name)
+                or any(getattr(validator, "requires_context", False) for validator in field.validators)):
+            return None
         check = f"validate_{name}"
         plan.append((name, field, check if hasattr(serializer_class, check) else None))
-    if serializer_class.get_fields is not InputSerializer.get_fields:
-        plan = None  # fields chosen per instance
-    known = _FAST_PLANS[serializer_class] = tuple(plan) if plan is not None else None
-    return known
+    return tuple(plan)
 
 
 _FAST_PLANS: dict = {}

@@ -2,11 +2,11 @@
 (portal.first_query): no SELECT 1 before it, and a connection the server
 dropped between requests is replaced without the request failing."""
 
-import psycopg2
 import pytest
 from django.db import close_old_connections, connection
 
 from tests.api.conftest import token_client
+from tests.faults.support import terminate
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(connection.vendor != "postgresql", reason="a server to drop the connection")]
@@ -18,20 +18,6 @@ def new_request():
     connection again."""
     close_old_connections()
     assert connection.connection is not None and not connection.health_check_done
-
-
-def terminate_this_connection() -> None:
-    """What a database restart or a failover does to the connection."""
-    pid = connection.connection.get_backend_pid()
-    db = connection.settings_dict
-    other = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
-                             host=db["HOST"] or "localhost", port=db["PORT"] or 5432)
-    try:
-        other.autocommit = True
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    finally:
-        other.close()
 
 
 @pytest.fixture
@@ -54,7 +40,7 @@ def test_the_token_read_replaces_the_select_1(program, monkeypatch):
 def test_a_connection_dropped_between_requests_is_replaced_and_the_request_answered(program):
     new_request()
     before = connection.connection
-    terminate_this_connection()
+    terminate(connection.connection.get_backend_pid())  # a restart, a failover
     response = program.get("/api/v1/cases/")
     assert response.status_code == 200
     assert connection.connection is not before

@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 
+import psycopg2
 import pytest
+from django.db import connection
 
 from portal.celery import app as celery_app
 from tests.integration.test_celery_worker import database_url_of_test_database, forget_broker_connections
@@ -17,6 +19,19 @@ needs_postgres_and_redis = pytest.mark.skipif(
     not (os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")) and os.environ.get("REDIS_URL")),
     reason="the fault matrix runs on PostgreSQL and Redis (DATABASE_URL and REDIS_URL)",
 )
+
+
+def terminate(backend_pid: int) -> None:
+    """What a database restart or a failover does to one connection."""
+    db = connection.settings_dict
+    other = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
+                             host=db["HOST"] or "localhost", port=db["PORT"] or 5432)
+    try:
+        other.autocommit = True
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
+    finally:
+        other.close()
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1) -> bool:

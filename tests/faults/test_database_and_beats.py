@@ -5,7 +5,6 @@ import datetime
 import threading
 import uuid
 
-import psycopg2
 import pytest
 from django.db import close_old_connections, connection
 from django.urls import reverse
@@ -17,22 +16,9 @@ from petitions.models import Case
 from supervision.models import ClockEvent, ClockKind, ClockState, SupervisionClock
 from supervision.tasks import scan_deadlines
 from tests.factories import CaseFactory, official_of
-from tests.faults.support import needs_postgres_and_redis
+from tests.faults.support import needs_postgres_and_redis, terminate
 
 pytestmark = [needs_postgres_and_redis, pytest.mark.django_db(transaction=True)]
-
-
-def terminate(backend_pid: int) -> None:
-    """What a database restart or a failover does to one connection."""
-    db = connection.settings_dict
-    other = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
-                             host=db["HOST"] or "localhost", port=db["PORT"] or 5432)
-    try:
-        other.autocommit = True
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
-    finally:
-        other.close()
 
 
 def test_a_submission_whose_connection_drops_fails_cleanly_and_its_retry_makes_one_case(
