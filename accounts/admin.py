@@ -34,6 +34,13 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
 
+    def save_model(self, request, obj, form, change):
+        if change and "email" in form.changed_data:
+            # A new address is the account's only once its owner follows a
+            # link sent to it (the account menu offers one).
+            obj.email_confirmed_at = None
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):

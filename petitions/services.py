@@ -121,7 +121,7 @@ def cases_link_to_citizen(*, citizen_id: int) -> int:
         citizen = User.objects.select_for_update().get(pk=citizen_id)
         if not citizen.email_confirmed:
             return 0
-        cases = list(Case.objects.select_for_update().filter(UNLINKED_OFFLINE, contact_email=citizen.email))
+        cases = list(Case.objects.select_for_update().filter(UNLINKED_OFFLINE, contact_email=citizen.email.lower()))
         for case in cases:
             case.citizen = citizen
             case._history_user = citizen

@@ -221,3 +221,36 @@ def test_an_open311_or_api_case_is_never_linked_by_its_address(operator):
     assert cases_link_to_citizen(citizen_id=owner.pk) == 0
     by_a_program.refresh_from_db()
     assert by_a_program.citizen is None
+
+
+def test_an_address_changed_by_an_administrator_is_unconfirmed_again(client, operator, category, region):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    owner = UserFactory(email=OWNER)
+    client.force_login(admin)
+    url = reverse("admin:accounts_user_change", args=[owner.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update({"email": "new.address@example.org", "groups": [], "user_permissions": [],
+                 "date_joined_0": owner.date_joined.date().isoformat(),
+                 "date_joined_1": owner.date_joined.time().strftime("%H:%M:%S"),
+                 "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    owner.refresh_from_db()
+    assert owner.email == "new.address@example.org" and not owner.email_confirmed
+    assert record_call(operator, category, region, email="new.address@example.org").citizen is None
+
+
+def test_the_unlinked_cases_of_an_address_are_found_by_their_index_on_postgresql(operator):
+    from django.db import connection
+
+    from petitions.models import UNLINKED_OFFLINE
+    from tests.plans import plan_without_seq_scans
+
+    if connection.vendor != "postgresql":
+        pytest.skip("index plans are checked on PostgreSQL")
+    CaseFactory(citizen=None, channel=Channel.PHONE, recorded_by=operator, contact_email=OWNER)
+    plan = plan_without_seq_scans(Case.objects.filter(UNLINKED_OFFLINE, contact_email=OWNER))
+    assert "case_unlinked_email_idx" in plan, plan
