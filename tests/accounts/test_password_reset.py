@@ -38,6 +38,18 @@ def set_new_password(client, link, password="brand-new-pass-phrase-9"):
     return client.post(form_page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
 
 
+@pytest.fixture(params=["the portal's", "Django's own"])
+def session_machinery(request, settings):
+    """The session store and authentication backend of the settings, and
+    Django's own (cached_db sessions, ModelBackend): either way sessions end
+    by Django's session hash of the password."""
+    if request.param == "Django's own":
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        settings.AUTHENTICATION_BACKENDS = [settings.AUTHENTICATION_BACKENDS[0],
+                                            "django.contrib.auth.backends.ModelBackend"]
+    return request.param
+
+
 def is_logged_in(client) -> bool:
     return client.get(reverse("petitions:my_cases")).status_code == 200
 
@@ -83,7 +95,7 @@ def test_the_e_mail_is_sent_by_the_worker_for_a_known_and_an_unknown_address_ali
     assert mail.outbox == []
 
 
-def test_a_reset_ends_every_session_of_the_account(capture, citizen):
+def test_a_reset_ends_every_session_of_the_account(capture, citizen, session_machinery):
     laptop, phone, stranger = Client(), Client(), Client()
     log_in(laptop, citizen.email, PASSWORD)
     log_in(phone, citizen.email, PASSWORD)
@@ -163,7 +175,7 @@ def test_reset_requests_for_one_address_are_limited_with_its_registrations(captu
     assert len(mails_to(citizen.email)) == 3
 
 
-def test_a_password_is_changed_logged_in_and_the_other_sessions_end(citizen):
+def test_a_password_is_changed_logged_in_and_the_other_sessions_end(citizen, session_machinery):
     here, elsewhere = Client(), Client()
     log_in(here, citizen.email, PASSWORD)
     log_in(elsewhere, citizen.email, PASSWORD)
