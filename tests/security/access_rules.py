@@ -74,6 +74,19 @@ def note(w):
     return {"note": "越权备注", "version": w.case.version}
 
 
+def _confirmation_token(user):
+    from accounts.services import email_confirmation_token
+
+    return email_confirmation_token(user)
+
+
+def _reset_link(user):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_encode
+
+    return {"uidb64": urlsafe_base64_encode(str(user.pk).encode()), "token": default_token_generator.make_token(user)}
+
+
 def public(kind="public page", **kwargs):
     return Rule(kind=kind, allow=ALL, **kwargs)
 
@@ -99,8 +112,21 @@ RULES = {
     "health_beat": public("health check", expect=(200, 503)),
     # --- accounts -----------------------------------------------------------------------------
     "accounts:register": public("registration"),
+    "accounts:register_done": public("registration sent"),
+    "accounts:confirm_email_resend": signed_in("the caller's own confirmation link"),
+    # The owner's link: any other account is refused (400, the link is not
+    # valid for it); anonymous visitors are sent to log in.
+    "accounts:confirm_email": Rule("the owner's address confirmation link", frozenset({"owner"}),
+                                   lambda w: {"token": _confirmation_token(w.owner)}, refusals=(400,)),
     "accounts:login": public("login"),
     "accounts:logout": public("logout", positive="POST"),
+    "accounts:password_reset": public("password reset request"),
+    "accounts:password_reset_done": public("password reset sent"),
+    "accounts:password_reset_confirm": public("password reset link (the signed token is the capability)",
+                                              target=lambda w: _reset_link(w.owner)),
+    "accounts:password_reset_complete": public("password reset done"),
+    "accounts:password_change": signed_in("the caller's own password"),
+    "accounts:password_change_done": signed_in("the caller's own password"),
     "accounts:notification_settings": signed_in("the caller's e-mail preference"),
     # --- two-factor authentication (twofactor/) ---------------------------------------------------
     "twofactor:setup": Rule("the caller's own authenticator (staff accounts)", SIGNED_IN - {"owner", "stranger"}),
