@@ -38,6 +38,7 @@ from tests.security.access_world import (
 
 ALL = frozenset(ROLES)
 SIGNED_IN = ALL - {"anonymous"}
+CITIZENS = frozenset({"owner", "follower", "stranger"})
 # Who may open the owner's web case led by department A (petitions.permissions):
 # its title, progress and answers.
 SEES_CASE = frozenset({"owner", "follower", "official_a", "head_a", "dispatcher", "supervisor",
@@ -130,9 +131,9 @@ RULES = {
     "accounts:logout": public("logout", positive="POST"),
     "accounts:notification_settings": signed_in("the caller's e-mail preference"),
     # --- two-factor authentication (twofactor/) ---------------------------------------------------
-    "twofactor:setup": Rule("the caller's own authenticator (staff accounts)", SIGNED_IN - {"owner", "stranger"}),
+    "twofactor:setup": Rule("the caller's own authenticator (staff accounts)", SIGNED_IN - CITIZENS),
     # Without a device, the backup-codes page sends a staff account to set one up.
-    "twofactor:backup_codes": Rule("the caller's own backup codes (staff accounts)", SIGNED_IN - {"owner", "stranger"}),
+    "twofactor:backup_codes": Rule("the caller's own backup codes (staff accounts)", SIGNED_IN - CITIZENS),
     # Signed in without a device, the second step sends one to set it up.
     "twofactor:verify": Rule("the caller's own second login step", SIGNED_IN, positive_role="official_a",
                              expect=(302,)),
