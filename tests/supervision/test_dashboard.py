@@ -3,6 +3,7 @@ exports, and a fixed number of queries."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -89,6 +90,38 @@ def test_someone_elses_export_is_not_found(client, supervisor, data):  # noqa: F
     job = ExportJob.objects.create(requested_by=supervisor, parameters={}, format="csv")
     client.force_login(UserFactory(roles=["supervisor"]))
     assert client.get(reverse("supervision:export_status", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_export_is_not_found_once_its_supervisor_is_no_longer_one(client, supervisor):
+    """The file holds cases its maker may no longer see: it answers as a
+    missing export does."""
+    from django.contrib.auth.models import Group
+    from django.core.files.base import ContentFile
+
+    job = ExportJob.objects.create(requested_by=supervisor, parameters={}, format="csv", state=ExportJob.State.DONE)
+    job.file.save("former.csv", ContentFile(b"case\n"), save=True)
+    client.force_login(supervisor)
+    assert client.get(reverse("supervision:export_download", args=[job.pk])).status_code == 200
+    supervisor.groups.remove(Group.objects.get(name="supervisor"))
+    client.force_login(supervisor)
+    for name in ("supervision:export_status", "supervision:export_download"):
+        forbidden = client.get(reverse(name, args=[job.pk]))
+        missing = client.get(reverse(name, args=[job.pk + 1000]))
+        assert forbidden.status_code == missing.status_code == 404
+        # The pages differ only in the CSRF token and the address they return to.
+        assert re.sub(rb'value="[^"]*"', b"", forbidden.content) == re.sub(rb'value="[^"]*"', b"", missing.content)
+
+
+@pytest.mark.django_db
+def test_an_unfinished_or_lost_export_is_not_found(client, supervisor):
+    job = ExportJob.objects.create(requested_by=supervisor, parameters={}, format="csv")
+    client.force_login(supervisor)
+    assert client.get(reverse("supervision:export_download", args=[job.pk])).status_code == 404
+    job.state = ExportJob.State.DONE
+    job.file.name = "exports/gone.csv"
+    job.save()
+    assert client.get(reverse("supervision:export_download", args=[job.pk])).status_code == 404
 
 
 @pytest.mark.django_db
