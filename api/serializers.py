@@ -616,6 +616,9 @@ class RatesSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True, help_text="Department, category or region id; or the month.")
     label = serializers.CharField()
     dispatched = serializers.IntegerField()
+    sign_for_due = serializers.IntegerField(
+        help_text="Sign-for clocks that came due (stopped or past their due time): the response and return "
+                  "rates' denominator.")
     signed_in_time = serializers.IntegerField()
     returned = serializers.IntegerField()
     replies_due = serializers.IntegerField()
