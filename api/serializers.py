@@ -15,7 +15,7 @@ from petitions.attachments import attachment_content_type
 from petitions.lifecycle import Status
 from petitions.models import Case, Category, Kind, Region, Urgency
 from petitions.reference import active_by_id
-from supervision.deadlines import HELD_BY, answer_data, deadline_data
+from supervision.deadlines import answer_data, deadline_data
 
 
 class OutputSerializer(serializers.Serializer):
@@ -124,8 +124,7 @@ class PersonSerializer(OutputSerializer):
 class DeadlineSerializer(serializers.Serializer):
     """The deadline the case is held to now, named by its clock."""
 
-    kind = serializers.ChoiceField(choices=sorted({*HELD_BY.values(), "rehandling"}),
-                                   help_text="The clock: dispatch, sign_for, reply or rehandling.")
+    kind = serializers.CharField(help_text="The clock: dispatch, sign_for, reply or rehandling.")
     label = serializers.CharField(help_text="Its name in the request's language (签收期限, 答复期限 ...).")
     due_at = serializers.DateTimeField(allow_null=True, help_text="Null while the clock is paused.")
     paused = serializers.BooleanField(help_text="The clock waits for the citizen's material.")
