@@ -11,6 +11,7 @@ from petitions.permissions import cases_visible_to, logger
 from petitions.selectors import case_list_queryset
 from petitions.tracking import normalise_tracking_number
 from portal.compiled_query import CompiledQuery
+from supervision.deadlines import answer_data, deadline_data
 
 
 def tokens_of(user):
@@ -74,6 +75,7 @@ def case_detail_for(user, case: Case, *, just_filed: bool = False) -> dict:
         "version": case.version, "submitted_at": case.submitted_at, "dispatched_at": case.dispatched_at,
         "signed_for_at": case.signed_for_at, "replied_at": case.replied_at, "closed_at": case.closed_at,
         "due_at": case.due_at,
+        "deadline": deadline_data(case), "answer_expected_by": answer_data(case),
         "body": case.body if sight.details else None,
         "address": case.address if sight.details else None,
         "wants_public": case.wants_public if sight.details else None,

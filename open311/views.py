@@ -23,6 +23,7 @@ from open311.services import service_request_create
 from petitions.lifecycle import Status
 from portal.addresses import ratelimit_key
 from portal.errors import DomainError
+from supervision.deadlines import answer_expected_by
 
 logger = logging.getLogger("wenzheng.open311")
 
@@ -235,8 +236,9 @@ def _request_data(case, api_key=None) -> dict:
         "service_notice": service.service_notice or None,
         "requested_datetime": w3c_datetime(case.submitted_at),
         "updated_datetime": w3c_datetime(case.last_change_at or case.submitted_at),
-        # The reply clock's due time while a department holds the case.
-        "expected_datetime": w3c_datetime(case.due_at) if status == "open" else None,
+        # When the request can be expected to be answered (not the sign-for
+        # deadline): the reply deadline, or before it runs an estimate.
+        "expected_datetime": _expected(case) if status == "open" else None,
         "address": (case.address or None) if where else None,
         "address_id": (extras.address_id or None) if where else None,
         "zipcode": None,
@@ -244,6 +246,11 @@ def _request_data(case, api_key=None) -> dict:
         "long": extras.long if where else None,
         "media_url": (extras.media_url or None) if where else None,
     }
+
+
+def _expected(case):
+    answer = answer_expected_by(case)
+    return w3c_datetime(answer.at) if answer is not None else None
 
 
 def _extras(case):

@@ -161,9 +161,9 @@ def _rates_row(rates, label) -> dict:
     if hasattr(key, "isoformat"):
         key = timezone.localtime(key).date().isoformat()
     row = {name: getattr(rates, name) for name in (
-        "dispatched", "signed_in_time", "returned", "replies_due", "replied_in_time", "evaluated", "resolved",
-        "satisfied", "reopened", "overdue", "extensions", "response_rate", "on_time_rate", "resolution_rate",
-        "satisfaction_rate", "return_rate", "reopen_rate")}
+        "dispatched", "sign_for_due", "signed_in_time", "returned", "replies_due", "replied_in_time", "evaluated",
+        "resolved", "satisfied", "reopened", "overdue", "extensions", "response_rate", "on_time_rate",
+        "resolution_rate", "satisfaction_rate", "return_rate", "reopen_rate")}
     row.update(key=None if key is None else str(key), label=label,
                sign_for_hours=rates.sign_for_hours or None, reply_hours=rates.reply_hours or None)
     return row
