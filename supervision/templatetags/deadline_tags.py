@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
 from supervision import deadlines
 
@@ -39,7 +39,7 @@ def deadline_when(deadline) -> str:
                            gettext("paused while waiting for the citizen's material"))
     if deadline.is_overdue():
         return format_html('{} <span class="overdue">{}</span>', _time(deadline.due_at),
-                           pgettext("deadline", "overdue"))
+                           gettext("past its due time"))
     return _time(deadline.due_at)
 
 
@@ -67,7 +67,7 @@ def answer_when(answer, short=False) -> str:
     explained = gettext("estimate: each step still to come taking its full time limit")
     if short:
         return format_html('{} <span class="estimate" title="{}">{}</span>', _time(answer.at), explained,
-                           pgettext("answer date", "(estimate)"))
+                           gettext("(estimate)"))
     return format_html('{} <span class="estimate">({})</span>', _time(answer.at), explained)
 
 

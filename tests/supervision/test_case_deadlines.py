@@ -3,6 +3,7 @@ while it waits to be signed for, 答复期限 after, 重办期限 when reopened 
 and its citizen the date by which they will have an answer: the reply
 deadline once it runs, an estimate before, said to be one."""
 
+import datetime
 import importlib
 import re
 
@@ -230,3 +231,14 @@ def test_the_migration_gives_cases_already_reopened_their_re_handling_due_time(s
     Case.objects.filter(pk=case.pk).update(due_at=None)  # as reopening left it before
     migration.fill_due(apps, None)
     assert fresh(case).due_at == held_clock(case).due_at
+
+
+def test_a_deadline_past_its_due_time_says_so(client, submit, citizen, department):
+    case = submit(rule_for=department)
+    late = timezone.now() - datetime.timedelta(hours=1)
+    Case.objects.filter(pk=case.pk).update(due_at=late)
+    client.force_login(citizen)
+    shown = facts(case_page(client, case, "zh-hans"))
+    assert shown["签收期限"] == f'{stamp(late)} <span class="overdue">已超期</span>'
+    # The answer is then estimated from now, not from the missed deadline.
+    assert answer_expected_by(fresh(case)).at > timezone.now()
