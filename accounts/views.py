@@ -22,7 +22,7 @@ def register(request):
             password=form.cleaned_data["password1"],
             full_name=form.cleaned_data["full_name"],
         )
-        login(request, user, backend="accounts.backends.AccountBackend")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome. Your account has been created."))
         target = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -8,7 +8,6 @@ from rest_framework import authentication, exceptions
 from api.selectors import active_token_for_key
 from api.services import token_mark_used
 from api.throttling import FailedTokenThrottle
-from portal.first_query import run_as_health_check
 
 KEYWORDS = ("bearer", "token")
 
@@ -24,9 +23,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("This token is not valid.")) from None
-        # Every API request reads its token first: that read is also the
-        # connection's health check (no SELECT 1 before it).
-        token = run_as_health_check(lambda: active_token_for_key(key))
+        token = active_token_for_key(key)
         if token is None:
             failures = FailedTokenThrottle()
             if not failures.allow_request(request, None):

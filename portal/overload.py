@@ -67,8 +67,8 @@ def _busy_response(request, reason: str):
     response["Retry-After"] = retry_after
     logger.warning("503 busy (%s): %s %s", reason, request.method, request.path)
     # Said once, above, as a warning: not again by django.request as an error
-    # for every request turned away (thousands a second under overload).
-    response._has_been_logged = True
+    # for every request turned away (portal.logging.NotTurnedAway).
+    request.turned_away = True
     return response
 
 
