@@ -13,7 +13,9 @@ PENDING_KEY = "twofactor_pending"
 
 
 def rename_backend(apps, schema_editor):
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.conf import settings
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.core.cache import caches
     from django.utils import timezone
 
     Session = apps.get_model("sessions", "Session")
@@ -24,6 +26,9 @@ def rename_backend(apps, schema_editor):
         last = batch[-1].session_key
         changed = [session for session in batch if _renamed(store, session)]
         Session.objects.bulk_update(changed, ["session_data"])
+        # A copy cached_db sessions kept from before would still name the old backend.
+        caches[settings.SESSION_CACHE_ALIAS].delete_many(
+            [SessionStore(session.session_key).cache_key for session in changed])
 
 
 def _renamed(store, session) -> bool:
