@@ -37,8 +37,8 @@ def case_for_api(user, tracking_number: str, queryset=None) -> Case:
 
 def case_detail_for(user, case: Case) -> dict:
     """What the case page shows this viewer (petitions.views.case_page), as
-    data: a follower sees progress and answers, not the other citizen's
-    details; staff also see the departments' internal work."""
+    data for CaseDetailSerializer: a follower sees progress and answers, not
+    the other citizen's details; staff also see the departments' internal work."""
     from petitions.permissions import is_follower, is_owner
     from petitions.selectors import case_timeline
     from responses.models import ReplyState
@@ -50,12 +50,7 @@ def case_detail_for(user, case: Case) -> dict:
     if not staff:
         replies = replies.filter(state=ReplyState.PUBLISHED)
     data = {
-        "tracking_number": case.tracking_number, "title": case.title, "status": case.status,
-        "status_label": case.get_status_display(), "kind": case.kind, "urgency": case.urgency,
-        "category": case.category, "region": case.region, "lead_department": case.lead_department,
-        "version": case.version, "submitted_at": case.submitted_at, "dispatched_at": case.dispatched_at,
-        "signed_for_at": case.signed_for_at, "replied_at": case.replied_at, "closed_at": case.closed_at,
-        "due_at": case.due_at,
+        "case": case,  # what every viewer sees of it (api.serializers.CaseDetailSerializer)
         "body": None if follower else case.body,
         "address": None if follower else case.address,
         "wants_public": None if follower else case.wants_public,

@@ -215,24 +215,26 @@ class ViewerSerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(serializers.Serializer):
-    """Built by api.views.cases.case_detail_data from what the case page shows."""
+    """What api.selectors.case_detail_for gives: the case's own fields read
+    from it, the rest as this viewer may see them."""
 
-    tracking_number = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=Status.choices)
-    status_label = serializers.CharField()
-    kind = serializers.CharField()
-    urgency = serializers.CharField()
-    category = RefSerializer()
-    region = RefSerializer()
-    lead_department = RefSerializer(allow_null=True)
-    version = serializers.IntegerField(help_text="Send it with an action: a stale version is refused with 409.")
-    submitted_at = serializers.DateTimeField()
-    dispatched_at = serializers.DateTimeField(allow_null=True)
-    signed_for_at = serializers.DateTimeField(allow_null=True)
-    replied_at = serializers.DateTimeField(allow_null=True)
-    closed_at = serializers.DateTimeField(allow_null=True)
-    due_at = serializers.DateTimeField(allow_null=True)
+    tracking_number = serializers.CharField(source="case.tracking_number")
+    title = serializers.CharField(source="case.title")
+    status = serializers.ChoiceField(source="case.status", choices=Status.choices)
+    status_label = serializers.CharField(source="case.get_status_display")
+    kind = serializers.CharField(source="case.kind")
+    urgency = serializers.CharField(source="case.urgency")
+    category = RefSerializer(source="case.category")
+    region = RefSerializer(source="case.region")
+    lead_department = RefSerializer(source="case.lead_department", allow_null=True)
+    version = serializers.IntegerField(source="case.version",
+                                       help_text="Send it with an action: a stale version is refused with 409.")
+    submitted_at = serializers.DateTimeField(source="case.submitted_at")
+    dispatched_at = serializers.DateTimeField(source="case.dispatched_at", allow_null=True)
+    signed_for_at = serializers.DateTimeField(source="case.signed_for_at", allow_null=True)
+    replied_at = serializers.DateTimeField(source="case.replied_at", allow_null=True)
+    closed_at = serializers.DateTimeField(source="case.closed_at", allow_null=True)
+    due_at = serializers.DateTimeField(source="case.due_at", allow_null=True)
     body = serializers.CharField(allow_null=True, help_text="Null for a follower.")
     address = serializers.CharField(allow_null=True)
     wants_public = serializers.BooleanField(allow_null=True)

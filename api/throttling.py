@@ -1,9 +1,7 @@
-"""Rate limits for the API, counted in the shared cache (portal.counters):
-one counter per client and window, raised atomically, so two processes
-counting at once cannot lose a request (DRF's own throttles read, extend
-and write back a list of timestamps). If the cache cannot be reached the
-request is let through and the failure logged: a broken cache must not take
-the API down."""
+"""Rate limits for the API: a counter per client and window in the shared
+cache (portal.counters), raised atomically, so processes counting at once
+lose no request (DRF's own throttles rewrite a list of timestamps). A cache
+that cannot be reached lets the request through and logs it."""
 
 import logging
 import time

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from petitions.lifecycle import Status
 from portal.bilingual import BilingualNameModel
-from portal.history import history_records
 
 
 class TreeNodeModel(BilingualNameModel):
@@ -142,7 +142,7 @@ class Case(models.Model):
     # (A database default too: bulk loads by COPY leave it out.)
     publication_decided = models.BooleanField(default=False, db_default=False, editable=False)
 
-    history = history_records(excluded_fields=["version", "publication_decided"],
+    history = HistoricalRecords(excluded_fields=["version", "publication_decided"],
                               no_db_index=HISTORY_UNINDEXED)
 
     class Meta:
