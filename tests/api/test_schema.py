@@ -16,9 +16,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api.services import token_create
 from petitions.lifecycle import Status
 from portal.wsgi import application
-from tests.api.conftest import token_client
 from tests.factories import CategoryFactory, DispatchedCaseFactory, RegionFactory, UserFactory, official_of
 
 
@@ -81,7 +81,8 @@ def role_headers(db):
     supervisor = UserFactory(email="st-supervisor@example.org", roles=["supervisor"])
     CategoryFactory(), RegionFactory()
     DispatchedCaseFactory(citizen=citizen, lead_department=department, status=Status.ACCEPTED)
-    return [dict(token_client(user)._credentials) for user in (citizen, official_department, supervisor)]
+    return [{"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user, name='schema run')[1]}"}
+            for user in (citizen, official_department, supervisor)]
 
 
 # Loaded once from the WSGI application: generating the schema reads code,
