@@ -17,6 +17,7 @@ from supervision.models import CalendarDay, CalendarYear
 ONE_DAY = datetime.timedelta(days=1)
 UNITS = ("hours", "working_hours", "working_days")
 
+
 def _workday_hours() -> tuple[datetime.time, datetime.time]:
     return (
         getattr(settings, "WORKDAY_START", datetime.time(9, 0)),
