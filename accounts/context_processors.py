@@ -1,15 +1,13 @@
-"""Puts the user's roles in every template, for the navigation."""
+"""Puts the user's roles and unread count in every template, for the navigation."""
 
 from accounts.roles import Role, has_role, is_official
 
 
 def roles(request):
-    """Roles and the unread count for the navigation: at most three queries
-    per page, whatever the page."""
     user = request.user
     if not user.is_authenticated:
         return {}
-    from notifications.selectors import unread_count_in_header
+    from notifications.selectors import unread_count
 
     return {
         "is_official": is_official(user),
@@ -17,5 +15,5 @@ def roles(request):
         "is_supervisor": has_role(user, Role.SUPERVISOR),
         "is_operator": has_role(user, Role.OPERATOR),
         "is_moderator": has_role(user, Role.MODERATOR),
-        "unread_notifications": unread_count_in_header(request),
+        "unread_notifications": unread_count(user),
     }

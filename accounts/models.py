@@ -6,9 +6,9 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.bilingual import BilingualNameModel
-from portal.history import history_records
 
 
 class UserManager(BaseUserManager):
@@ -91,7 +91,7 @@ class Department(BilingualNameModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = history_records()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("department")

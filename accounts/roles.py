@@ -6,8 +6,6 @@ asks the database once however often it checks."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.compiled_query import CompiledColumn
-
 
 class Role(models.TextChoices):
     OPERATOR = "operator", _("operator")
@@ -16,36 +14,12 @@ class Role(models.TextChoices):
     MODERATOR = "moderator", _("moderator")
 
 
-def _role_names(user_id):
-    from django.contrib.auth.models import Group
-
-    return Group.objects.filter(user__id=user_id).values_list("name", flat=True)
-
-
-def _department_ids(user_id):
-    from accounts.models import DepartmentMembership
-
-    return DepartmentMembership.objects.filter(user_id=user_id).values_list("department_id", flat=True)
-
-
-# Read on nearly every request of staff: compiled once per process.
-_ROLE_NAMES = CompiledColumn(_role_names, -1)
-_DEPARTMENT_IDS = CompiledColumn(_department_ids, -1)
-
-
-def remember_access(user, *, roles, department_ids) -> None:
-    """Roles and departments read with the user (accounts.backends): the
-    checks below then ask the database nothing more for this request."""
-    user._wz_roles = frozenset(roles)
-    user._wz_department_ids = frozenset(department_ids)
-
-
 def user_roles(user) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_wz_roles", None)
     if cached is None:
-        cached = frozenset(_ROLE_NAMES.values(user.pk))
+        cached = frozenset(user.groups.values_list("name", flat=True))
         user._wz_roles = cached
     return cached
 
@@ -61,7 +35,7 @@ def user_department_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_wz_department_ids", None)
     if cached is None:
-        cached = frozenset(_DEPARTMENT_IDS.values(user.pk))
+        cached = frozenset(user.memberships.values_list("department_id", flat=True))
         user._wz_department_ids = cached
     return cached
 

@@ -13,7 +13,6 @@ from rest_framework import authentication, exceptions
 from api.selectors import active_token_for_key
 from api.services import token_mark_used
 from api.throttling import FailedTokenThrottle
-from portal.first_query import run_as_health_check
 from twofactor.policy import awaits_two_factor
 
 KEYWORDS = ("bearer", "token")
@@ -45,9 +44,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if credentials is None:
             raise exceptions.AuthenticationFailed(_("Give the token after the word Bearer, with no spaces in it."))
         key = credentials[1]
-        # Every API request reads its token first: that read is also the
-        # connection's health check (no SELECT 1 before it).
-        token = run_as_health_check(lambda: active_token_for_key(key))
+        token = active_token_for_key(key)
         if token is None:
             failures = FailedTokenThrottle()
             if not failures.allow_request(request, None):

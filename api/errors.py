@@ -1,11 +1,8 @@
 """One shape for every error the API returns, whatever raised it:
-
-    {"errors": [{"field": "title", "code": "required", "message": "..."}]}
-
-`field` is null for an error about the request as a whole. Domain errors
-raised by services map to status codes here, in one place: a stale case
-version is 409, a refused action 403, a transition the case's state does not
-allow and any other refusal 400; a case that is missing or hidden is 404."""
+{"errors": [{"field": "title", "code": "required", "message": "..."}]}
+(`field` null for the request as a whole). Domain errors map to status
+codes here: a stale version 409, a refused action 403, other refusals 400,
+a missing or hidden case 404."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404

@@ -1,8 +1,6 @@
 """The shape of what the API reads and returns. Serializers check shape;
 services check meaning (STYLE.md)."""
 
-import copy
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,109 +12,17 @@ from api.models import ApiToken
 from petitions.attachments import attachment_content_type
 from petitions.lifecycle import Status
 from petitions.models import Case, Category, Kind, Region, Urgency
-from petitions.reference import active_by_id
 from supervision.deadlines import answer_data, deadline_data
 
 
-class OutputSerializer(serializers.Serializer):
-    """A serializer that only renders. DRF gives every serializer instance
-    deep copies of its declared fields, building each field anew; a case's
-    page of nested serializers spent most of its rendering time there.
-    Here plain fields are shallow copies (binding sets the copy's own name
-    and parent; rendering changes nothing on a field) and only nested
-    serializers are built anew, each with its own fields and context."""
-
-    def get_fields(self):
-        return {name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
-                for name, field in self._declared_fields.items()}
-
-
-class InputSerializer(serializers.Serializer):
-    """A serializer that validates a flat request body, on a busy path.
-    Its fields are shallow copies for the same reason as OutputSerializer's:
-    validating reads a field's settings and changes none of them (binding
-    sets the copy's own name and parent).
-
-    A plain JSON body (a dict, not a form's QueryDict) is validated without
-    making those copies at all: each field declared on the class runs DRF's
-    own `run_validation` on its value, then the serializer's
-    `validate_<field>`, as DRF's loop does. Copying and binding the fields
-    was most of the CPU of validating a small body. Any error, a partial
-    update, and a serializer with a field this does not know to validate
-    unbound (one that reads its parent or context) go through DRF's own
-    loop, which also words every error (`FAST_FIELD_CLASSES`; a test
-    compares both ways on generated bodies)."""
-
-    def get_fields(self):
-        if any(isinstance(field, serializers.BaseSerializer) for field in self._declared_fields.values()):
-            raise TypeError("an InputSerializer validates flat bodies: no nested serializers")
-        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
-
-    def to_internal_value(self, data):
-        if type(data) is dict and not self.partial:
-            plan = _fast_plan(type(self))
-            if plan is not None:
-                validated = self._validated_fast(data, plan)
-                if validated is not None:
-                    return validated
-        return super().to_internal_value(data)
-
-    def run_validators(self, value):
-        # DRF's first gathers the read-only fields' defaults, making every
-        # field; a serializer that takes the fast path has none of those.
-        if self.validators or _fast_plan(type(self)) is None:
-            super().run_validators(value)
-
-    def _validated_fast(self, data: dict, plan: tuple) -> dict | None:
-        """DRF's to_internal_value for a body with no error; None at the
-        first error (DRF's loop then reports them all)."""
-        validated = {}
-        for name, field, check in plan:
-            try:
-                value = field.run_validation(data.get(name, serializers.empty))
-                if check is not None:
-                    value = getattr(self, check)(value)
-            except serializers.SkipField:
-                continue
-            except (serializers.ValidationError, DjangoValidationError):
-                return None
-            validated[name] = value
-        return validated
-
-
-def _fast_plan(serializer_class) -> tuple | None:
-    """(name, declared field, name of its validate_ method or None) for
-    each field, or None if one of them must be validated bound. Made once
-    per class."""
-    if serializer_class not in _FAST_PLANS:
-        _FAST_PLANS[serializer_class] = _make_fast_plan(serializer_class)
-    return _FAST_PLANS[serializer_class]
-
-
-def _make_fast_plan(serializer_class) -> tuple | None:
-    if serializer_class.get_fields is not InputSerializer.get_fields:
-        return None  # fields chosen per instance
-    plan = []
-    for name, field in serializer_class._declared_fields.items():
-        if (type(field) not in FAST_FIELD_CLASSES or field.read_only or field.source not in (None, name)
-                or any(getattr(validator, "requires_context", False) for validator in field.validators)):
-            return None
-        check = f"validate_{name}"
-        plan.append((name, field, check if hasattr(serializer_class, check) else None))
-    return tuple(plan)
-
-
-_FAST_PLANS: dict = {}
-
-
-class RefSerializer(OutputSerializer):
+class RefSerializer(serializers.Serializer):
     """A department, category or region: its id and its name in the request's language."""
 
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
 
 
-class PersonSerializer(OutputSerializer):
+class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="__str__")
 
@@ -143,14 +49,13 @@ class AnswerExpectedSerializer(serializers.Serializer):
 
 
 def deadline_representation(case) -> dict | None:
-    """DeadlineSerializer's output for the case, built directly (list rows)."""
     data = deadline_data(case)
-    return data and {**data, "due_at": _moment(data["due_at"])}
+    return DeadlineSerializer(data).data if data else None
 
 
 def answer_representation(case) -> dict | None:
     data = answer_data(case)
-    return data and {**data, "at": _moment(data["at"])}
+    return AnswerExpectedSerializer(data).data if data else None
 
 
 class CaseListSerializer(serializers.ModelSerializer):
@@ -189,85 +94,16 @@ class InboxCaseSerializer(CaseListSerializer):
     class Meta(CaseListSerializer.Meta):
         fields = [*CaseListSerializer.Meta.fields, "assigned_to", "version"]
 
-    def to_representation(self, case):
-        """The fields above, built directly: field by field, DRF spent more
-        time on a page of the inbox than everything else in the request
-        (issue 7). The declarations stay the schema's, and a test checks
-        both ways give the same result (tests/api/test_lists.py). Case
-        fields read: responses.selectors.INBOX_API_COLUMNS."""
-        known = self.__dict__.get("_row_context")
-        if known is None:
-            known = self._row_context = self._make_row_context()
-        statuses, kinds, moment, url_of = known
-        return {
-            "tracking_number": case.tracking_number, "title": case.title,
-            "status": case.status, "status_label": statuses.get(case.status, case.status),
-            "kind": case.kind, "kind_label": kinds.get(case.kind, case.kind), "urgency": case.urgency,
-            "category": _ref(case.category), "region": _ref(case.region),
-            "lead_department": _ref(case.lead_department) if case.lead_department_id else None,
-            "submitted_at": moment(case.submitted_at), "due_at": moment(case.due_at),
-            "deadline": deadline_representation(case), "answer_expected_by": answer_representation(case),
-            "url": url_of(case.tracking_number),
-            "assigned_to": ({"id": case.assigned_to_id, "name": str(case.assigned_to)}
-                            if case.assigned_to_id else None),
-            "version": case.version,
-        }
 
-    def _make_row_context(self):
-        """What is the same for every row of one response: labels in the
-        request's language, the date format, the case URL around the number."""
-        moment = serializers.DateTimeField().to_representation
-        path = reverse("api:case-detail", kwargs={"tracking": URL_NUMBER})
-        request = self.context.get("request")
-        template = request.build_absolute_uri(path) if request else path
-        head, tail = template.split(URL_NUMBER)
-
-        def url_of(number: str) -> str:
-            return f"{head}{number}{tail}"
-
-        return ({value: str(label) for value, label in Status.choices},
-                {value: str(label) for value, label in Kind.choices},
-                lambda value: None if value is None else moment(value), url_of)
-
-
-# A stand-in tracking number, replaced by each case's in its URL.
-URL_NUMBER = "000000-0000-0000-000"
-
-
-def _ref(node) -> dict:
-    return {"id": node.id, "name": node.display_name}
-
-
-class ActiveReferenceField(serializers.PrimaryKeyRelatedField):
-    """An active category or region by id, looked up in the process's copy
-    (petitions.reference.active_by_id) rather than with a query."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, (bool, float)):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            pk = int(data)
-        except (TypeError, ValueError):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        row = active_by_id(self.queryset.model, pk)  # the model alone: no queryset cloned
-        if row is None:
-            self.fail("does_not_exist", pk_value=data)
-        return row
-
-
-# Fields whose run_validation reads only their own settings (not their
-# parent serializer or its context): validated as declared on the class.
-FAST_FIELD_CLASSES = {serializers.CharField, serializers.EmailField, serializers.ChoiceField,
-                      serializers.BooleanField, serializers.UUIDField, serializers.IntegerField,
-                      serializers.FileField, ActiveReferenceField}
-
-
-class CaseSubmitSerializer(InputSerializer):
+class CaseSubmitSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, help_text="What kind of case this is.")
-    category = ActiveReferenceField(queryset=Category.objects.filter(is_active=True),
-                                    help_text="Id of an active category.")
-    region = ActiveReferenceField(queryset=Region.objects.filter(is_active=True),
-                                  help_text="Id of an active region.")
+    # pk_field: an id must be a whole number (1.5 is not category 1).
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True),
+                                                  pk_field=serializers.IntegerField(),
+                                                  help_text="Id of an active category.")
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(is_active=True),
+                                                pk_field=serializers.IntegerField(),
+                                                help_text="Id of an active region.")
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     title = serializers.CharField(min_length=4, max_length=Case._meta.get_field("title").max_length)
     body = serializers.CharField(min_length=10, max_length=Case._meta.get_field("body").max_length)
@@ -297,7 +133,7 @@ class CaseRecordSerializer(CaseSubmitSerializer):
 
     channel = serializers.ChoiceField(choices=[("phone", _("phone")), ("walk_in", _("walk-in"))])
     contact_name = serializers.CharField(max_length=100)
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
 
     def validate(self, data):
         if not data.get("contact_phone") and not data.get("contact_email"):
@@ -310,7 +146,7 @@ class CaseRecordSerializer(CaseSubmitSerializer):
 # --- the case as its viewer may see it ------------------------------------------------------
 
 
-class AttachmentSerializer(OutputSerializer):
+class AttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
@@ -324,19 +160,19 @@ class AttachmentSerializer(OutputSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class MaterialRequestSerializer(OutputSerializer):
+class MaterialRequestSerializer(serializers.Serializer):
     message = serializers.CharField()
     requested_at = serializers.DateTimeField()
     answer = serializers.CharField()
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
-class CitedOpinionSerializer(OutputSerializer):
+class CitedOpinionSerializer(serializers.Serializer):
     department = RefSerializer()
     opinion = serializers.CharField()
 
 
-class ReplySerializer(OutputSerializer):
+class ReplySerializer(serializers.Serializer):
     department = RefSerializer()
     body = serializers.CharField()
     state = serializers.CharField()
@@ -349,14 +185,14 @@ class StaffReplySerializer(ReplySerializer):
     review_note = serializers.CharField(help_text="The head's note; staff only.")
 
 
-class TimelineEventSerializer(OutputSerializer):
+class TimelineEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     label = serializers.CharField()
     status = serializers.CharField()
     actor = serializers.CharField()
 
 
-class FeedbackSerializer(OutputSerializer):
+class FeedbackSerializer(serializers.Serializer):
     given_at = serializers.DateTimeField()
     resolved = serializers.BooleanField()
     satisfaction = serializers.CharField()
@@ -364,20 +200,20 @@ class FeedbackSerializer(OutputSerializer):
     reopened = serializers.BooleanField()
 
 
-class NoteSerializer(OutputSerializer):
+class NoteSerializer(serializers.Serializer):
     author = PersonSerializer()
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class AssistanceSerializer(OutputSerializer):
+class AssistanceSerializer(serializers.Serializer):
     department = RefSerializer()
     opinion = serializers.CharField()
     opinion_by = PersonSerializer(allow_null=True)
     opinion_at = serializers.DateTimeField(allow_null=True)
 
 
-class ReturnSerializer(OutputSerializer):
+class ReturnSerializer(serializers.Serializer):
     department = RefSerializer()
     returned_by = PersonSerializer()
     reason = serializers.CharField()
@@ -388,7 +224,7 @@ class ReturnSerializer(OutputSerializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class ReturnVisitSerializer(OutputSerializer):
+class ReturnVisitSerializer(serializers.Serializer):
     operator = PersonSerializer()
     outcome = serializers.CharField()
     resolved = serializers.BooleanField(allow_null=True)
@@ -396,13 +232,13 @@ class ReturnVisitSerializer(OutputSerializer):
     visited_at = serializers.DateTimeField()
 
 
-class ContactSerializer(OutputSerializer):
+class ContactSerializer(serializers.Serializer):
     name = serializers.CharField(source="contact_name")
     phone = serializers.CharField(source="contact_phone")
     email = serializers.CharField(source="contact_email")
 
 
-class StaffDetailSerializer(OutputSerializer):
+class StaffDetailSerializer(serializers.Serializer):
     """What officials, dispatchers, operators and supervisors see beyond the citizen."""
 
     channel = serializers.CharField()
@@ -414,31 +250,33 @@ class StaffDetailSerializer(OutputSerializer):
     return_visits = ReturnVisitSerializer(many=True)
 
 
-class ViewerSerializer(OutputSerializer):
+class ViewerSerializer(serializers.Serializer):
     is_owner = serializers.BooleanField()
     is_follower = serializers.BooleanField(help_text="The viewer's own case was merged into this one.")
     is_staff = serializers.BooleanField(help_text="The viewer works on cases (not the citizen).")
 
 
-class CaseDetailSerializer(OutputSerializer):
-    """Built by api.views.cases.case_detail_data from what the case page shows."""
+class CaseDetailSerializer(serializers.Serializer):
+    """What api.selectors.case_detail_for gives: the case's own fields read
+    from it, the rest as this viewer may see them."""
 
-    tracking_number = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=Status.choices)
-    status_label = serializers.CharField()
-    kind = serializers.CharField()
-    urgency = serializers.CharField()
-    category = RefSerializer()
-    region = RefSerializer()
-    lead_department = RefSerializer(allow_null=True)
-    version = serializers.IntegerField(help_text="Send it with an action: a stale version is refused with 409.")
-    submitted_at = serializers.DateTimeField()
-    dispatched_at = serializers.DateTimeField(allow_null=True)
-    signed_for_at = serializers.DateTimeField(allow_null=True)
-    replied_at = serializers.DateTimeField(allow_null=True)
-    closed_at = serializers.DateTimeField(allow_null=True)
-    due_at = serializers.DateTimeField(allow_null=True)
+    tracking_number = serializers.CharField(source="case.tracking_number")
+    title = serializers.CharField(source="case.title")
+    status = serializers.ChoiceField(source="case.status", choices=Status.choices)
+    status_label = serializers.CharField(source="case.get_status_display")
+    kind = serializers.CharField(source="case.kind")
+    urgency = serializers.CharField(source="case.urgency")
+    category = RefSerializer(source="case.category")
+    region = RefSerializer(source="case.region")
+    lead_department = RefSerializer(source="case.lead_department", allow_null=True)
+    version = serializers.IntegerField(source="case.version",
+                                       help_text="Send it with an action: a stale version is refused with 409.")
+    submitted_at = serializers.DateTimeField(source="case.submitted_at")
+    dispatched_at = serializers.DateTimeField(source="case.dispatched_at", allow_null=True)
+    signed_for_at = serializers.DateTimeField(source="case.signed_for_at", allow_null=True)
+    replied_at = serializers.DateTimeField(source="case.replied_at", allow_null=True)
+    closed_at = serializers.DateTimeField(source="case.closed_at", allow_null=True)
+    due_at = serializers.DateTimeField(source="case.due_at", allow_null=True)
     deadline = DeadlineSerializer(allow_null=True)
     answer_expected_by = AnswerExpectedSerializer(allow_null=True)
     body = serializers.CharField(allow_null=True, help_text="Null for a follower.")
@@ -454,52 +292,7 @@ class CaseDetailSerializer(OutputSerializer):
     staff = StaffDetailSerializer(allow_null=True, help_text="Null unless the viewer works on cases.")
 
 
-def filed_case_representation(detail: dict, request) -> dict:
-    """CaseDetailSerializer(detail).data for a case its citizen filed in this
-    very request (api.selectors.case_detail_for with just_filed, seen by its
-    owner), built directly: the serializer's nested fields cost more CPU
-    than the submission's writes. A test checks both give the same result
-    (tests/api/test_submission_response.py); anything else goes through the
-    serializer."""
-    if detail["staff"] is not None or not detail["viewer"]["is_owner"] or detail["lead_department"] is not None \
-            or detail["replies"] or detail["material_requests"] or detail["feedback"]:
-        return CaseDetailSerializer(detail, context={"request": request}).data
-    moment = _moment
-    return {
-        "tracking_number": str(detail["tracking_number"]), "title": str(detail["title"]),
-        "status": detail["status"], "status_label": str(detail["status_label"]), "kind": str(detail["kind"]),
-        "urgency": str(detail["urgency"]), "category": _ref(detail["category"]), "region": _ref(detail["region"]),
-        "lead_department": None, "version": int(detail["version"]),
-        **{name: moment(detail[name]) for name in (
-            "submitted_at", "dispatched_at", "signed_for_at", "replied_at", "closed_at", "due_at")},
-        "deadline": detail["deadline"] and {**detail["deadline"], "due_at": moment(detail["deadline"]["due_at"])},
-        "answer_expected_by": detail["answer_expected_by"] and {
-            **detail["answer_expected_by"], "at": moment(detail["answer_expected_by"]["at"])},
-        "body": _text(detail["body"]), "address": _text(detail["address"]),
-        "wants_public": None if detail["wants_public"] is None else bool(detail["wants_public"]),
-        "merged_into": _text(detail["merged_into"]),
-        "viewer": {key: bool(value) for key, value in detail["viewer"].items()},
-        "attachments": AttachmentSerializer(detail["attachments"], many=True, context={"request": request}).data
-        if detail["attachments"] else [],
-        "material_requests": [], "replies": [],
-        "timeline": [{"at": moment(event.at), "label": str(event.label), "status": str(event.status),
-                      "actor": str(event.actor)} for event in detail["timeline"]],
-        "feedback": [], "staff": None,
-    }
-
-
-def _text(value):
-    return None if value is None else str(value)
-
-
-def _moment(value):
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-_DATETIME = serializers.DateTimeField()
-
-
-class CaseSubmitResultSerializer(OutputSerializer):
+class CaseSubmitResultSerializer(serializers.Serializer):
     created = serializers.BooleanField(help_text="False when the submission key had already filed this case.")
     case = CaseDetailSerializer()
 

@@ -1,15 +1,7 @@
-"""Rate limits for the API, counted in the Django cache (Redis when
-REDIS_URL is set, so every web process shares the counts). The rates are
-read from settings on each request rather than once at import, so an
-administrator's change (and a test's) takes effect.
-
-Each limit is a counter per client and time window, raised atomically
-(portal.counters: one round trip on Redis): constant work per request,
-and two processes counting at once cannot lose a request (DRF's own
-throttles read, extend and write back a list of timestamps, which grows
-with the rate and drops counts under concurrency). If the cache cannot be
-reached the request is let through and the failure logged: a broken cache
-must not take the API down."""
+"""Rate limits for the API: a counter per client and window in the shared
+cache (portal.counters), raised atomically, so processes counting at once
+lose no request (DRF's own throttles rewrite a list of timestamps). A cache
+that cannot be reached lets the request through and logs it."""
 
 import logging
 import time
@@ -17,7 +9,7 @@ import time
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from portal.counters import count_hits
+from portal.counters import count_hit
 
 logger = logging.getLogger("wenzheng.api")
 
@@ -26,9 +18,10 @@ class _CountedThrottle(BaseThrottle):
     scope: str = ""
 
     def __init__(self):
-        self._wait = None
+        self.wait_seconds = None
 
     def get_rate(self) -> str | None:
+        # Read on each request, so a changed setting takes effect at once.
         return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
 
     def get_ident(self, request) -> str:
@@ -43,63 +36,25 @@ class _CountedThrottle(BaseThrottle):
         raise NotImplementedError
 
     def allow_request(self, request, view) -> bool:
-        if view is not None:
-            counted = _counted_for_view(request, view).get(type(self))
-        else:  # asked on its own (while authenticating)
-            measure = self._measure(request)
-            counted = _count_all({type(self): measure}).get(type(self)) if measure is not None else None
-        if counted is None:  # this limit does not apply, or the cache failed: let the request through
-            return True
-        count, (_key, limit, period, window, now) = counted
-        if count <= limit:
-            return True
-        self._wait = (window + 1) * period - now
-        return False
-
-    def _measure(self, request) -> tuple | None:
-        """This request's counter: (key, limit, period, window, now), or
-        None if this limit does not apply to it."""
         rate = self.get_rate()
         ident = self.counter_key(request) if rate else None
         if ident is None:
-            return None
+            return True
         limit, period = SimpleRateThrottle.parse_rate(None, rate)
         now = time.time()
         window = int(now // period)
-        return f"throttle:{self.scope}:{ident}:{window}", limit, period, window, now
+        try:
+            count = count_hit(f"throttle:{self.scope}:{ident}:{window}", period + 5)
+        except Exception:  # noqa: BLE001 - any cache failure: let the request through
+            logger.warning("rate limit %s not counted: the cache is unavailable", self.scope, exc_info=True)
+            return True
+        if count <= limit:
+            return True
+        self.wait_seconds = (window + 1) * period - now
+        return False
 
     def wait(self) -> float | None:
-        return self._wait
-
-
-def _counted_for_view(request, view) -> dict:
-    """Every counted limit of the view for this request, counted at once
-    (one round trip on Redis) when the first of them is asked; kept on the
-    request for the others, and tried once: if the cache fails, none is
-    counted again on its own (which could count some twice)."""
-    counted = getattr(request, "_counted_limits", None)
-    if counted is None:
-        measures = {}
-        for throttle in view.get_throttles():
-            if isinstance(throttle, _CountedThrottle):
-                measure = throttle._measure(request)
-                if measure is not None:
-                    measures[type(throttle)] = measure
-        counted = request._counted_limits = _count_all(measures)
-    return counted
-
-
-def _count_all(measures: dict) -> dict:
-    """{throttle class: (count, measure)}; empty if the cache failed."""
-    if not measures:
-        return {}
-    try:
-        counts = count_hits({key: period + 5 for key, _limit, period, _window, _now in measures.values()})
-    except Exception:  # noqa: BLE001 - any cache failure: let the request through
-        logger.warning("rate limits %s not counted: the cache is unavailable",
-                       ", ".join(sorted(kind.scope for kind in measures)), exc_info=True)
-        return {}
-    return {kind: (counts[measure[0]], measure) for kind, measure in measures.items()}
+        return self.wait_seconds
 
 
 class ApiUserThrottle(_CountedThrottle):

@@ -131,9 +131,8 @@ wrk.method = "%(method)s"
 %(headers)s
 """
 
-# Each request asks for another URL (a parameter the page ignores), so no
-# rendering is reused (responses.inbox_cache): the inbox read and rendered
-# every time, as after a change in the department.
+# Each request asks for another URL (a parameter the page ignores), as a
+# browser would after following a link rather than reloading.
 NEW_URL_SCRIPT = HEADER_SCRIPT + """
 local counter = 0
 request = function()

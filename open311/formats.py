@@ -1,10 +1,7 @@
-"""Rendering GeoReport v2 documents as JSON and XML.
-
-A document is built once as plain Python data in the JSON shape; the XML is
-derived from it by the spec's Spark convention, where a list is an element
-whose children are named after its items (services → service, ...). Empty
-values are `null` in JSON and empty elements in XML, as in the spec's
-examples."""
+"""GeoReport v2 documents as JSON and XML: built once as plain data in the
+JSON shape, the XML derived from it by the spec's convention (a list is an
+element whose children are named after its items). Empty values are null
+in JSON and empty elements in XML, as in the spec's examples."""
 
 import json
 import re

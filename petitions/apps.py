@@ -7,12 +7,16 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from accounts.models import Department
         from petitions.models import Category, Region
-        from petitions.reference import forget_active_rows, forget_reference_nodes
-        from portal.process_cache import forget_when_changed
+        from petitions.reference import forget_reference_nodes
 
         # The filter forms' option lists (petitions.reference) follow an
         # administrator's edit at once, not when the cache entry expires.
-        forget_when_changed(forget_reference_nodes, Category, Region, Department, name="petitions.reference")
-        forget_when_changed(forget_active_rows, Category, Region, name="petitions.reference.active")
+        for model in (Category, Region, Department):
+            name = model.__name__
+            post_save.connect(forget_reference_nodes, sender=model, dispatch_uid=f"petitions.reference.{name}.saved")
+            post_delete.connect(forget_reference_nodes, sender=model,
+                                dispatch_uid=f"petitions.reference.{name}.deleted")

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from petitions.lifecycle import Status
 from portal.bilingual import BilingualNameModel
-from portal.history import history_records
 
 
 class TreeNodeModel(BilingualNameModel):
@@ -145,7 +145,7 @@ class Case(models.Model):
     # (A database default too: bulk loads by COPY leave it out.)
     publication_decided = models.BooleanField(default=False, db_default=False, editable=False)
 
-    history = history_records(excluded_fields=["version", "publication_decided"],
+    history = HistoricalRecords(excluded_fields=["version", "publication_decided"],
                               no_db_index=HISTORY_UNINDEXED)
 
     class Meta:
@@ -195,21 +195,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_number} {self.title}"
-
-    # Where the case was when read: saved elsewhere, both departments'
-    # rendered inboxes are dropped (responses.inbox_cache). Not set when
-    # the field was not read, or for a case made in memory.
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        case = super().from_db(db, field_names, values)
-        if "lead_department_id" in case.__dict__:
-            case.loaded_lead_department_id = case.lead_department_id
-        return case
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        if fields is None or {"lead_department", "lead_department_id"} & set(fields):
-            self.loaded_lead_department_id = self.lead_department_id
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -1,14 +1,8 @@
 """The option lists of the filter forms (categories, regions, departments),
-kept in the cache instead of read on every page: two queries on each inbox
-request and three on each public-list one before (issue 7).
-
-One cache entry holds all three trees, in both languages; labels are made
-per request in the active language. Saving or deleting a category, region
-or department drops the entry at once, in every process (the cache is
-shared: Redis in production), see PetitionsConfig.ready. The entry expires
-after TTL_SECONDS anyway, which bounds what the signals cannot see (a
-queryset .update(), SQL by hand, or a page that read the rows just before
-an edit committed and stored them just after)."""
+kept in the shared cache: one entry for all three trees, in both languages.
+Saving or deleting one of them drops the entry at once, in every process
+(PetitionsConfig.ready); it expires after TTL_SECONDS anyway, for changes
+no signal sees (a queryset update, SQL by hand)."""
 
 import time
 from dataclasses import dataclass
@@ -16,8 +10,6 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
-
-from portal.process_cache import ProcessCache
 
 CACHE_KEY = "reference-options:v2"  # a new version whenever ReferenceNodes changes shape
 TTL_SECONDS = 300
@@ -129,37 +121,3 @@ def rendering_key(form) -> str:
             if name in form.data:
                 sent.append((name, form.data.getlist(name) if hasattr(form.data, "getlist") else form.data[name]))
     return f"{form.reference.nodes.stamp}:{sent!r}"
-
-
-# --- Active categories and regions by id, for checking a submission -------
-#
-# A case submitted through the API names its category and region by id; two
-# queries per submission looked them up (issue 7). They are read once per
-# process instead, as the routing rules and deadline policies are
-# (portal.process_cache): the process that changes one sees it at once
-# (PetitionsConfig.ready), the others within ACTIVE_SECONDS. The instances
-# are shared by every request of the process, so they are never changed.
-
-ACTIVE_SECONDS = 60
-
-
-def _active(model) -> dict:
-    return {row.pk: row for row in model.objects.filter(is_active=True)}
-
-
-def _load_active() -> dict:
-    from petitions.models import Category, Region
-
-    return {Category: _active(Category), Region: _active(Region)}
-
-
-_active_rows = ProcessCache(_load_active, seconds=ACTIVE_SECONDS)
-
-
-def active_by_id(model, pk):
-    """The active category or region with this id, or None."""
-    return _active_rows.get()[model].get(pk)
-
-
-def forget_active_rows(**_signal_kwargs) -> None:
-    _active_rows.forget()

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -77,15 +76,6 @@ def case_timeline(case: Case, *, viewer_is_staff: bool) -> list[TimelineEvent]:
             )
         )
     return events
-
-
-def filed_timeline(case: Case, *, viewer_is_staff: bool) -> list[TimelineEvent]:
-    """The timeline of a case filed in this very request: the one record
-    case_submit wrote, known without reading it back."""
-    record = SimpleNamespace(history_user_id=case.recorded_by_id or case.citizen_id,
-                             history_user=case.recorded_by or case.citizen, lead_department=None)
-    return [TimelineEvent(at=case.submitted_at, label=str(EVENT_LABELS["submitted"]),
-                          status=str(Status(case.status).label), actor=_actor_label(record, case, viewer_is_staff))]
 
 
 def _actor_label(record, case, viewer_is_staff: bool) -> str:

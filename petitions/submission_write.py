@@ -33,7 +33,6 @@ from portal.insert_statement import insert_with_copy
 # a receiver; a test checks both.
 RECEIVERS_OF_A_NEW_CASE = {
     "simple_history.models",  # the history row: written here
-    "responses.inbox.case.saved",  # a case with no department is in no inbox
     "publication.lists.case.saved",  # returns at once for a created case
 }
 

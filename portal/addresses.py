@@ -1,10 +1,7 @@
-"""The client's address, as the rate limits and stored records see it.
-
-Behind a reverse proxy the address is in the header RATELIMIT_IP_META_KEY
-names (X-Forwarded-For, say). That header may be missing (a request that did
-not come through the proxy) or hold a list ("spoofed, client"): neither must
-turn a page into an error. The proxy appends the address it saw, so the last
-entry is the one to trust; anything earlier the client could have typed."""
+"""The client's address, as the rate limits and stored records see it:
+behind a reverse proxy, the last entry of the header RATELIMIT_IP_META_KEY
+names (the one the proxy appended; anything earlier the client could have
+typed). A missing or odd header never turns a page into an error."""
 
 import ipaddress
 

@@ -1,11 +1,8 @@
-"""Indexes added to large tables without stopping writes: on PostgreSQL
-built CONCURRENTLY (the migration must set `atomic = False`), elsewhere as
-Django builds any index. A build that failed or was cancelled leaves an
-invalid index behind on PostgreSQL: it is dropped first, so running the
-migration again builds a valid one.
+"""Indexes added to large tables without stopping writes: built CONCURRENTLY
+on PostgreSQL (the migration sets `atomic = False`), as Django builds any
+index elsewhere. An invalid index a failed build left is dropped first.
 
-    operations = [concurrent_index("petitions", "case", INDEX)]
-"""
+    operations = [concurrent_index("petitions", "case", INDEX)]"""
 
 from django.db import migrations
 

@@ -1,12 +1,6 @@
-"""Tasks that failed for good are recorded for administrators (the admin's
-"Failed tasks"), not retried forever and not only written to a log nobody
-reads.
-
-Celery sends task_failure once a task raised and will not be retried: its
-bounded retries (autoretry_for ... max_retries) are exhausted, or it does
-not retry at all. A task retried in-process (eagerly) reports the failure
-again at each level of its retries; the same task id is therefore counted
-once."""
+"""Tasks that failed for good (their bounded retries used up, or none) are
+recorded for administrators ("Failed tasks" in the admin), once per task
+id, instead of only in a log nobody reads."""
 
 import hashlib
 import json

@@ -1,13 +1,7 @@
-"""Health checks for load balancers and orchestrators (docs/deploy.md).
-
-/health/web     the database (and the shared cache) answer
-/health/worker  every queue's worker ran a heartbeat recently
-/health/beat    beat sent its heartbeats recently
-
-Each answers JSON, 200 when healthy and 503 when not. They need no login
-and reveal only ages in seconds. Heartbeats are timestamps in the default
-cache, which every process shares (Redis, or the file cache of the embedded
-default)."""
+"""Health checks for load balancers and orchestrators (docs/deploy.md):
+/health/web (the database and the shared cache answer), /health/worker and
+/health/beat (heartbeats recent). Each answers JSON, 200 when healthy and
+503 when not; no login, and only ages in seconds are shown."""
 
 import time
 

@@ -10,6 +10,14 @@ from datetime import UTC, datetime
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 
+class NotTurnedAway(logging.Filter):
+    """Drops django.request's record of a request the overload middleware
+    turned away: that middleware logged it already."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(getattr(record, "request", None), "turned_away", False)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {

@@ -1,21 +1,8 @@
-"""Saying "busy, come back" instead of hanging (issue 7: overload gives 503
-with Retry-After, never a hang or a 502).
-
-Two ways a request can wait too long, each answered with 503 and a
-Retry-After header (the API's error shape under /api/, a page elsewhere):
-
-- It queued too long before a worker took it. The reverse proxy stamps
-  every request with the time it arrived (nginx:
-  `proxy_set_header X-Request-Start "t=${msec}";`); one that waited longer
-  than OVERLOAD_QUEUE_LIMIT_MS is turned away at once, because its client
-  has likely given up and working it would make every later request wait
-  longer too. Off (0) by default: it needs the proxy's stamp.
-- A database statement ran longer than DB_STATEMENT_TIMEOUT_MS (PostgreSQL
-  cancels it, see settings): the request ends with 503, and its transaction
-  is rolled back, before the web server's own timeout would cut it off
-  with a 502.
-
-Health checks are never turned away."""
+"""503 with Retry-After instead of a hang or the web server's 502: for a
+request that queued at the proxy longer than OVERLOAD_QUEUE_LIMIT_MS (the
+proxy's X-Request-Start stamp), and for one whose statement ran past
+DB_STATEMENT_TIMEOUT_MS (PostgreSQL cancels it). Health checks are never
+turned away."""
 
 import logging
 import time
@@ -67,8 +54,8 @@ def _busy_response(request, reason: str):
     response["Retry-After"] = retry_after
     logger.warning("503 busy (%s): %s %s", reason, request.method, request.path)
     # Said once, above, as a warning: not again by django.request as an error
-    # for every request turned away (thousands a second under overload).
-    response._has_been_logged = True
+    # for every request turned away (portal.logging.NotTurnedAway).
+    request.turned_away = True
     return response
 
 

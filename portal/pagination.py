@@ -8,8 +8,7 @@ from django.core.paginator import Paginator
 PAGE_SIZE = 25
 # A bounded list counts its rows up to this many and says "more than" past
 # it. Counting stops after COUNT_LIMIT + 1 index entries, so the count costs
-# the same for a department with 900 cases as for one with 900,000; the
-# full COUNT it replaces read them all on every request (bench/RESULTS.md).
+# the same for a department with 900 cases as for one with 900,000.
 COUNT_LIMIT = 1000
 
 

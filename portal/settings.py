@@ -49,8 +49,8 @@ if SECURE_PROXY:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
 SESSION_COOKIE_HTTPONLY = True
-# Django's database sessions, read with SQL compiled once (accounts/sessions.py).
-SESSION_ENGINE = "accounts.sessions"
+# Sessions in the database, read through the cache (Redis with REDIS_URL).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -124,8 +124,8 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-# Persistent connections: measured on this machine kind, a one-row insert
-# view serves ~8x more requests per second when connections are reused.
+# Persistent connections: opening one per request costs more than most
+# requests' queries.
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'wenzheng.sqlite3'}"
@@ -159,8 +159,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (rate limits are shared by every web process) ------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    # portal.redis_cache: Django's Redis cache, reusing its client objects.
-    CACHES = {"default": {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
         "default": {
@@ -174,13 +173,6 @@ else:
 # (docs/deploy.md). Freshness is checked against the default cache.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
                        "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 500}}
-# Officials' inboxes, rendered, per process (responses/inbox_cache.py):
-# reused until a case of the department changes, and for at most
-# INBOX_CACHE_SECONDS (what changes with time alone: a case falling due).
-# 0 renders every request anew.
-INBOX_CACHE_SECONDS = env_int("INBOX_CACHE_SECONDS", 60)
-CACHES["inbox"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inbox",
-                   "TIMEOUT": INBOX_CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": 1000}}
 RATELIMIT_USE_CACHE = "default"
 # Behind the documented reverse proxy, the client's address is in a header
 # the proxy sets (e.g. HTTP_X_REAL_IP); without it every visitor would share
@@ -211,8 +203,7 @@ LOGOUT_REDIRECT_URL = "home"
 # the admin or with `manage.py axes_reset`). See docs/deploy.md.
 AUTHENTICATION_BACKENDS = [
     "portal.security.LoginLockoutBackend",
-    # Django's ModelBackend, reading the user with compiled SQL (accounts/backends.py).
-    "accounts.backends.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -301,8 +292,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
-# Reuse the worker's database connection across tasks (4.5x faster measured
-# on this machine kind for a one-update task).
+# Reuse the worker's database connection across tasks (Celery's Django
+# fixup), rather than opening one per task.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 # Queues, so each kind of work can get its own workers (docs/deploy.md):
 # routing new cases, e-mail and notifications, the deadline scans; all else
@@ -323,7 +314,7 @@ CELERY_TASK_ROUTES = {
 # for HEALTH_STALE_SECONDS is reported unavailable.
 HEALTH_STALE_SECONDS = env_int("HEALTH_STALE_SECONDS", 180)
 
-# --- Domain defaults (issue 4 moves these into database policy rows) ------
+# --- Domain defaults ------------------------------------------------------
 # Cases still "submitted" after this many seconds are re-enqueued for
 # routing by the sweeper, so a lost broker message never strands a case.
 ROUTING_SWEEP_AFTER_SECONDS = env_int("ROUTING_SWEEP_AFTER_SECONDS", 120)
@@ -351,7 +342,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "api.errors.handle_exception",
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.RememberedContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
     # Counted in the default cache: Redis when REDIS_URL is set, shared by
     # every web process.
@@ -394,9 +384,10 @@ LOGGING = {
         "json": {"()": "portal.logging.JsonFormatter"},
     },
     # LOG_FORMAT=json: one JSON object per line, for a log collector.
+    "filters": {"not_turned_away": {"()": "portal.logging.NotTurnedAway"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["not_turned_away"]}},
 }
 # Celery replaces the root logger's handlers with its own text format unless
 # told not to; in JSON mode workers and beat log through the handler above.

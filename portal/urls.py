@@ -20,10 +20,8 @@ urlpatterns = [
     # the resolver tries patterns in order.
     path("api/", include("api.urls")),
     path("", home, name="home"),
-    # First among the includes without a prefix: its paths (petitions/...,
-    # supervision/signatures/..., supervision/surges/...) match none of the
-    # others', and a confirmation link no longer tries about thirty patterns
-    # of the apps before it (not measured on its own).
+    # Its paths (petitions/..., supervision/signatures/..., supervision/surges/...)
+    # match none of the other includes', so their order does not matter.
     path("", include("signatures.urls")),
     path("", include("petitions.urls")),
     path("", include("responses.urls")),

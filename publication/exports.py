@@ -15,49 +15,57 @@ from django.utils import timezone
 from portal.spreadsheet import safe_row
 
 CHUNK = 500
-CASE_FIELDS = ["tracking_number", "url", "kind", "category", "region", "department", "status", "author", "title",
-               "details", "answer", "submitted_at", "answered_at", "published_at"]
-RATE_FIELDS = ["department_code", "department", "period_start", "period_end", "dispatched", "sign_for_due",
-               "response_rate", "replies_due", "on_time_rate", "evaluated", "resolution_rate", "satisfaction_rate"]
 
 
 def _moment(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
+# Each open-data field beside how it is read: from a publication (cases) and
+# from a department with its rates (rates). The CSV's columns and the JSON's
+# keys are these, in this order.
+CASE_FIELDS = {
+    "tracking_number": lambda item: item.case.tracking_number,
+    "url": lambda item: reverse("publication:case_detail", args=[item.case.tracking_number]),
+    "kind": lambda item: item.kind,
+    "category": lambda item: str(item.category),
+    "region": lambda item: str(item.region),
+    "department": lambda item: str(item.department) if item.department_id else None,
+    "status": lambda item: item.public_status,
+    "author": lambda item: item.author_label,
+    "title": lambda item: item.title,
+    "details": lambda item: item.body,
+    "answer": lambda item: item.answer or None,
+    "submitted_at": lambda item: _moment(item.submitted_at),
+    "answered_at": lambda item: _moment(item.answered_at),
+    "published_at": lambda item: _moment(item.published_at),
+}
+RATE_FIELDS = {
+    "department_code": lambda department, rates: department.code,
+    "department": lambda department, rates: str(department),
+    "period_start": None,  # the period's, set by rate_record
+    "period_end": None,
+    "dispatched": lambda department, rates: (rates and rates.dispatched) or 0,
+    "sign_for_due": lambda department, rates: (rates and rates.sign_for_due) or 0,
+    "response_rate": lambda department, rates: rates and rates.response_rate,
+    "replies_due": lambda department, rates: (rates and rates.replies_due) or 0,
+    "on_time_rate": lambda department, rates: rates and rates.on_time_rate,
+    "evaluated": lambda department, rates: (rates and rates.evaluated) or 0,
+    "resolution_rate": lambda department, rates: rates and rates.resolution_rate,
+    "satisfaction_rate": lambda department, rates: rates and rates.satisfaction_rate,
+}
+
+
 def case_record(publication, *, base_url: str = "") -> dict:
-    case = publication.case
-    return {
-        "tracking_number": case.tracking_number,
-        "url": base_url + reverse("publication:case_detail", args=[case.tracking_number]),
-        "kind": publication.kind,
-        "category": str(publication.category),
-        "region": str(publication.region),
-        "department": str(publication.department) if publication.department_id else None,
-        "status": publication.public_status,
-        "author": publication.author_label,
-        "title": publication.title,
-        "details": publication.body,
-        "answer": publication.answer or None,
-        "submitted_at": _moment(publication.submitted_at),
-        "answered_at": _moment(publication.answered_at),
-        "published_at": _moment(publication.published_at),
-    }
+    record = {name: value(publication) for name, value in CASE_FIELDS.items()}
+    record["url"] = base_url + record["url"]
+    return record
 
 
 def rate_record(department, rates, *, start, end) -> dict:
-    def value(name):
-        return getattr(rates, name) if rates is not None else None
-
-    return {
-        "department_code": department.code, "department": str(department),
-        "period_start": _moment(start), "period_end": _moment(end),
-        "dispatched": value("dispatched") or 0, "sign_for_due": value("sign_for_due") or 0,
-        "response_rate": value("response_rate"),
-        "replies_due": value("replies_due") or 0, "on_time_rate": value("on_time_rate"),
-        "evaluated": value("evaluated") or 0, "resolution_rate": value("resolution_rate"),
-        "satisfaction_rate": value("satisfaction_rate"),
-    }
+    record = {name: value(department, rates) if value else None for name, value in RATE_FIELDS.items()}
+    record.update(period_start=_moment(start), period_end=_moment(end))
+    return record
 
 
 class _Echo:

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.models import Case, Kind
 from petitions.reference import ReferenceChoices, rendering_key
-from portal.widgets import QuickSelect
 from publication.models import PublicationRejectionReason, PublicStatus
 from publication.selectors import PublicFilters
 
@@ -18,18 +17,14 @@ class PublicFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search"}))
     # Ids from the cached option lists (petitions.reference), not querysets.
     category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None,
-                                      widget=QuickSelect,
                                       error_messages={"invalid_choice": _("Choose a category from the list.")})
     region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None,
-                                    widget=QuickSelect,
                                     error_messages={"invalid_choice": _("Choose a region from the list.")})
     department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None,
-                                        widget=QuickSelect,
                                         error_messages={"invalid_choice": _("Choose a department from the list.")})
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices],
-                             widget=QuickSelect)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices])
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Answered or not")), *PublicStatus.choices], widget=QuickSelect)
+                               choices=[("", _("Answered or not")), *PublicStatus.choices])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,24 +1,8 @@
-"""The public list and search, rendered, reused for up to SECONDS.
-
-The results part of /public/cases/ (the rows, the count, the page links)
-is the same for every visitor of a URL: it is kept per language, filters
-and page, in each web process's memory (the "fragments" cache: keys come
-from what visitors type, so never in Redis, see settings).
-
-Freshness. Every rendering is stored with the generation it was made
-under; the generation lives in the shared cache and changes whenever what
-the list shows may have changed:
-
-- a moderator's decision (a Publication saved or deleted: approved,
-  refused, a new answer published);
-- a case wanting publication rejected, merged or withdrawn, or its author
-  withdrawing consent (the rule in publication.selectors.published_case_q);
-- a category, region or department saved or deleted (their names are shown).
-
-So a refused or withdrawn case leaves the list at once, in every process;
-anything that changes the data without these signals (a queryset
-.update(), SQL by hand) shows within SECONDS at most. The case's own public
-page is never cached: it answers 404 as soon as the case is not public."""
+"""The public list's results, rendered once per language, filters and page
+and reused for up to SECONDS (Django's cache, in each process's memory). A
+generation in the shared cache, renewed whenever what the list shows may
+have changed (apps.py), is part of every key: a refused or withdrawn case
+leaves every process's list at once."""
 
 import hashlib
 import time
@@ -57,11 +41,10 @@ def forget_public_lists_if_case_left(sender, instance, created=False, update_fie
     moving on) change nothing public and keep the lists."""
     if created:
         return
-    values = instance.__dict__
-    if "wants_public" not in values or "status" not in values:
+    if {"wants_public", "status"} & instance.get_deferred_fields():
         forget_public_lists()
         return
-    wants_public, status = values["wants_public"], values["status"]
+    wants_public, status = instance.wants_public, instance.status
     changed = set(update_fields) if update_fields is not None else {"wants_public", "status"}
     if ("wants_public" in changed and not wants_public) or (
             "status" in changed and wants_public and status in UNPUBLISHABLE):
@@ -71,11 +54,5 @@ def forget_public_lists_if_case_left(sender, instance, created=False, update_fie
 def rendered(key: str, render) -> str:
     """`render()`'s result for `key` under the current generation, made at
     most once per SECONDS per process."""
-    generation = list_generation()
-    fragments = caches["fragments"]
-    full_key = f"public-list:{generation}:{hashlib.sha256(key.encode()).hexdigest()}"
-    html = fragments.get(full_key)
-    if html is None:
-        html = render()
-        fragments.set(full_key, html, SECONDS)
-    return html
+    full_key = f"public-list:{list_generation()}:{hashlib.sha256(key.encode()).hexdigest()}"
+    return caches["fragments"].get_or_set(full_key, render, SECONDS)

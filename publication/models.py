@@ -1,20 +1,16 @@
 """The public side of a case: the moderator's decision, the redacted texts
-the public reads, and the search document built from them.
-
-A case is public only when its author agreed (Case.wants_public) and a
-moderator approved it (Publication.state == published). The original texts
-stay on the case for those allowed to read it; the public reads only the
-copies kept here. The filters of the public list are copied here too, so
-every one of them is served by an index of this table alone."""
+the public reads, and the search document built from them. A case is public
+only when its author agreed and a moderator approved it; the list's filters
+are copied here so each is served by an index of this table alone."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from petitions.models import Kind
 from portal.bilingual import BilingualNameModel
-from portal.history import history_records
 from publication.search import SearchDocumentField
 
 
@@ -89,7 +85,7 @@ class Publication(models.Model):
     search_document = SearchDocumentField(blank=True, default="", editable=False)
 
     # Every decision, who made it and when (history_user, history_date).
-    history = history_records(excluded_fields=["search_document", "answer_to_review"])
+    history = HistoricalRecords(excluded_fields=["search_document", "answer_to_review"])
 
     class Meta:
         verbose_name = _("publication")

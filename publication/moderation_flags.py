@@ -1,14 +1,8 @@
 """The two moderation flags filled in from the records, for rows written
-without them: by migration (publication 0005) for what existed before the
-flags, and by `manage.py fill_moderation_flags` after a release's restart,
-for what the previous release's processes decided or answered while the
-migration ran (they did not know the flags).
-
-- Case.publication_decided: a moderator approved or refused publication.
-- Publication.answer_to_review: a published case has a reply published
-  after the moderator's last decision.
-
-Idempotent, and in batches, so no statement holds many rows' locks."""
+without them (by migration, and by `manage.py fill_moderation_flags` for
+what a previous release decided while the migration ran):
+Case.publication_decided and Publication.answer_to_review. Idempotent,
+and in batches, so no statement holds many rows' locks."""
 
 from django.db.models import Exists, OuterRef
 

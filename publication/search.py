@@ -1,24 +1,8 @@
-"""Full-text search over public cases, for Chinese and English alike.
-
-PostgreSQL ships no Chinese parser (and under the C locale its default parser
-drops CJK characters altogether), so the tokens are made here, in Python, and
-stored ready-made:
-
-- a run of CJK characters becomes its overlapping bigrams (夜间施工 → 夜间 间施
-  施工) plus its single characters, so a one-character query still finds it;
-- other words (Latin, digits) are folded (NFKC, lower case) and reduced by the
-  Snowball English stemmer, the algorithm behind PostgreSQL's 'english'
-  configuration (noises, noisy → nois); English stop words are left out.
-
-A query is tokenized the same way: a CJK run of two or more characters asks
-for its bigrams, a single character for itself, a word for its stem.
-
-On PostgreSQL the tokens are a tsvector literal (cast, never parsed, so no
-locale can drop a character) with title, details and answer weighted A, B, C,
-matched with @@ through a GIN index and ranked with ts_rank. Elsewhere (the
-embedded SQLite default) the same tokens are stored as space-delimited text
-and matched with LIKE, title tokens before a "|" ranking first.
-"""
+"""Full-text search over public cases, for Chinese and English alike, with
+tokens made here (PostgreSQL has no Chinese parser): CJK runs become
+bigrams and single characters, other words NFKC-folded Snowball stems.
+PostgreSQL matches them as a weighted tsvector through a GIN index; the
+embedded SQLite default stores the same tokens as text matched with LIKE."""
 
 import re
 import unicodedata

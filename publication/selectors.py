@@ -57,12 +57,6 @@ def public_cases():
     )
 
 
-# What a row of the public list shows (templates/publication/case_list_results.html).
-PUBLIC_LIST_COLUMNS = ("case__tracking_number", "title", "body", "answer", "kind", "public_status", "submitted_at",
-                       "answered_at", "published_at", "category__name", "category__name_en", "region__name",
-                       "region__name_en", "department__name", "department__name_en")
-
-
 def _subtree(model, node_id: int):
     """The node and its children and grandchildren (trees are shallow)."""
     return model.objects.filter(Q(pk=node_id) | Q(parent_id=node_id) | Q(parent__parent_id=node_id)).values("pk")

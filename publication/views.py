@@ -1,8 +1,6 @@
 """Pages of the public side (anyone may read them), the moderators' queue,
 and the author's choice to show their name."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -17,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from petitions.models import Kind
 from petitions.selectors import case_for_page
 from portal.addresses import ratelimit_key
 from portal.errors import DomainError
@@ -25,11 +22,9 @@ from portal.pagination import page_number, paginate, paginate_bounded
 from publication import exports, list_cache
 from publication.following import case_follow, case_unfollow, followed_public_cases, is_following
 from publication.forms import ApproveForm, AuthorNameForm, PublicFilterForm, RejectForm
-from publication.models import PublicStatus
 from publication.redaction import redact
 from publication.search import Highlighter
 from publication.selectors import (
-    PUBLIC_LIST_COLUMNS,
     all_department_rates,
     answers_awaiting_review,
     awaiting_moderation,
@@ -81,34 +76,11 @@ def case_list(request):
 
 def _case_list_results(filters, number: int, query: str) -> str:
     # Counted up to a limit: a search for a common word matches a large share of all public cases.
-    page = paginate_bounded(search_public_cases(filters).only(*PUBLIC_LIST_COLUMNS), number)
+    page = paginate_bounded(search_public_cases(filters), number)
     highlighter = Highlighter.for_query(filters.query)
-    # What each row shows, worked out here: through template tags and
-    # filters (url, get_FOO_display, date) the rows cost more than the queries.
-    statuses = {value: str(label) for value, label in PublicStatus.choices}
-    kinds = {value: str(label) for value, label in Kind.choices}
-    zone = timezone.get_current_timezone()
-    url_of = reverse("publication:case_detail", args=[URL_NUMBER]).replace(URL_NUMBER, "{}").format
-    rows = [{
-        "url": url_of(quote(item.case.tracking_number)), "title": highlighter.mark(item.title),
-        "excerpt": _excerpt(highlighter, item), "status": statuses.get(item.public_status, item.public_status),
-        "kind": kinds.get(item.kind, item.kind), "category": item.category.display_name,
-        "region": item.region.display_name, "department": item.department.display_name if item.department_id else "",
-        "submitted": _day(item.submitted_at, zone), "answered": _day(item.answered_at, zone),
-    } for item in page]
+    rows = [(item, highlighter.mark(item.title), _excerpt(highlighter, item)) for item in page]
     return render_to_string("publication/case_list_results.html", {
         "page": page, "rows": rows, "query": query, "searching": bool(filters.query)})
-
-
-URL_NUMBER = "000000-0000-0000-000"  # a stand-in tracking number, replaced by each case's
-
-
-def _day(moment, zone) -> tuple[str, str] | None:
-    """(moment|date:"c", moment|date:"Y-m-d") in local time."""
-    if moment is None:
-        return None
-    local = moment.astimezone(zone)
-    return local.isoformat(), f"{local:%Y-%m-%d}"
 
 
 def _excerpt(highlighter, publication):

@@ -9,7 +9,6 @@ from petitions.forms import TreeChoiceField
 from petitions.lifecycle import Status
 from petitions.models import Kind, RejectionReason, Urgency
 from petitions.reference import ReferenceChoices, rendering_key
-from portal.widgets import QuickSelect
 from responses.models import Reply, ReturnVisit
 from responses.selectors import InboxFilters, dispatchable_departments
 
@@ -154,23 +153,18 @@ class StatusFilterForm(forms.Form):
 
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label=_("Tracking number or words in the title"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices],
-                               widget=QuickSelect)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any")), *Kind.choices],
-                             widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any")), *Kind.choices])
     # Ids from the cached option lists (petitions.reference), not querysets:
     # the inbox asks the database for its cases only.
-    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None,
-                                      widget=QuickSelect)
-    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None,
-                                    widget=QuickSelect)
-    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices],
-                                widget=QuickSelect)
-    due = forms.ChoiceField(label=_("Deadline"), required=False, widget=QuickSelect, choices=[
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices])
+    due = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
         ("", _("Any")), ("day", _("Due within a day")), ("overdue", _("Overdue"))])
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     assisting = forms.BooleanField(label=_("Cases we assist on"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=QuickSelect, choices=[
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("newest", _("Newest first")), ("oldest", _("Oldest first")), ("due", _("Due date"))])
 
     def __init__(self, *args, **kwargs):

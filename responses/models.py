@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from petitions.models import Kind
-from portal.history import history_records
 
 
 class RoutingRule(models.Model):
@@ -34,7 +34,7 @@ class RoutingRule(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = history_records()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("routing rule")
@@ -110,7 +110,7 @@ class Reply(models.Model):
     objects = models.Manager()
     published = PublishedReplyManager()
 
-    history = history_records()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reply")

@@ -1,26 +1,11 @@
 """Matching a case against the routing rules (no writes here)."""
 
-from portal.process_cache import ProcessCache
 from responses.models import RoutingRule
 
-# Every routing reads the rules: keep the active ones per process. A change
-# is seen at once by the process that made it (signals in apps.py) and
-# within RULE_CACHE_SECONDS by the others; until then a case may be routed
-# by the rules as they were, as if it had arrived a minute earlier.
-RULE_CACHE_SECONDS = 60
 
-
-def _load_rules() -> list[RoutingRule]:
-    return list(RoutingRule.objects.filter(is_active=True, lead_department__is_active=True)
-                .select_related("lead_department").order_by("priority", "id"))
-
-
-_rules = ProcessCache(_load_rules, seconds=RULE_CACHE_SECONDS)
-
-
-def forget_rules(**_signal_kwargs) -> None:
-    """Drop the cached rules; connected to RoutingRule's and Department's save and delete."""
-    _rules.forget()
+def active_rules():
+    return (RoutingRule.objects.filter(is_active=True, lead_department__is_active=True)
+            .select_related("lead_department").order_by("priority", "id"))
 
 
 def rule_matches(rule: RoutingRule, *, kind: str, category_ids: list[int], region_ids: list[int], text: str) -> bool:
@@ -41,7 +26,7 @@ def first_matching_rule(case) -> RoutingRule | None:
     category_ids = case.category.ancestor_ids()
     region_ids = case.region.ancestor_ids()
     text = f"{case.title}\n{case.body}".lower()
-    for rule in _rules.get():
+    for rule in active_rules():
         if rule_matches(rule, kind=case.kind, category_ids=category_ids, region_ids=region_ids, text=text):
             return rule
     return None

@@ -36,24 +36,11 @@ SORTS = {
 }
 
 
-# What the inbox page and the inbox API show of each case, and no more: the
-# cases table's wide columns (details, contact) stay unread.
-INBOX_PAGE_COLUMNS = ("tracking_number", "title", "status", "urgency", "submitted_at", "due_at",
-                      "kind", "reopened_count", "assigned_to__full_name", "assigned_to__email")
-INBOX_API_COLUMNS = ("tracking_number", "title", "status", "kind", "urgency", "submitted_at", "due_at", "version",
-                     "reopened_count",
-                     "category__name", "category__name_en", "region__name", "region__name_en",
-                     "lead_department__name", "lead_department__name_en",
-                     "assigned_to__full_name", "assigned_to__email")
-
-
-def inbox_for_user(user, filters: InboxFilters = InboxFilters(), *, columns: tuple[str, ...] | None = None):
-    """The cases of the user's departments. Every filter is served by an
-    index led by lead_department (see petitions.Case.Meta.indexes); text
-    search by a trigram index on PostgreSQL (petitions migration 0004), for
-    three characters or more. With `columns`, only those are
-    read (related ones joined); without, whole cases with what a case list
-    shows."""
+def inbox_for_user(user, filters: InboxFilters = InboxFilters()):
+    """The cases of the user's departments, with what a case list shows.
+    Every filter is served by an index led by lead_department (see
+    petitions.Case.Meta.indexes); text search by a trigram index on
+    PostgreSQL, for three characters or more."""
     departments = user_department_ids(user)
     cases = Case.objects.all()
     if filters.assisting:
@@ -85,10 +72,7 @@ def inbox_for_user(user, filters: InboxFilters = InboxFilters(), *, columns: tup
             cases = cases.filter(tracking_number=number)
         else:
             cases = cases.filter(Q(title__icontains=filters.query) | Q(tracking_number=filters.query.strip()))
-    if columns is None:
-        cases = cases.select_related("category", "region", "lead_department", "assigned_to")
-    else:
-        cases = cases.select_related(*{column.split("__")[0] for column in columns if "__" in column}).only(*columns)
+    cases = cases.select_related("category", "region", "lead_department", "assigned_to")
     return cases.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 

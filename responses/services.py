@@ -41,7 +41,6 @@ from petitions.permissions import (
 )
 from portal.errors import ActionForbidden, CaseChanged, DomainError
 from portal.insert_statement import insert_rows
-from responses import inbox_cache
 from responses.models import (
     CaseAssistance,
     InternalNote,
@@ -223,7 +222,6 @@ def _route(cases: list[Case]) -> list[RoutingDecision]:
         case.lead_department = rules[case.pk].lead_department
     _send_to_departments(matched, now=now)
     save_transitions(matched, actor=None, event="routed", fields=_DISPATCH_FIELDS)
-    inbox_cache.departments_changed({case.lead_department_id for case in matched})
     for case in unmatched:
         case.status = Status.ROUTING_CENTRE
     save_transitions(unmatched, actor=None, event="routing_centre", fields=["status"])

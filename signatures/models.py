@@ -15,8 +15,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.compiled_query import CompiledQuery
-
 RATE_PATTERN = re.compile(r"^\d+/\d*[smhd]$")
 
 
@@ -42,15 +40,7 @@ class SingletonSettings(models.Model):
 
     @classmethod
     def load(cls):
-        """The row, read by SQL compiled once per process (read on every
-        signature and confirmation: portal.compiled_query)."""
-        query = _SETTINGS_ROW.get(cls)
-        if query is None:
-            query = _SETTINGS_ROW[cls] = CompiledQuery(lambda: cls.objects.filter(pk=1))
-        return query.first() or cls(pk=1)
-
-
-_SETTINGS_ROW: dict = {}
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class PetitionSettings(SingletonSettings):

@@ -1,11 +1,6 @@
-"""One mailbox, one signature: the form of an address that tells mailboxes apart.
-
-Lower case throughout (no provider in practice treats case as meaningful);
-the domain in its IDNA (ASCII) form, so 例子.中国 and xn--fsqu00a.xn--fiqs8s
-are one domain; a "+tag" dropped everywhere (sub-addressing delivers to the
-same mailbox at Gmail, Outlook, QQ, Fastmail and most others); and for
-Gmail, whose addresses ignore dots and have two domains, dots dropped and
-googlemail.com read as gmail.com."""
+"""One mailbox, one signature: the form of an address that tells mailboxes
+apart. Lower case, the domain in IDNA form, "+tag" sub-addresses dropped,
+and for Gmail dots dropped and googlemail.com read as gmail.com."""
 
 import unicodedata
 

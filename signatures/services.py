@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,6 @@ from notifications.models import Event
 from notifications.services import notify, notify_department, notify_dispatchers, people_with_role
 from petitions.models import Case, Kind
 from portal import prepared
-from portal.compiled_query import CompiledColumn, CompiledQuery
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
 from signatures.models import (
@@ -81,49 +80,27 @@ def confirmation_token(signature: Signature) -> str:
 
 
 def _signature_for_token(token: str) -> Signature:
-    """The signature of a confirmation link, read with its petition, whether
-    the petition is still public (`still_public`) and how long a link stays
-    valid (`valid_hours`), all in one query: the link's age is checked once
-    the settings row came with it."""
+    """The signature of a confirmation link, with its petition and what the
+    confirmation page shows of it; refused if the link is not valid or has
+    expired."""
     invalid = _("This confirmation link is not valid. Copy the whole link from the e-mail.")
     try:
         signature_id, normalised = signing.loads(token, salt=CONFIRM_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         raise DomainError(invalid) from None
-    signature = _SIGNATURE_WITH_PETITION.first(signature_id, normalised) if isinstance(signature_id, int) else None
+    signature = None
+    if isinstance(signature_id, int):
+        signature = (Signature.objects.filter(pk=signature_id, email_normalised=normalised)
+                     .select_related("petition__case__publication")
+                     .defer("petition__case__publication__search_document").first())
     if signature is None:
         raise DomainError(invalid)
-    hours = signature.valid_hours
-    if hours is None:  # no settings row: its default, as PetitionSettings.load()
-        hours = PetitionSettings._meta.get_field("confirmation_valid_hours").default
+    hours = PetitionSettings.load().confirmation_valid_hours
     try:  # the link's age, now that its validity is known: Django's own check
         signing.loads(token, salt=CONFIRM_SALT, max_age=hours * 3600)
     except signing.SignatureExpired:
         raise DomainError(_("This confirmation link has expired. Sign the petition again to get a new one.")) from None
     return signature
-
-
-# With what the confirmation page shows of the petition (its case's public
-# text): nothing is read again after the count. Of the case and its
-# publication only what the open check, the page and public_text() read (a
-# threshold crossing reads the whole case again): making 54 more columns
-# into attributes cost more CPU than the query. The public side's rule and
-# the link's validity come with it (one query, not three). Compiled once per
-# process.
-_SIGNATURE_WITH_PETITION = CompiledQuery(
-    lambda signature_id, normalised: (
-        Signature.objects.filter(pk=signature_id, email_normalised=normalised)
-        .select_related("petition__case__publication")
-        .only(*(field.name for field in Signature._meta.concrete_fields),
-              *(f"petition__{field.name}" for field in Petition._meta.concrete_fields),
-              "petition__case__tracking_number", "petition__case__status", "petition__case__wants_public",
-              "petition__case__publication__state", "petition__case__publication__title",
-              "petition__case__publication__body", "petition__case__publication__answer")
-        .annotate(still_public=Exists(public_petitions().filter(pk=OuterRef("petition_id"))),
-                  valid_hours=Subquery(PetitionSettings.objects.filter(pk=1).values("confirmation_valid_hours")))
-    ),
-    -1, "e-mail placeholder",
-)
 
 
 def signature_start(*, petition_id: int, name: str, email: str, ip_address: str | None = None,
@@ -161,15 +138,10 @@ def signature_start(*, petition_id: int, name: str, email: str, ip_address: str 
         return signature
 
 
-_STILL_PUBLIC = CompiledColumn(lambda pk: public_petitions().filter(pk=pk).values_list("pk", flat=True)[:1], -1)
-
-
-def _require_open(petition: Petition, now, *, still_public: bool | None = None) -> None:
+def _require_open(petition: Petition, now) -> None:
     # The public side's rule (signatures.selectors.public_petitions): a case
     # rejected, merged, withdrawn or taken off the public side is not signed.
-    # still_public: that rule, read with the petition in the same query.
-    if still_public is None:
-        still_public = bool(_STILL_PUBLIC.values(petition.pk))
+    still_public = public_petitions().filter(pk=petition.pk).exists()
     if petition.case.status in ENDED or not still_public:
         raise DomainError(_("This petition is no longer open for signing."))
     if now < petition.opened_at:
@@ -192,7 +164,7 @@ def signature_confirm(*, token: str, now=None) -> tuple[Signature, bool]:
     now = now or timezone.now()
     signature = _signature_for_token(token)
     if signature.invalidated_at is None and signature.confirmed_at is None:
-        _require_open(signature.petition, now, still_public=signature.still_public)
+        _require_open(signature.petition, now)
         count = _confirm_and_count(signature.pk, signature.petition_id, now)
         if count is not None:
             signature.confirmed_at = now
@@ -275,8 +247,6 @@ def _confirm_and_count(signature_id: int, petition_id: int, now) -> PetitionCoun
 def _cross_thresholds(petition: Petition, *, now) -> None:
     """Claim each threshold the count has reached and not yet acted on (the
     conditional updates make each act once, whoever else races past it)."""
-    # The case was read with a few columns (_SIGNATURE_WITH_PETITION); what
-    # follows starts clocks and notifies from all of them.
     petition.case = (Case.objects.select_related("publication").defer("publication__search_document")
                      .get(pk=petition.case_id))
     base = Petition.objects.filter(pk=petition.pk)

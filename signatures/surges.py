@@ -1,18 +1,8 @@
-"""Surge alerts: a sudden rise of cases in one category or one region.
-
-The rule (every number a SurgeSettings value): windows end on the hour. For
-the window of the last `window_hours` (3) hours, each category's and each
-region's case count is compared with the same window on each of the
-previous `baseline_days` (14) days. The window is a surge when
-
-    count >= max(min_cases, factor x mean + sigmas x standard deviation)
-
-that is by default max(5, 3 x mean + 3 sigma) over the 14 baseline windows
-(days without cases count as 0). A quiet category (mean 0) needs 5 cases;
-a busy one with 20 a window, varying by 4, needs 72. One alert per window
-per category or region (a unique constraint), and a subject already
-flagged in an overlapping window is not flagged again until that window
-has passed, so a surge that lasts raises one alert per window length."""
+"""Surge alerts: a sudden rise of cases in one category or one region. The
+last `window_hours` (ending on the hour) is compared with the same window
+on each of the previous `baseline_days`; every number is a SurgeSettings
+value (`surge_threshold`). One alert per window per subject, and none for a
+subject flagged in an overlapping window."""
 
 import math
 from collections import defaultdict
@@ -44,6 +34,8 @@ def baseline(counts: list[int]) -> tuple[float, float]:
 
 
 def surge_threshold(config: SurgeSettings, mean: float, stdev: float) -> float:
+    """A window is a surge from this count: by default max(5, 3 x mean + 3 sigma)
+    over the baseline windows (a day without cases counts 0)."""
     return max(float(config.min_cases), config.factor * mean + config.sigmas * stdev)
 
 

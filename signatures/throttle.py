@@ -1,10 +1,7 @@
 """Flood limits on the public forms (signing a petition, submitting a case),
-per client address and per e-mail domain.
-
-Counters live in the Django cache, which every web process shares (Redis
-with REDIS_URL, the file cache otherwise); the rates are database settings
-(PetitionSettings). Over the limit, the visitor gets a 429 page saying when
-to try again, with a Retry-After header."""
+per client address and per e-mail domain, counted in the shared cache at
+the rates PetitionSettings holds. Over a limit: a 429 page saying when to
+try again, with Retry-After."""
 
 from dataclasses import dataclass
 

@@ -12,15 +12,10 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.utils import timezone
 
-from portal.process_cache import ProcessCache
 from supervision.models import CalendarDay, CalendarYear
 
 ONE_DAY = datetime.timedelta(days=1)
 UNITS = ("hours", "working_hours", "working_days")
-
-# Signals only reach the process that saved the row; web and Celery workers
-# are separate processes, so each also reloads after this many seconds.
-CACHE_SECONDS = 300
 
 
 def _workday_hours() -> tuple[datetime.time, datetime.time]:
@@ -172,28 +167,13 @@ def add_limit(
     raise ValueError(f"unknown unit {unit!r}, expected one of {UNITS}")
 
 
-def _load_calendar() -> WorkingCalendar:
+def calendar() -> WorkingCalendar:
+    """The calendar kept in the database, as it is now."""
     rows = list(CalendarDay.objects.values_list("date", "kind"))
     return WorkingCalendar(
         holidays=(day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY),
         makeup_workdays=(day for day, kind in rows if kind == CalendarDay.Kind.MAKEUP_WORKDAY),
     )
-
-
-# Tests and deployments that change the hours or the zone are seen at once.
-_calendar = ProcessCache(_load_calendar, seconds=CACHE_SECONDS,
-                         depends_on=lambda: (*_workday_hours(), settings.TIME_ZONE))
-
-
-def calendar() -> WorkingCalendar:
-    """The calendar kept in the database, loaded once per process and
-    reloaded after a CalendarDay is saved or deleted (or CACHE_SECONDS)."""
-    return _calendar.get()
-
-
-def forget_calendar(**_signal_kwargs) -> None:
-    """Drop the cached calendar; connected to CalendarDay's save and delete."""
-    _calendar.forget()
 
 
 def missing_years(today: datetime.date, ahead: int = 1) -> list[int]:

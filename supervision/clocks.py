@@ -15,7 +15,6 @@ from django.db.models import Min, OuterRef, Subquery
 
 from portal.bulk import update_rows
 from portal.insert_statement import insert_rows
-from portal.process_cache import ProcessCache
 from supervision.calendar import add_limit, calendar
 from supervision.models import (
     OPEN_CLOCK_STATES,
@@ -49,30 +48,9 @@ FALLBACK_POLICIES = {
 }
 
 
-def _load_policies() -> dict[str, list[DeadlinePolicy]]:
-    by_clock: dict[str, list[DeadlinePolicy]] = {}
-    for row in DeadlinePolicy.objects.all():
-        by_clock.setdefault(row.clock, []).append(row)
-    return by_clock
-
-
-# The policy table is a few dozen rows that administrators rarely change:
-# read once per process; a change is seen at once by the process that made
-# it and within POLICY_CACHE_SECONDS by the others (clocks started in
-# between keep the old limit, as clocks started before the change do).
-POLICY_CACHE_SECONDS = 60
-_policies = ProcessCache(_load_policies, seconds=POLICY_CACHE_SECONDS)
-
-
-def forget_policies(**_signal_kwargs) -> None:
-    """Drop the cached policies; connected to DeadlinePolicy's save and delete."""
-    _policies.forget()
-
-
 def policy_for(kind: str, case) -> DeadlinePolicy | None:
     """The most specific policy row for this clock and case."""
-    rows = [row for row in _policies.get().get(kind, ())
-            if row.case_kind in ("", case.kind) and row.urgency in ("", case.urgency)]
+    rows = DeadlinePolicy.objects.filter(clock=kind, case_kind__in=("", case.kind), urgency__in=("", case.urgency))
     chosen = max(rows, key=lambda row: (bool(row.urgency), bool(row.case_kind)), default=None)
     if chosen is None and kind in FALLBACK_POLICIES:
         logger.warning("no deadline policy for the %s clock of case %s: using the default", kind, case.pk)

@@ -4,7 +4,7 @@ from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.utils import timezone
 
-from supervision.exports import CASE_COLUMNS, case_row, write_csv, write_xlsx
+from supervision.exports import case_header, case_row, write_csv, write_xlsx
 from supervision.models import ExportJob
 
 CHUNK = 2000
@@ -30,7 +30,8 @@ def export_run(*, job_id: int) -> ExportJob | None:
             rows.append(case_row(case))
             if len(rows) % CHUNK == 0:
                 ExportJob.objects.filter(pk=job_id).update(done=len(rows))
-        content = write_csv(CASE_COLUMNS, rows) if job.format == "csv" else write_xlsx(CASE_COLUMNS, rows, "cases")
+        header = case_header()
+        content = write_csv(header, rows) if job.format == "csv" else write_xlsx(header, rows, "cases")
         job.file.save(f"{job.pk}-{timezone.now():%Y%m%d%H%M%S}.{job.format}", ContentFile(content), save=False)
         job.done, job.state, job.finished_at = len(rows), ExportJob.State.DONE, timezone.now()
         job.save(update_fields=["file", "done", "state", "finished_at"])

@@ -20,8 +20,6 @@ RATE_COLUMNS = [
     ("overdue", "Overdue"), ("extensions", "Extensions granted"), ("sign_for_median", "Sign-for median (h)"),
     ("sign_for_p90", "Sign-for p90 (h)"), ("reply_median", "Reply median (h)"), ("reply_p90", "Reply p90 (h)"),
 ]
-CASE_COLUMNS = ["tracking_number", "title", "kind", "status", "category", "region", "department", "submitted_at",
-                "dispatched_at", "signed_for_at", "replied_at"]
 
 
 def rate_rows(rows, labels: dict) -> list[list]:
@@ -40,13 +38,32 @@ def rate_header() -> list[str]:
     return [_(label) for _name, label in RATE_COLUMNS]
 
 
-def case_row(case) -> list:
-    def when(moment):
-        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    return [case.tracking_number, case.title, case.get_kind_display(), case.get_status_display(),
-            str(case.category), str(case.region), str(case.lead_department or ""), when(case.submitted_at),
-            when(case.dispatched_at), when(case.signed_for_at), when(case.replied_at)]
+
+# The drill-down export's columns: each heading beside how its value is read.
+CASE_COLUMNS = [
+    ("tracking_number", lambda case: case.tracking_number),
+    ("title", lambda case: case.title),
+    ("kind", lambda case: case.get_kind_display()),
+    ("status", lambda case: case.get_status_display()),
+    ("category", lambda case: str(case.category)),
+    ("region", lambda case: str(case.region)),
+    ("department", lambda case: str(case.lead_department or "")),
+    ("submitted_at", lambda case: _when(case.submitted_at)),
+    ("dispatched_at", lambda case: _when(case.dispatched_at)),
+    ("signed_for_at", lambda case: _when(case.signed_for_at)),
+    ("replied_at", lambda case: _when(case.replied_at)),
+]
+
+
+def case_header() -> list[str]:
+    return [name for name, _value in CASE_COLUMNS]
+
+
+def case_row(case) -> list:
+    return [value(case) for _name, value in CASE_COLUMNS]
 
 
 def write_csv(header: list, rows) -> bytes:

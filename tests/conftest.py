@@ -21,22 +21,11 @@ def _isolated_portal(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-                       "fragments": settings.CACHES["fragments"], "inbox": settings.CACHES["inbox"]}
+                       "fragments": settings.CACHES["fragments"]}
     from django.core.cache import cache, caches
 
     cache.clear()
     caches["fragments"].clear()
-    caches["inbox"].clear()
-    from petitions.reference import forget_active_rows
-    from responses.routing import forget_rules
-    from supervision.calendar import forget_calendar
-    from supervision.clocks import forget_policies
-
-    # A flushed or rolled-back database must not leave its calendar or policies behind.
-    forget_calendar()
-    forget_policies()
-    forget_rules()
-    forget_active_rows()
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield

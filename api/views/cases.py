@@ -24,7 +24,6 @@ from api.serializers import (
     CaseRecordSerializer,
     CaseSubmitResultSerializer,
     CaseSubmitSerializer,
-    filed_case_representation,
 )
 from api.throttling import ApiWriteThrottle
 from petitions.models import Channel
@@ -40,11 +39,8 @@ ACTION = OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enu
                           description="One of the actions listed by GET …/actions/.")
 
 
-def render_case(request, case, *, just_filed: bool = False) -> dict:
-    detail = case_detail_for(request.user, case, just_filed=just_filed)
-    if just_filed:
-        return filed_case_representation(detail, request)
-    return CaseDetailSerializer(detail, context={"request": request}).data
+def render_case(request, case) -> dict:
+    return CaseDetailSerializer(case_detail_for(request.user, case), context={"request": request}).data
 
 
 class CaseListView(ListAPIView):
@@ -85,7 +81,7 @@ class CaseListView(ListAPIView):
             )
         except DomainError as error:
             raise api_exception(error) from None
-        return Response({"created": created, "case": render_case(request, case, just_filed=created)},
+        return Response({"created": created, "case": render_case(request, case)},
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -107,13 +103,13 @@ class CaseRecordView(APIView):
                 actor=request.user, channel=data["channel"], kind=data["kind"], category=data["category"],
                 region=data["region"], urgency=data["urgency"], title=data["title"], body=data["body"],
                 address=data["address"], contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                contact_email=data["contact_email"], wants_public=data["wants_public"],
+                contact_email=data.get("contact_email", ""), wants_public=data["wants_public"],
                 attachment=data["attachment"], submission_key=data["submission_key"],
                 language=request.LANGUAGE_CODE,
             )
         except DomainError as error:
             raise api_exception(error) from None
-        return Response({"created": created, "case": render_case(request, case, just_filed=created)},
+        return Response({"created": created, "case": render_case(request, case)},
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

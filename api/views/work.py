@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.response import Response
 
 from api.errors import error_responses, form_errors
 from api.pagination import ApiPagination, BoundedApiPagination
@@ -14,9 +13,8 @@ from api.permissions import IsDispatcher, IsOfficial
 from api.serializers import CaseListSerializer, InboxCaseSerializer
 from petitions.lifecycle import Status
 from petitions.models import Kind, Urgency
-from responses import inbox_cache
 from responses.forms import InboxFilterForm
-from responses.selectors import INBOX_API_COLUMNS, inbox_for_user, routing_centre_queue
+from responses.selectors import inbox_for_user, routing_centre_queue
 
 
 def _query(name, kind=OpenApiTypes.STR, description="", **extra):
@@ -44,31 +42,18 @@ class InboxView(ListAPIView):
     # A department has tens of thousands of cases: counted up to a limit, not whole.
     pagination_class = BoundedApiPagination
     permission_classes = [*ListAPIView.permission_classes, IsOfficial]
-    cache_key = None  # the stored answer's key, when this answer may be kept (responses.inbox_cache)
 
     def get_queryset(self):
         filters = InboxFilterForm(self.request.query_params)
         if not filters.is_valid():
             raise form_errors(filters)
-        return inbox_for_user(self.request.user, filters.filters(), columns=INBOX_API_COLUMNS)
+        return inbox_for_user(self.request.user, filters.filters())
 
     @extend_schema(operation_id="inbox_list", summary="The department inbox (officials)",
                    parameters=INBOX_PARAMETERS, responses={200: InboxCaseSerializer(many=True),
                                                            **error_responses(404)})
     def get(self, request, *args, **kwargs):
-        # Answers in JSON are reused until a case of the caller's departments
-        # changes (responses.inbox_cache); permissions and rate limits ran already.
-        if request.accepted_renderer.format == "json":
-            self.cache_key, stored = inbox_cache.stored_api_answer(request, extra=(request.accepted_media_type,))
-            if stored is not None:
-                return stored
         return super().get(request, *args, **kwargs)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if self.cache_key and isinstance(response, Response):
-            inbox_cache.store_api_answer(self.cache_key, response.render())
-        return response
 
 
 class RoutingCentreView(ListAPIView):

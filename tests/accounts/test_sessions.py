@@ -1,41 +1,44 @@
-"""accounts.sessions: Django's database sessions, read with compiled SQL,
-behave as Django's own backend: a live session logs its person in, an
-expired or unknown one does not, and a new one is made in its place."""
+"""Sessions are Django's cached_db sessions and logins Django's
+ModelBackend: a login lasts while the cache forgets it, and sessions that
+named the portal's former backend keep their person logged in."""
 
-import datetime
+import importlib
 
 import pytest
-from django.contrib.sessions.models import Session
+from django.apps import apps
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
-
-from accounts.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
-
-def test_a_live_session_is_read_in_one_query(client, citizen, django_assert_num_queries):
-    client.force_login(citizen)
-    key = client.session.session_key
-    store = SessionStore(key)
-    with django_assert_num_queries(1):
-        assert int(store["_auth_user_id"]) == citizen.pk
-    assert client.get(reverse("petitions:my_cases")).status_code == 200
+MY_CASES = "petitions:my_cases"
 
 
-def test_an_expired_session_logs_no_one_in(client, citizen):
-    client.force_login(citizen)
-    key = client.session.session_key
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
-    store = SessionStore(key)
-    assert "_auth_user_id" not in store and store.session_key is None
-    response = client.get(reverse("petitions:my_cases"))
-    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+def test_a_login_lasts_even_when_the_cache_loses_the_session(client, citizen, password):
+    response = client.post(reverse("accounts:login"), {"username": citizen.email, "password": password})
+    assert response.status_code == 302
+    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.get(reverse(MY_CASES)).status_code == 200
+    cache.clear()  # a Redis restart: the session is read from the database again
+    assert client.get(reverse(MY_CASES)).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse(MY_CASES)).status_code == 302
 
 
-def test_an_unknown_session_key_gets_a_new_session():
-    store = SessionStore("x" * 32)
-    assert dict(store.items()) == {} and store.session_key is None
-    store["seen"] = True
-    store.save()
-    assert store.session_key != "x" * 32 and SessionStore(store.session_key)["seen"] is True
+def test_sessions_made_under_the_former_backend_stay_logged_in(client, citizen):
+    migration = importlib.import_module("accounts.migrations.0005_sessions_under_model_backend")
+    old = SessionStore()
+    old.update({"_auth_user_id": str(citizen.pk), "_auth_user_backend": migration.OLD,
+                "_auth_user_hash": citizen.get_session_auth_hash()})
+    old.create()
+    pending = SessionStore()
+    pending["twofactor_pending"] = {"user": citizen.pk, "backend": migration.OLD, "at": 0}
+    pending.create()
+    client.cookies["sessionid"] = old.session_key
+    assert client.get(reverse(MY_CASES)).status_code == 302  # a backend no longer configured: logged out
+
+    migration.rename_backend(apps, None)
+
+    assert client.get(reverse(MY_CASES)).status_code == 200
+    assert SessionStore(pending.session_key)["twofactor_pending"]["backend"] == migration.NEW

