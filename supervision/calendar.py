@@ -10,6 +10,8 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from supervision.models import CalendarDay, CalendarYear
@@ -167,9 +169,18 @@ def add_limit(
     raise ValueError(f"unknown unit {unit!r}, expected one of {UNITS}")
 
 
+CALENDAR_CACHE_KEY = "working-calendar-days:v1"
+CACHE_SECONDS = 300  # bounds what a change no signal sees (SQL by hand) can leave stale
+
+
 def calendar() -> WorkingCalendar:
-    """The calendar kept in the database, as it is now."""
-    rows = list(CalendarDay.objects.values_list("date", "kind"))
+    """The calendar kept in the database, read through the shared cache: a
+    list page works out a deadline per row, and the days change a few
+    times a year (every save or delete drops the entry: forget_calendar)."""
+    rows = cache.get(CALENDAR_CACHE_KEY)
+    if rows is None:
+        rows = list(CalendarDay.objects.values_list("date", "kind"))
+        cache.set(CALENDAR_CACHE_KEY, rows, CACHE_SECONDS)
     return WorkingCalendar(
         holidays=(day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY),
         makeup_workdays=(day for day, kind in rows if kind == CalendarDay.Kind.MAKEUP_WORKDAY),
@@ -181,3 +192,10 @@ def missing_years(today: datetime.date, ahead: int = 1) -> list[int]:
     wanted = range(today.year, today.year + ahead + 1)
     entered = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
     return [year for year in wanted if year not in entered]
+
+
+def forget_calendar(**_signal_kwargs) -> None:
+    """Drop the cached days now and again at commit, so no reader caches
+    the old ones between the change and its commit."""
+    cache.delete(CALENDAR_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CALENDAR_CACHE_KEY))

@@ -11,6 +11,8 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Min, OuterRef, Subquery
 
 from portal.bulk import update_rows
@@ -48,9 +50,29 @@ FALLBACK_POLICIES = {
 }
 
 
+POLICIES_CACHE_KEY = "deadline-policies:v1"
+POLICIES_CACHE_SECONDS = 300  # bounds what a change no signal sees can leave stale
+
+
+def _policies() -> list[DeadlinePolicy]:
+    """Every policy row, through the shared cache: list pages work out a
+    deadline per row, and the rows change rarely (forget_policies)."""
+    rows = cache.get(POLICIES_CACHE_KEY)
+    if rows is None:
+        rows = list(DeadlinePolicy.objects.all())
+        cache.set(POLICIES_CACHE_KEY, rows, POLICIES_CACHE_SECONDS)
+    return rows
+
+
+def forget_policies(**_signal_kwargs) -> None:
+    cache.delete(POLICIES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(POLICIES_CACHE_KEY))
+
+
 def policy_for(kind: str, case) -> DeadlinePolicy | None:
     """The most specific policy row for this clock and case."""
-    rows = DeadlinePolicy.objects.filter(clock=kind, case_kind__in=("", case.kind), urgency__in=("", case.urgency))
+    rows = [row for row in _policies()
+            if row.clock == kind and row.case_kind in ("", case.kind) and row.urgency in ("", case.urgency)]
     chosen = max(rows, key=lambda row: (bool(row.urgency), bool(row.case_kind)), default=None)
     if chosen is None and kind in FALLBACK_POLICIES:
         logger.warning("no deadline policy for the %s clock of case %s: using the default", kind, case.pk)

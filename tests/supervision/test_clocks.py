@@ -235,3 +235,27 @@ def test_the_scan_takes_the_longest_due_clocks_first(monkeypatch):
     assert list(SupervisionClock.objects.exclude(reminded_at=None).values_list("pk", flat=True)) == [started[1].pk]
     assert scan.send_breach_notices(now) == 1
     assert list(SupervisionClock.objects.exclude(breached_at=None).values_list("pk", flat=True)) == [started[1].pk]
+
+
+@pytest.mark.django_db
+def test_a_changed_policy_or_calendar_day_is_read_at_once():
+    """Policies and calendar days are read through the shared cache; an
+    administrator's change must reach the next clock all the same."""
+    import datetime as dt
+
+    from supervision.calendar import calendar
+    from supervision.clocks import policy_for
+    from supervision.models import CalendarDay
+
+    case = CaseFactory(kind="complaint")
+    policy = policy_for("reply", case)
+    policy.amount += 5
+    policy.save(update_fields=["amount"])
+    assert policy_for("reply", case).amount == policy.amount
+
+    monday = dt.date(2031, 3, 3)
+    assert calendar().is_working_day(monday)
+    day = CalendarDay.objects.create(date=monday, kind=CalendarDay.Kind.HOLIDAY, name="test")
+    assert not calendar().is_working_day(monday)
+    day.delete()
+    assert calendar().is_working_day(monday)
