@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view limited with block=True answers the site's 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -190,6 +192,9 @@ INBOX_CACHE_SECONDS = env_int("INBOX_CACHE_SECONDS", 60)
 CACHES["inbox"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inbox",
                    "TIMEOUT": INBOX_CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": 1000}}
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "portal.error_pages.too_many_requests"
+# A refused CSRF check gets the site's page, in the visitor's language.
+CSRF_FAILURE_VIEW = "portal.error_pages.csrf_failure"
 # Behind the documented reverse proxy, the client's address is in a header
 # the proxy sets (e.g. HTTP_X_REAL_IP); without it every visitor would share
 # one rate-limit bucket.
