@@ -66,6 +66,8 @@ class Command(BaseCommand):
             f"Demo accounts (password for each: {DEMO_PASSWORD}):",
             *[f"  {email:32} {role}" for email, _name, role, *_rest in ACCOUNTS],
             "Sent e-mail is written to var/mail/ unless EMAIL_HOST is set. Stop with Ctrl+C.",
+            "DEBUG is on: Django's debug pages." if settings.DEBUG
+            else "DEBUG is off, as users meet the site (DEBUG=1 for Django's debug pages).",
             "",
         ]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
