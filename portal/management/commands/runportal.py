@@ -35,8 +35,9 @@ class Command(BaseCommand):
             "worker": worker,
             "beat": [python, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO"],
             # The server production uses (docs/deploy.md); WhiteNoise serves the static files.
+            # No control socket: its one default path would be shared by every portal on the machine.
             "web": [python, "-m", "gunicorn", "portal.wsgi", "--bind", address, "--workers", "2",
-                    "--timeout", "60"],
+                    "--timeout", "60", "--no-control-socket"],
         }
         supervisor = Supervisor(commands, cwd=str(settings.BASE_DIR))
         stopping = False
