@@ -10,7 +10,6 @@ import time
 
 import psycopg2
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 
 from portal.celery import app as celery_app
@@ -123,7 +122,6 @@ def start_worker(tmp_path, settings):
     def start(broker_url: str, name: str = "w1", visibility_timeout: int = 1):
         env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "REDIS_URL": broker_url,
                "DJANGO_SETTINGS_MODULE": "portal.settings", "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
-               "SECRET_KEY": django_settings.SECRET_KEY,
                "WENZHENG_VAR_DIR": str(tmp_path / f"var-{name}"), "EMAIL_BACKEND":
                "django.core.mail.backends.locmem.EmailBackend"}
         env.pop("CELERY_TASK_ALWAYS_EAGER", None)

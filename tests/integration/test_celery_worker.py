@@ -49,9 +49,7 @@ def worker(tmp_path, settings):
     # The test's cache is its own memory, not the worker's: no shared routing
     # flag (responses.routing_wakeup), so every submission sends its message.
     settings.ROUTING_WAKE_SECONDS = 0
-    # With DATABASE_URL set and DEBUG off a process needs SECRET_KEY: the test's own.
-    env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "DJANGO_SETTINGS_MODULE": "portal.settings",
-           "SECRET_KEY": settings.SECRET_KEY}
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "DJANGO_SETTINGS_MODULE": "portal.settings"}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     if celery_app.conf.broker_url.startswith("sqla+sqlite"):
         # A private broker file, so a `make run` worker on this machine

@@ -30,7 +30,8 @@ _DEPLOYMENT_KEYS = {
 
 def _manage(args, extra_env, tmp_path):
     env = {key: value for key, value in os.environ.items() if key not in _DEPLOYMENT_KEYS}
-    env.update(extra_env, WENZHENG_VAR_DIR=str(tmp_path / "var"))
+    # The portal's settings, not the suite's (tests/settings.py gives a key).
+    env.update(extra_env, WENZHENG_VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="portal.settings")
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
     )

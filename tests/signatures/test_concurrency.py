@@ -15,7 +15,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection, connections
 from django.urls import reverse
 
@@ -136,8 +135,7 @@ def test_the_address_limit_is_shared_by_two_web_processes(open_petition, tmp_pat
                     f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
     env = {**os.environ, "DATABASE_URL": database_url, "CELERY_TASK_ALWAYS_EAGER": "1",
            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "ALLOWED_HOSTS": "testserver",
-           "WENZHENG_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "portal.settings", "LOG_LEVEL": "ERROR",
-           "SECRET_KEY": django_settings.SECRET_KEY}
+           "WENZHENG_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "portal.settings", "LOG_LEVEL": "ERROR"}
     url = reverse("signatures:detail", args=[open_petition.case.tracking_number])
     ip = f"10.{secrets.randbelow(255)}.{secrets.randbelow(255)}.{secrets.randbelow(255)}"  # fresh counters
     processes = [
