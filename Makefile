@@ -1,5 +1,6 @@
 # The two commands a new user needs (see README.md):
 #   make run    install into .venv and run the portal with demo data
+#               (DEBUG off unless DEBUG=1; see README.md)
 #   make test   install what the tests need and run the whole suite
 PYTHON ?= python3
 VENV := .venv

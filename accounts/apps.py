@@ -17,4 +17,6 @@ class AccountsConfig(AppConfig):
             if request is not None:
                 user_set_language(user=user, language=translation.get_language() or "")
 
-        user_logged_in.connect(remember_language, dispatch_uid="accounts.remember_language")
+        # weak=False: a local function has no other reference and would be
+        # garbage-collected, silently disconnecting it.
+        user_logged_in.connect(remember_language, dispatch_uid="accounts.remember_language", weak=False)

@@ -93,6 +93,11 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.prune_task_claims",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The embedded broker's file keeps taken messages until they are pruned.
+    "prune-broker-messages": {
+        "task": "portal.tasks.prune_broker_messages",
+        "schedule": crontab(minute=45),
+    },
     # Petitions' outbox: responses whose task was lost, signers still owed one.
     "sweep-petitions": {
         "task": "signatures.tasks.sweep_petitions",

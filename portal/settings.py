@@ -1,6 +1,6 @@
 """The one settings module. Everything deployment-specific comes from the
 environment; with no environment at all it runs the embedded default
-(SQLite, a file-system Celery broker, e-mail written to files)."""
+(SQLite, a Celery broker in a SQLite file, e-mail written to files)."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from portal.embedded import embedded_broker_prepare, embedded_secret_key
 from portal.env import env_bool, env_int, env_list, env_rate, env_required, env_str
 from portal.queues import WORKER_QUEUES
 
@@ -17,12 +18,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the embedded default writes (database, broker queue, mail,
 # uploads) lives under one folder that is never served as static files.
 VAR_DIR = Path(env_str("WENZHENG_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env_bool("DEBUG", True)
-# Outside DEBUG there is no default key: a forgotten SECRET_KEY stops start-up.
-SECRET_KEY = env_required(
-    "SECRET_KEY", unless=DEBUG, default="dev-only-insecure-key-change-me-in-production-0123456789"
-)
+# Off unless asked for (DEBUG=1): `make run` shows the site as a user meets it.
+DEBUG = env_bool("DEBUG", False)
+DATABASE_URL = env_str("DATABASE_URL")
+if DEBUG:
+    SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-change-me-in-production-0123456789"
+elif DATABASE_URL or env_bool("SECURE_PROXY", False):
+    # Production has no default key: a forgotten SECRET_KEY stops start-up.
+    SECRET_KEY = env_required("SECRET_KEY")
+else:
+    # The embedded default starts with no environment at all: unless given,
+    # its key is made once and kept beside its database.
+    SECRET_KEY = env_str("SECRET_KEY").strip() or embedded_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -99,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view limited with block=True answers the site's 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,8 +138,7 @@ TEMPLATES = [
 # Persistent connections: opening one per request costs more than most
 # requests' queries.
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'wenzheng.sqlite3'}"
+DATABASE_URL = DATABASE_URL or f"sqlite:///{VAR_DIR / 'wenzheng.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)}
 # In web processes (portal/wsgi.py), a statement running longer than this
 # is cancelled and the request ends with 503 (portal/overload.py), before the
@@ -174,6 +184,9 @@ else:
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
                        "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 500}}
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "portal.error_pages.too_many_requests"
+# A refused CSRF check gets the site's page, in the visitor's language.
+CSRF_FAILURE_VIEW = "portal.error_pages.csrf_failure"
 # Behind the documented reverse proxy, the client's address is in a header
 # the proxy sets (e.g. HTTP_X_REAL_IP); without it every visitor would share
 # one rate-limit bucket.
@@ -263,25 +276,22 @@ else:
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Celery ---------------------------------------------------------------
-# With REDIS_URL the broker is Redis; without it, a folder on disk that the
-# web server, worker and beat share, so the embedded default needs no server.
+# With REDIS_URL the broker is Redis; without it, kombu's SQLAlchemy transport
+# on a SQLite file that the web server, worker and beat share, so the embedded
+# default needs no server. A message is one row, written and taken in a
+# transaction, so a reader never sees half of one (docs/deploy.md).
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A message a killed worker took is handed to another after this long
     # (acks late, below); longer than the slowest task, or it runs twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 else:
-    _broker_dir = Path(env_str("WENZHENG_BROKER_DIR", str(VAR_DIR / "broker")))
-    for _folder in ("queue", "control", "processed"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "control_folder": str(_broker_dir / "control"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "store_processed": False,
-    }
+    BROKER_FILE = Path(env_str("WENZHENG_BROKER_FILE", str(VAR_DIR / "broker.sqlite3")))
+    embedded_broker_prepare(BROKER_FILE)
+    CELERY_BROKER_URL = f"sqla+sqlite:///{BROKER_FILE}"
+    # SQLAlchemy engine arguments: wait for another process's write lock
+    # instead of failing with "database is locked".
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

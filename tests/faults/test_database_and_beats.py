@@ -45,7 +45,7 @@ def test_a_submission_whose_connection_drops_fails_cleanly_and_its_retry_makes_o
     failed = client.post(reverse("petitions:case_submit"), form)
 
     assert failed.status_code == 500
-    assert "Nothing you already submitted is lost" in failed.content.decode()
+    assert "您已提交的内容不会丢失" in failed.content.decode()  # the 500 page, in the visitor's language
     # What the server does after every request (request_finished), which the
     # test client skips: a broken connection is dropped, the next reconnects.
     close_old_connections()

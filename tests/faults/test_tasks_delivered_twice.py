@@ -111,6 +111,23 @@ def an_old_task_claim() -> bool:
     return True
 
 
+def a_taken_broker_message(settings) -> bool:
+    """One message in a private embedded broker file, taken by a consumer."""
+    from kombu import Connection
+
+    from portal.embedded import embedded_broker_prepare
+
+    broker_file = settings.MEDIA_ROOT.parent / "broker.sqlite3"
+    embedded_broker_prepare(broker_file)
+    settings.CELERY_BROKER_URL = f"sqla+sqlite:///{broker_file}"
+    with Connection(settings.CELERY_BROKER_URL) as connection:
+        queue = connection.SimpleQueue("taken")
+        queue.put({"n": 1})
+        queue.get(timeout=5).ack()
+        queue.close()
+    return True
+
+
 # task name -> how to set up the state it acts on; returns its arguments.
 DELIVERIES = {
     "responses.tasks.route_case": lambda s, m: [a_submitted_case(s).pk],
@@ -124,6 +141,7 @@ DELIVERIES = {
     "signatures.tasks.detect_surges": lambda s, m: [],
     "portal.tasks.record_worker_heartbeat": lambda s, m: ["routing"],
     "portal.tasks.prune_task_claims": lambda s, m: an_old_task_claim() and [],
+    "portal.tasks.prune_broker_messages": lambda s, m: a_taken_broker_message(s) and [],
     "twofactor.tasks.email_two_factor_change": lambda s, m: [UserFactory(is_staff=True).pk, "confirmed"],
     "accounts.tasks.email_address_confirmation": lambda s, m: [UserFactory(email_confirmed_at=None).pk],
     "accounts.tasks.email_registration_attempt": lambda s, m: [UserFactory().pk],
@@ -156,6 +174,8 @@ def test_a_task_delivered_twice_does_its_work_once(name, settings, monkeypatch):
     task.apply(args=args, task_id=f"{name}-message").get()  # the same message again
 
     assert state() == once
-    # No surge in an empty portal; the heartbeat is kept in the cache.
-    nothing_in_the_database = ("signatures.tasks.detect_surges", "portal.tasks.record_worker_heartbeat")
+    # No surge in an empty portal; the heartbeat is kept in the cache, the
+    # broker's messages in its own file.
+    nothing_in_the_database = ("signatures.tasks.detect_surges", "portal.tasks.record_worker_heartbeat",
+                               "portal.tasks.prune_broker_messages")
     assert once != before or name in nothing_in_the_database, "the set-up gave the task nothing to do"

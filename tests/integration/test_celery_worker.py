@@ -1,7 +1,7 @@
 """A real Celery worker, in its own process, routes a submitted case.
 
 Runs against whatever the settings select: the embedded default (SQLite and
-the file-system broker) or PostgreSQL and Redis when DATABASE_URL and
+the SQLite broker) or PostgreSQL and Redis when DATABASE_URL and
 REDIS_URL are set, as CI does in its second pass."""
 
 import os
@@ -17,6 +17,7 @@ from petitions.lifecycle import Status
 from petitions.models import Case
 from petitions.services import case_submit
 from portal.celery import app as celery_app
+from portal.embedded import embedded_broker_prepare
 from tests.factories import CategoryFactory, DepartmentFactory, RegionFactory, RoutingRuleFactory, UserFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -50,18 +51,14 @@ def worker(tmp_path, settings):
     settings.ROUTING_WAKE_SECONDS = 0
     env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "DJANGO_SETTINGS_MODULE": "portal.settings"}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    if celery_app.conf.broker_url.startswith("filesystem"):
-        # A private queue folder, so a `make run` worker on this machine
+    if celery_app.conf.broker_url.startswith("sqla+sqlite"):
+        # A private broker file, so a `make run` worker on this machine
         # cannot take the test's messages (nor the test take its).
-        broker_dir = tmp_path / "broker"
-        options = dict(celery_app.conf.broker_transport_options)
-        for key, folder in (("data_folder_in", "queue"), ("data_folder_out", "queue"),
-                            ("control_folder", "control"), ("processed_folder", "processed")):
-            (broker_dir / folder).mkdir(parents=True, exist_ok=True)
-            options[key] = str(broker_dir / folder)
-        env["WENZHENG_BROKER_DIR"] = str(broker_dir)
-        original_options = celery_app.conf.broker_transport_options
-        celery_app.conf.broker_transport_options = options
+        broker_file = tmp_path / "broker.sqlite3"
+        embedded_broker_prepare(broker_file)
+        env["WENZHENG_BROKER_FILE"] = str(broker_file)
+        original_url = celery_app.conf.broker_url
+        celery_app.conf.broker_url = f"sqla+sqlite:///{broker_file}"
         forget_broker_connections()
     log = open(tmp_path / "worker.log", "w+")
     process = subprocess.Popen(
@@ -71,8 +68,8 @@ def worker(tmp_path, settings):
     )
     celery_app.conf.task_always_eager = False
     yield process
-    if env.get("WENZHENG_BROKER_DIR"):
-        celery_app.conf.broker_transport_options = original_options
+    if env.get("WENZHENG_BROKER_FILE"):
+        celery_app.conf.broker_url = original_url
         forget_broker_connections()
     process.terminate()
     try:

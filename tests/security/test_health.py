@@ -98,12 +98,14 @@ def test_tasks_are_routed_to_their_queue(task, queue):
 def test_the_embedded_worker_consumes_every_queue(monkeypatch, settings):
     from django.core.management import call_command
 
+    from portal import supervisor
     from portal.management.commands import runportal
 
     started = {}
 
     class Exited:
         returncode = 0
+        pid = 4242
 
         def __init__(self, command, **kwargs):
             started[command[5] if "celery" in command else "web"] = command
@@ -114,8 +116,11 @@ def test_the_embedded_worker_consumes_every_queue(monkeypatch, settings):
         def wait(self, timeout=None):
             return 0
 
-    monkeypatch.setattr(runportal.subprocess, "Popen", Exited)
-    monkeypatch.setattr(runportal.signal, "signal", lambda *args: None)
+    handlers = {}
+    monkeypatch.setattr(supervisor.subprocess, "Popen", Exited)
+    monkeypatch.setattr(runportal.signal, "signal", handlers.__setitem__)
+    # The first pause of its loop is a Ctrl+C (runportal restarts exited children until stopped).
+    monkeypatch.setattr(runportal.time, "sleep", lambda _seconds: handlers[runportal.signal.SIGINT]())
     call_command("runportal", stdout=io.StringIO(), stderr=io.StringIO())
     worker = started["worker"]
     assert worker[worker.index("-Q") + 1].split(",") == list(WORKER_QUEUES)

@@ -1,11 +1,11 @@
 """manage.py runportal: the web server, a Celery worker and Celery beat,
-started together and stopped together (Ctrl+C), for the embedded default
+started together and stopped together (Ctrl+C); a child that exits is
+started again (portal/supervisor.py). For the embedded default
 and for trying the portal on PostgreSQL and Redis. Production runs the
 three as separate services instead (see docs/deploy.md)."""
 
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from portal.demo import ACCOUNTS, DEMO_PASSWORD
+from portal.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -33,43 +34,41 @@ class Command(BaseCommand):
         commands = {
             "worker": worker,
             "beat": [python, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO"],
-            "web": [python, "manage.py", "runserver", address, "--noreload"],
+            # The server production uses (docs/deploy.md); WhiteNoise serves the static files.
+            # No control socket: its one default path would be shared by every portal on the machine.
+            "web": [python, "-m", "gunicorn", "portal.wsgi", "--bind", address, "--workers", "2",
+                    "--timeout", "60", "--no-control-socket"],
         }
-        processes = {name: subprocess.Popen(command, cwd=settings.BASE_DIR) for name, command in commands.items()}
-        self._announce(address, embedded)
+        supervisor = Supervisor(commands, cwd=str(settings.BASE_DIR))
         stopping = False
 
         def stop(*_args):
             nonlocal stopping
             stopping = True
 
+        # Ctrl+C reaches the children too (one process group); SIGTERM only us.
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        supervisor.start()
+        self._announce(address, embedded)
         try:
             while not stopping:
-                for name, process in processes.items():
-                    if process.poll() is not None:
-                        self.stderr.write(f"{name} exited with code {process.returncode}; stopping the portal.")
-                        stopping = True
+                supervisor.poll()
                 time.sleep(0.5)
         finally:
-            for process in processes.values():
-                if process.poll() is None:
-                    process.terminate()
-            for process in processes.values():
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            supervisor.stop()
 
     def _announce(self, address, embedded):
-        backend = "SQLite + file-system broker (embedded)" if embedded else "PostgreSQL/Redis from the environment"
+        backend = ("SQLite, Celery broker in a SQLite file (embedded)" if embedded
+                   else "PostgreSQL/Redis from the environment")
         lines = [
             "",
             f"Wenzheng is starting at http://{address}/  ({backend})",
             f"Demo accounts (password for each: {DEMO_PASSWORD}):",
             *[f"  {email:32} {role}" for email, _name, role, *_rest in ACCOUNTS],
             "Sent e-mail is written to var/mail/ unless EMAIL_HOST is set. Stop with Ctrl+C.",
+            "DEBUG is on: Django's debug pages." if settings.DEBUG
+            else "DEBUG is off, as users meet the site (DEBUG=1 for Django's debug pages).",
             "",
         ]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
