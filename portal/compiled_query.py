@@ -7,9 +7,6 @@ the values that change, and afterwards only runs the SQL and makes the rows
 into model instances as the ORM does (`ModelIterable`): the same columns,
 converters, deferred fields and related objects.
 
-On PostgreSQL the SQL is also prepared once per connection
-(portal.prepared), so the server does not parse and plan it each time.
-
 Only querysets of model instances (with select_related and annotations,
 set on each instance as the ORM does; no prefetches or `values()`), or
 with `CompiledColumn` one column of every row (`values_list(name,
@@ -22,8 +19,6 @@ from types import SimpleNamespace
 
 from django.db import connections
 from django.db.models.query import get_related_populators
-
-from portal import prepared
 
 
 class CompiledQuery:
@@ -39,7 +34,7 @@ class CompiledQuery:
         """The first row's instance, or None."""
         compiled = self._compiled or self._compile()
         with connections[compiled.db].cursor() as cursor:
-            prepared.execute(cursor, compiled.sql, _substituted(compiled, values))
+            cursor.execute(compiled.sql, _substituted(compiled, values))
             row = cursor.fetchone()
         if row is None:
             return None
@@ -86,7 +81,7 @@ class CompiledColumn:
         compiled = self._compiled or self._compile()
         connection = connections[compiled.db]
         with connection.cursor() as cursor:
-            prepared.execute(cursor, compiled.sql, _substituted(compiled, values))
+            cursor.execute(compiled.sql, _substituted(compiled, values))
             rows = cursor.fetchall()
         if compiled.converters:
             rows = [_converted(row, compiled.converters, connection) for row in rows]

@@ -135,11 +135,6 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN
 # web server's timeout would cut it off. Workers and commands are not
 # limited. PostgreSQL only; 0 turns it off.
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
-# The busiest statements (a submission's INSERT, the token, session and user
-# reads) are prepared once per PostgreSQL connection (portal/prepared.py).
-# Turn off behind a pooler in transaction mode (PgBouncer), which does not
-# keep a session's prepared statements.
-DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 # Requests that queued at the proxy longer than this are turned away with
 # 503 (needs the proxy's X-Request-Start stamp; 0 turns it off).
 OVERLOAD_QUEUE_LIMIT_MS = env_int("OVERLOAD_QUEUE_LIMIT_MS", 0)
@@ -319,17 +314,6 @@ HEALTH_STALE_SECONDS = env_int("HEALTH_STALE_SECONDS", 180)
 # Cases still "submitted" after this many seconds are re-enqueued for
 # routing by the sweeper, so a lost broker message never strands a case.
 ROUTING_SWEEP_AFTER_SECONDS = env_int("ROUTING_SWEEP_AFTER_SECONDS", 120)
-# A routing task routes its own case and up to this many waiting ones in all,
-# in one transaction (responses.services.cases_route_waiting).
-ROUTING_BATCH_SIZE = env_int("ROUTING_BATCH_SIZE", 50)
-# A submission sends no routing message while another is queued and not yet
-# started (responses.routing_wakeup); a lost one holds later submissions back
-# for at most this long. 0: a message for every submission.
-ROUTING_WAKE_SECONDS = env_int("ROUTING_WAKE_SECONDS", 5)
-# Within one web process, submissions ask for that flag at most this often;
-# cases committed in between are asked for by a timer this long after the
-# last asking. 0: every submission asks.
-ROUTING_WAKE_COALESCE_MS = env_int("ROUTING_WAKE_COALESCE_MS", 50)
 
 # --- REST framework -------------------------------------------------------
 # Programs send an API token (api.ApiToken, stored hashed); browsers use

@@ -19,7 +19,7 @@ from petitions.lifecycle import Status
 from petitions.models import Case
 from petitions.services import case_submit
 from responses import inbox_cache
-from responses.services import case_assign, case_return, case_sign_for, cases_route_waiting, return_reroute
+from responses.services import case_assign, case_return, case_route, case_sign_for, return_reroute
 from tests.api.conftest import token_client
 from tests.factories import DispatchedCaseFactory, RoutingRuleFactory, official_of
 from tests.queries import with_access
@@ -62,7 +62,7 @@ def test_a_case_routed_to_the_department_shows_at_once(official, department, cat
     page_of(client)  # kept: no case yet
     case, _created = case_submit(actor=citizen, kind="complaint", category=category, region=region,
                                  title="夜间施工", body="凌晨两点仍在施工。", contact_email=citizen.email)
-    cases_route_waiting(case_id=case.pk)  # a batch: one update for all its cases, no post_save
+    case_route(case_id=case.pk)
     # Read, so the header's unread count is as it was: only the department's generation tells.
     Notification.objects.filter(recipient=official).update(read_at=timezone.now())
     assert case.tracking_number in page_of(client)
