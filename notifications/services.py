@@ -1,10 +1,8 @@
-"""Recording events for people, and claiming them for e-mail.
-
-`notify` is called inside the service's transaction, so a notification
-exists exactly when the change it reports was committed; e-mail is sent by
-Celery after commit. Each event has a key, unique per recipient, so raising
-it twice records it once; each e-mail is claimed by a conditional update
-before it is sent, so two deliveries of the task send it once."""
+"""Recording events for people, and claiming them for e-mail. `notify`
+runs inside the service's transaction, so a notification exists exactly
+when its change committed; each event's key is unique per recipient, and
+each e-mail is claimed by a conditional update before Celery sends it, so
+raising an event or delivering its task twice acts once."""
 
 from django.conf import settings
 from django.db import transaction

@@ -1,10 +1,8 @@
-"""Writes on petitions and their signatures.
-
-A petition's count changes only under its row lock, taken before any
-signature row by confirmations and invalidations alike (FOR NO KEY UPDATE:
-a new signature's insert does not wait for it), in the transaction that
-changes the signatures counted. Thresholds are claimed by conditional
-updates, so each acts once however many confirmations race past it."""
+"""Writes on petitions and their signatures. A petition's count changes
+only under its row lock, taken before any signature row by confirmations
+and invalidations alike (FOR NO KEY UPDATE: new signatures do not wait for
+it), in the transaction that changes the signatures counted; thresholds are
+claimed by conditional updates, so each acts once."""
 
 import logging
 from datetime import timedelta
@@ -260,7 +258,7 @@ def _escalate_for_hearing(petition: Petition, *, now) -> None:
 
 def petitions_cross_reached_thresholds(*, now=None, limit: int = 500) -> int:
     """Claim the thresholds that counts reached and no confirmation claimed
-    (the process stopped between counting and claiming): the petitions'
+    (a threshold lowered, or a count set by a recount): the petitions'
     sweeper. Returns how many petitions it looked at."""
     now = now or timezone.now()
     reached = Petition.objects.filter(
