@@ -113,4 +113,3 @@ def case_record_for_citizen(*, actor, channel: str, **fields) -> tuple[Case, boo
     email = (fields.get("contact_email") or "").strip().lower()
     citizen = User.objects.filter(email=email).first() if email else None
     return case_submit(actor=citizen, channel=channel, recorded_by=actor, **fields)
-

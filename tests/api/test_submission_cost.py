@@ -14,7 +14,7 @@ from tests.api.test_cases import submission
 pytestmark = pytest.mark.django_db
 
 
-def test_a_submission_runs_a_fixed_number_of_queries(citizen, category, region, django_assert_max_num_queries):
+def test_a_submission_runs_a_bounded_number_of_queries(citizen, category, region, django_assert_max_num_queries):
     client = token_client(citizen)
     first = client.post(reverse("api:cases"), submission(category, region), format="json")  # warm the caches
     assert first.status_code == 201, first.content
