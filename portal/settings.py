@@ -124,8 +124,8 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-# Persistent connections: measured on this machine kind, a one-row insert
-# view serves ~8x more requests per second when connections are reused.
+# Persistent connections: a request reuses its process's connection instead
+# of opening one, which costs more than most requests' queries.
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'wenzheng.sqlite3'}"
@@ -288,8 +288,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
-# Reuse the worker's database connection across tasks (4.5x faster measured
-# on this machine kind for a one-update task).
+# Reuse the worker's database connection across tasks rather than opening
+# one for each.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 # Queues, so each kind of work can get its own workers (docs/deploy.md):
 # routing new cases, e-mail and notifications, the deadline scans; all else
@@ -310,7 +310,7 @@ CELERY_TASK_ROUTES = {
 # for HEALTH_STALE_SECONDS is reported unavailable.
 HEALTH_STALE_SECONDS = env_int("HEALTH_STALE_SECONDS", 180)
 
-# --- Domain defaults (issue 4 moves these into database policy rows) ------
+# --- Routing ---------------------------------------------------------------
 # Cases still "submitted" after this many seconds are re-enqueued for
 # routing by the sweeper, so a lost broker message never strands a case.
 ROUTING_SWEEP_AFTER_SECONDS = env_int("ROUTING_SWEEP_AFTER_SECONDS", 120)
