@@ -16,7 +16,10 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups",
+                   ("email_confirmed_at", admin.EmptyFieldListFilter)]
+    # Set only by the person following the link e-mailed to them (accounts.services).
+    readonly_fields = ["email_confirmed_at"]
     search_fields = ["email", "full_name"]
     inlines = [MembershipInline]
     fieldsets = (
@@ -27,9 +30,16 @@ class UserAdmin(DjangoUserAdmin):
             "description": _("Roles are groups: operator, dispatcher, supervisor, moderator. "
                              "Officials are users with a department below."),
         }),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+    def save_model(self, request, obj, form, change):
+        if change and "email" in form.changed_data:
+            # A new address is the account's only once its owner follows a
+            # link sent to it (the account menu offers one).
+            obj.email_confirmed_at = None
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Department)

@@ -1,10 +1,13 @@
-"""Registration for citizens."""
+"""Registration for citizens, and asking for a password reset link."""
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from portal.queue import enqueue_on_commit
 
 
 class RegistrationForm(forms.Form):
@@ -14,10 +17,9 @@ class RegistrationForm(forms.Form):
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists. Log in instead."))
-        return email
+        # Whether the address has an account is not said here: the form
+        # answers a taken address as it answers a free one.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -37,3 +39,17 @@ class NotificationSettingsForm(forms.Form):
     notify_daily_digest = forms.BooleanField(
         label=_("Send me one e-mail a day with everything new, instead of an e-mail for each event."), required=False
     )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's form; the e-mail is left to the worker (accounts.tasks), so
+    the answer comes in the same time whether or not the address has an
+    account."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def save(self, **kwargs):
+        from accounts.tasks import email_password_reset
+
+        enqueue_on_commit(email_password_reset, self.cleaned_data["email"], get_language())

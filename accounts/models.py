@@ -52,6 +52,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # yet, the site's default.
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
                                 default="", db_default="")
+    # When the person proved, by the link e-mailed to them, that the address
+    # is theirs. Until then nothing is linked to the account by its address
+    # (operator-recorded cases), and it sees only what it submitted itself.
+    email_confirmed_at = models.DateTimeField(_("e-mail address confirmed"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -65,6 +69,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
 
 class Department(BilingualNameModel):

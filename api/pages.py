@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from api.selectors import tokens_of
 from api.services import token_create, token_revoke
 from portal.errors import DomainError
+from twofactor.policy import awaits_two_factor
 
 
 class TokenForm(forms.Form):
@@ -24,6 +26,10 @@ class TokenForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
+    # A token outlives the session that makes it: never from one that has
+    # not passed two-factor, even were the middleware's gate to let it by.
+    if awaits_two_factor(request.user):
+        raise PermissionDenied
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():

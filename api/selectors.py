@@ -11,6 +11,7 @@ from petitions.permissions import cases_visible_to, logger
 from petitions.selectors import case_list_queryset
 from petitions.tracking import normalise_tracking_number
 from portal.compiled_query import CompiledQuery
+from supervision.deadlines import answer_data, deadline_data
 
 
 def tokens_of(user):
@@ -56,13 +57,12 @@ def case_detail_for(user, case: Case, *, just_filed: bool = False) -> dict:
     just_filed: the case was created in this request, so it has no replies,
     material requests or feedback yet, and no attachments but the one it
     was filed with: those are not looked up."""
-    from petitions.permissions import is_follower, is_owner
+    from petitions.permissions import case_sight
     from petitions.selectors import case_timeline, filed_timeline
     from responses.models import ReplyState
 
-    owner = is_owner(user, case)
-    follower = is_follower(user, case)
-    staff = not owner and not follower
+    sight = case_sight(user, case)
+    staff = sight.internal
     replies = []
     if not just_filed:
         replies = case.replies.select_related("department", "author").prefetch_related("cited_opinions__department")
@@ -75,16 +75,17 @@ def case_detail_for(user, case: Case, *, just_filed: bool = False) -> dict:
         "version": case.version, "submitted_at": case.submitted_at, "dispatched_at": case.dispatched_at,
         "signed_for_at": case.signed_for_at, "replied_at": case.replied_at, "closed_at": case.closed_at,
         "due_at": case.due_at,
-        "body": None if follower else case.body,
-        "address": None if follower else case.address,
-        "wants_public": None if follower else case.wants_public,
-        "merged_into": None if follower or case.merged_into_id is None else case.merged_into.tracking_number,
-        "viewer": {"is_owner": owner, "is_follower": follower, "is_staff": staff},
-        "attachments": [] if follower else _attachments(case, just_filed),
-        "material_requests": [] if follower or just_filed else list(case.material_requests.all()),
+        "deadline": deadline_data(case), "answer_expected_by": answer_data(case),
+        "body": case.body if sight.details else None,
+        "address": case.address if sight.details else None,
+        "wants_public": case.wants_public if sight.details else None,
+        "merged_into": case.merged_into.tracking_number if sight.details and case.merged_into_id else None,
+        "viewer": {"is_owner": sight.owner, "is_follower": sight.follower, "is_staff": staff},
+        "attachments": _attachments(case, just_filed) if sight.files else [],
+        "material_requests": list(case.material_requests.all()) if sight.details and not just_filed else [],
         "replies": [_reply_for(reply, staff) for reply in replies],
         "timeline": (filed_timeline if just_filed else case_timeline)(case, viewer_is_staff=staff),
-        "feedback": [] if follower or just_filed else list(case.feedback.all()),
+        "feedback": list(case.feedback.all()) if sight.details and not just_filed else [],
         "staff": None,
     }
     if staff:

@@ -15,6 +15,7 @@ from petitions.attachments import attachment_content_type
 from petitions.lifecycle import Status
 from petitions.models import Case, Category, Kind, Region, Urgency
 from petitions.reference import active_by_id
+from supervision.deadlines import answer_data, deadline_data
 
 
 class OutputSerializer(serializers.Serializer):
@@ -120,6 +121,38 @@ class PersonSerializer(OutputSerializer):
     name = serializers.CharField(source="__str__")
 
 
+class DeadlineSerializer(serializers.Serializer):
+    """The deadline the case is held to now, named by its clock."""
+
+    kind = serializers.CharField(help_text="The clock: dispatch, sign_for, reply or rehandling.")
+    label = serializers.CharField(help_text="Its name in the request's language (签收期限, 答复期限 ...).")
+    due_at = serializers.DateTimeField(allow_null=True, help_text="Null while the clock is paused.")
+    paused = serializers.BooleanField(help_text="The clock waits for the citizen's material.")
+    overdue = serializers.BooleanField()
+
+
+class AnswerExpectedSerializer(serializers.Serializer):
+    """When the citizen will have an answer."""
+
+    at = serializers.DateTimeField(allow_null=True, help_text="Null while the clock waits for the citizen's "
+                                                              "material.")
+    estimate = serializers.BooleanField(
+        help_text="True before the reply clock runs: then each step still to come is taken at its full limit. "
+                  "False: the reply (or re-handling) deadline itself.")
+    waits_for_material = serializers.BooleanField()
+
+
+def deadline_representation(case) -> dict | None:
+    """DeadlineSerializer's output for the case, built directly (list rows)."""
+    data = deadline_data(case)
+    return data and {**data, "due_at": _moment(data["due_at"])}
+
+
+def answer_representation(case) -> dict | None:
+    data = answer_data(case)
+    return data and {**data, "at": _moment(data["at"])}
+
+
 class CaseListSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     kind_label = serializers.CharField(source="get_kind_display")
@@ -127,17 +160,27 @@ class CaseListSerializer(serializers.ModelSerializer):
     region = RefSerializer()
     lead_department = RefSerializer(allow_null=True)
     url = serializers.SerializerMethodField()
+    deadline = serializers.SerializerMethodField()
+    answer_expected_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
         fields = ["tracking_number", "title", "status", "status_label", "kind", "kind_label", "urgency", "category",
-                  "region", "lead_department", "submitted_at", "due_at", "url"]
+                  "region", "lead_department", "submitted_at", "due_at", "deadline", "answer_expected_by", "url"]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, case) -> str:
         path = reverse("api:case-detail", kwargs={"tracking": case.tracking_number})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(DeadlineSerializer(allow_null=True))
+    def get_deadline(self, case):
+        return deadline_representation(case)
+
+    @extend_schema_field(AnswerExpectedSerializer(allow_null=True))
+    def get_answer_expected_by(self, case):
+        return answer_representation(case)
 
 
 class InboxCaseSerializer(CaseListSerializer):
@@ -163,6 +206,7 @@ class InboxCaseSerializer(CaseListSerializer):
             "category": _ref(case.category), "region": _ref(case.region),
             "lead_department": _ref(case.lead_department) if case.lead_department_id else None,
             "submitted_at": moment(case.submitted_at), "due_at": moment(case.due_at),
+            "deadline": deadline_representation(case), "answer_expected_by": answer_representation(case),
             "url": url_of(case.tracking_number),
             "assigned_to": ({"id": case.assigned_to_id, "name": str(case.assigned_to)}
                             if case.assigned_to_id else None),
@@ -395,6 +439,8 @@ class CaseDetailSerializer(OutputSerializer):
     replied_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
+    deadline = DeadlineSerializer(allow_null=True)
+    answer_expected_by = AnswerExpectedSerializer(allow_null=True)
     body = serializers.CharField(allow_null=True, help_text="Null for a follower.")
     address = serializers.CharField(allow_null=True)
     wants_public = serializers.BooleanField(allow_null=True)
@@ -426,6 +472,9 @@ def filed_case_representation(detail: dict, request) -> dict:
         "lead_department": None, "version": int(detail["version"]),
         **{name: moment(detail[name]) for name in (
             "submitted_at", "dispatched_at", "signed_for_at", "replied_at", "closed_at", "due_at")},
+        "deadline": detail["deadline"] and {**detail["deadline"], "due_at": moment(detail["deadline"]["due_at"])},
+        "answer_expected_by": detail["answer_expected_by"] and {
+            **detail["answer_expected_by"], "at": moment(detail["answer_expected_by"]["at"])},
         "body": _text(detail["body"]), "address": _text(detail["address"]),
         "wants_public": None if detail["wants_public"] is None else bool(detail["wants_public"]),
         "merged_into": _text(detail["merged_into"]),
@@ -616,6 +665,9 @@ class RatesSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True, help_text="Department, category or region id; or the month.")
     label = serializers.CharField()
     dispatched = serializers.IntegerField()
+    sign_for_due = serializers.IntegerField(
+        help_text="Sign-for clocks that came due (stopped or past their due time): the response and return "
+                  "rates' denominator.")
     signed_in_time = serializers.IntegerField()
     returned = serializers.IntegerField()
     replies_due = serializers.IntegerField()

@@ -45,6 +45,12 @@ def token_revoke(*, actor, token_id: int) -> ApiToken:
         return token
 
 
+def tokens_revoke_all(*, user) -> int:
+    """Revoke every token of the account (its password was reset: whoever
+    held it before keeps no way in). Returns how many were live."""
+    return ApiToken.objects.filter(user=user, revoked=False).update(revoked=True, revoked_at=timezone.now())
+
+
 def token_mark_used(token: ApiToken, *, now=None) -> None:
     """Record that the token was used, at most once a minute (a conditional
     update: two requests at once write it once)."""

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from open311 import selectors
@@ -22,6 +23,7 @@ from open311.services import service_request_create
 from petitions.lifecycle import Status
 from portal.addresses import ratelimit_key
 from portal.errors import DomainError
+from supervision.deadlines import answer_expected_by
 
 logger = logging.getLogger("wenzheng.open311")
 
@@ -157,7 +159,6 @@ def service_definition(request, service_code, *, fmt):
 
 
 @csrf_exempt  # a machine API: the api_key, not a browser session, says who is asking
-@ratelimit(key="post:api_key", rate=post_rate, method="POST", block=False)
 @ratelimit(group="open311-list", key=ratelimit_key, rate=list_rate, method="GET", block=False)
 @open311_endpoint("GET", "POST")
 def requests(request, *, fmt):
@@ -173,7 +174,7 @@ def requests(request, *, fmt):
 
 def _create_request(request, fmt):
     api_key = _api_key(request, required=True)
-    if getattr(request, "limited", False):
+    if _over_post_rate(request, api_key):
         return render_errors(fmt, 429, [(429, _("Too many requests with this api_key. Wait a minute and try again."))])
     code = optional(request.POST, "service_code")
     if not code:
@@ -194,6 +195,13 @@ def _create_request(request, fmt):
     created["service_notice"] = service.service_notice or None
     created["account_id"] = extras.account_id or None
     return render(fmt, "service_requests", [created], status=201)
+
+
+def _over_post_rate(request, api_key: ApiKey) -> bool:
+    """Counted per key found, not per the text sent: the same key with
+    spaces around it, or in the query string, is the same client."""
+    return is_ratelimited(request, group="open311-post", key=lambda group, request: f"key:{api_key.pk}",
+                          rate=post_rate, method="POST", increment=True)
 
 
 @open311_endpoint("GET")
@@ -228,8 +236,9 @@ def _request_data(case, api_key=None) -> dict:
         "service_notice": service.service_notice or None,
         "requested_datetime": w3c_datetime(case.submitted_at),
         "updated_datetime": w3c_datetime(case.last_change_at or case.submitted_at),
-        # The reply clock's due time while a department holds the case.
-        "expected_datetime": w3c_datetime(case.due_at) if status == "open" else None,
+        # When the request can be expected to be answered (not the sign-for
+        # deadline): the reply deadline, or before it runs an estimate.
+        "expected_datetime": _expected(case) if status == "open" else None,
         "address": (case.address or None) if where else None,
         "address_id": (extras.address_id or None) if where else None,
         "zipcode": None,
@@ -237,6 +246,11 @@ def _request_data(case, api_key=None) -> dict:
         "long": extras.long if where else None,
         "media_url": (extras.media_url or None) if where else None,
     }
+
+
+def _expected(case):
+    answer = answer_expected_by(case)
+    return w3c_datetime(answer.at) if answer is not None else None
 
 
 def _extras(case):

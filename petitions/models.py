@@ -77,6 +77,9 @@ HISTORY_UNINDEXED = ["tracking_number", "submission_key", "category", "region", 
 
 # A case with a lead department: every case once routed.
 ROUTED = models.Q(lead_department__isnull=False)
+# A case an operator recorded (phone, walk-in) that no account holds yet:
+# it becomes the account's that confirms the address it was recorded with.
+UNLINKED_OFFLINE = models.Q(citizen__isnull=True, channel__in=["phone", "walk_in"])
 
 
 class Case(models.Model):
@@ -179,6 +182,8 @@ class Case(models.Model):
                          condition=models.Q(recorded_by__isnull=False)),
             # "My cases".
             models.Index(fields=["citizen", "-submitted_at"], name="case_citizen_idx"),
+            # An address confirmed: the cases recorded with it before (accounts.services).
+            models.Index(fields=["contact_email"], name="case_unlinked_email_idx", condition=UNLINKED_OFFLINE),
             # Routing centre queue, the routing sweeper, the supervisors' list.
             models.Index(fields=["status", "-submitted_at"], name="case_status_idx"),
             models.Index(fields=["-submitted_at"], name="case_submitted_idx"),

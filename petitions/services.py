@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from notifications.models import Event
 from notifications.services import notify_citizen
 from petitions.attachments import attachment_content_type
-from petitions.models import Attachment, Case, Channel, Kind, Urgency
+from petitions.models import UNLINKED_OFFLINE, Attachment, Case, Channel, Kind, Urgency
 from petitions.permissions import can_record_for_citizens
 from petitions.tracking import new_tracking_number
 from portal.errors import ActionForbidden, DomainError
@@ -111,5 +111,34 @@ def case_record_for_citizen(*, actor, channel: str, **fields) -> tuple[Case, boo
     from accounts.models import User
 
     email = (fields.get("contact_email") or "").strip().lower()
-    citizen = User.objects.filter(email=email).first() if email else None
-    return case_submit(actor=citizen, channel=channel, recorded_by=actor, **fields)
+    owner = User.objects.filter(email=email).first() if email else None
+    # Only an account that confirmed the address gets the case: anyone may
+    # register any address.
+    citizen = owner if owner is not None and owner.email_confirmed else None
+    case, created = case_submit(actor=citizen, channel=channel, recorded_by=actor, **fields)
+    if created and owner is not None and citizen is None:
+        # Confirmed while the case was being written, its linking may have
+        # looked before this case was there: look again, after it.
+        cases_link_to_citizen(citizen_id=owner.pk)
+    return case, created
+
+
+def cases_link_to_citizen(*, citizen_id: int) -> int:
+    """If the account has confirmed its address, the cases operators
+    recorded with that address and no account holds become its own ("My
+    cases", notices, feedback). Under the account's row lock, which the
+    confirmation holds until it commits, so a case recorded meanwhile is
+    linked by one or the other. Returns how many were linked."""
+    from accounts.models import User
+
+    with transaction.atomic():
+        citizen = User.objects.select_for_update().get(pk=citizen_id)
+        if not citizen.email_confirmed:
+            return 0
+        cases = list(Case.objects.select_for_update().filter(UNLINKED_OFFLINE, contact_email=citizen.email.lower()))
+        for case in cases:
+            case.citizen = citizen
+            case._history_user = citizen
+            case._change_reason = "linked_to_account"
+            case.save(update_fields=["citizen"])
+    return len(cases)

@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from petitions.forms import CaseLookupForm, CaseRecordForm, CaseSubmitForm
-from petitions.models import Attachment
-from petitions.permissions import can_record_for_citizens, is_follower, is_owner
+from petitions.permissions import can_record_for_citizens, case_sight, get_attachment_for_user
 from petitions.selectors import case_for_page, case_lookup, case_timeline, cases_for_citizen
 from petitions.services import case_record_for_citizen, case_submit
 from portal.addresses import ratelimit_key
@@ -87,8 +86,8 @@ def case_page(request, case, *, failed_action: str = "", failed_form=None, statu
     from responses.selectors import reply_templates_for, similar_open_cases
 
     user = request.user
-    follower = is_follower(user, case)
-    staff = not is_owner(user, case) and not follower
+    sight = case_sight(user, case)
+    staff = sight.internal
     template = None
     panels = []
     for action in offered_actions(user, case):
@@ -104,14 +103,15 @@ def case_page(request, case, *, failed_action: str = "", failed_form=None, statu
     replies = case.replies.select_related("department")
     context = {
         "case": case,
-        "is_owner": is_owner(user, case),
-        "is_follower": follower,
+        "sight": sight,
+        "is_owner": sight.owner,
+        "is_follower": sight.follower,
         "staff_view": staff,
-        "attachments": [] if follower else case.attachments.all(),
+        "attachments": case.attachments.all() if sight.files else [],
         "replies": replies.prefetch_related("cited_opinions__department") if staff else replies.filter(
             state=ReplyState.PUBLISHED).prefetch_related("cited_opinions__department"),
         "timeline": case_timeline(case, viewer_is_staff=staff),
-        "material_requests": [] if follower else case.material_requests.all(),
+        "material_requests": case.material_requests.all() if sight.details else [],
         "panels": panels,
         "reply_templates": reply_templates_for(case) if "reply" in offered else [],
         "similar_cases": similar_open_cases(case) if "merge" in offered else [],
@@ -125,7 +125,7 @@ def case_page(request, case, *, failed_action: str = "", failed_form=None, statu
             clocks=case.clocks.select_related("department").prefetch_related("events__actor", "extensions"),
             orders=case.supervision_orders.select_related("department", "issued_by", "responded_by"),
         )
-    context["feedback"] = [] if follower else case.feedback.all()
+    context["feedback"] = case.feedback.all() if sight.details else []
     return render(request, "petitions/case_detail.html", context, status=status)
 
 
@@ -178,12 +178,11 @@ def my_cases(request):
 
 @login_required
 def attachment_download(request, case_id: int, attachment_id: int):
-    case = case_for_page(request.user, case_id)
-    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    attachment = get_attachment_for_user(request.user, case_id, attachment_id)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
-        raise Http404("No attachment found") from None
+        raise Http404("No case found") from None
     response = FileResponse(handle, content_type=attachment.content_type,
                             as_attachment=attachment.content_type == "application/pdf",
                             filename=attachment.original_name)

@@ -12,10 +12,18 @@ from django.conf import settings
 
 
 def _valid(value: str) -> str | None:
+    """The address in its one written form, or None. An IPv4 client seen
+    through a dual-stack socket (::ffff:a.b.c.d) is its IPv4 address, not
+    one of a single IPv6 network; a zone (fe80::1%eth0) is no client's."""
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    if address.version == 6:
+        if address.scope_id is not None:
+            return None
+        address = address.ipv4_mapped or address
+    return str(address)
 
 
 def client_address(request) -> str | None:
@@ -29,16 +37,22 @@ def client_address(request) -> str | None:
     return _valid(request.META.get("REMOTE_ADDR", "") or "")
 
 
-def ratelimit_key(group, request) -> str:
-    """A django-ratelimit key (key=ratelimit_key) for "per address": the
-    client's address, IPv6 ones by their network (RATELIMIT_IPV6_MASK, as
-    django-ratelimit's own "ip" key). Requests without any address share one
-    counter rather than failing."""
+def client_network(request) -> str | None:
+    """Who counts as one client for every limit (the pages' and the API's
+    rate limits, the login lockout): the client's address, IPv6 ones by
+    their network (RATELIMIT_IPV6_MASK, as django-ratelimit's own "ip" key),
+    since one host is given a whole /64 to pick addresses from."""
     address = client_address(request)
     if address is None:
-        return "unknown"
+        return None
     if ":" in address:
         mask = getattr(settings, "RATELIMIT_IPV6_MASK", 64)
     else:
         mask = getattr(settings, "RATELIMIT_IPV4_MASK", 32)
     return str(ipaddress.ip_network(f"{address}/{mask}", strict=False).network_address)
+
+
+def ratelimit_key(group, request) -> str:
+    """A django-ratelimit key (key=ratelimit_key) for "per address".
+    Requests without any address share one counter rather than failing."""
+    return client_network(request) or "unknown"

@@ -54,3 +54,13 @@ def env_required(name: str, *, unless: bool = False, default: str = "") -> str:
     if unless:
         return default
     raise ImproperlyConfigured(f"{name} must be set (it has no default outside DEBUG)")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A django-ratelimit rate: how many, per how long (20/h, 5/10m, 100/d)."""
+    raw = os.environ.get(name, default).strip()
+    count, slash, period = raw.partition("/")
+    if not (count.isdigit() and slash and period[-1:] in ("s", "m", "h", "d")
+            and (period[:-1] == "" or period[:-1].isdigit())):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 20/h or 5/10m, got {raw!r}")
+    return raw

@@ -58,11 +58,12 @@ class ContentSecurityPolicyMiddleware:
 
 
 def client_ip(request) -> str:
-    """The address lockouts are keyed on: the one portal.addresses trusts
-    (the proxy's own entry in RATELIMIT_IP_META_KEY, else the socket's)."""
-    from portal.addresses import client_address
+    """The address lockouts and the API's limits are keyed on: the one
+    portal.addresses trusts (the proxy's own entry in RATELIMIT_IP_META_KEY,
+    else the socket's), counted as the pages' rate limits count it."""
+    from portal.addresses import client_network
 
-    return client_address(request) or ""
+    return client_network(request) or ""
 
 
 def login_username(request, credentials) -> str:

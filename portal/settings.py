@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from portal.env import env_bool, env_int, env_list, env_required, env_str
+from portal.env import env_bool, env_int, env_list, env_rate, env_required, env_str
 from portal.queues import WORKER_QUEUES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -187,6 +187,14 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# A new account's confirmation link, and a password reset link, are valid
+# this long. The forms that send account e-mail (registration, password
+# reset, a new confirmation link) take this many attempts per client address,
+# and send this many e-mails to one address, in django-ratelimit's syntax.
+ACCOUNT_CONFIRMATION_DAYS = env_int("ACCOUNT_CONFIRMATION_DAYS", 3)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+ACCOUNT_MAIL_RATE_PER_CLIENT = env_rate("ACCOUNT_MAIL_RATE_PER_CLIENT", "20/h")
+ACCOUNT_MAIL_RATE_PER_ADDRESS = env_rate("ACCOUNT_MAIL_RATE_PER_ADDRESS", "5/h")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -323,7 +331,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "api.errors.handle_exception",

@@ -17,8 +17,8 @@ from portal.spreadsheet import safe_row
 CHUNK = 500
 CASE_FIELDS = ["tracking_number", "url", "kind", "category", "region", "department", "status", "author", "title",
                "details", "answer", "submitted_at", "answered_at", "published_at"]
-RATE_FIELDS = ["department_code", "department", "period_start", "period_end", "dispatched", "response_rate",
-               "replies_due", "on_time_rate", "evaluated", "resolution_rate", "satisfaction_rate"]
+RATE_FIELDS = ["department_code", "department", "period_start", "period_end", "dispatched", "sign_for_due",
+               "response_rate", "replies_due", "on_time_rate", "evaluated", "resolution_rate", "satisfaction_rate"]
 
 
 def _moment(value):
@@ -52,7 +52,8 @@ def rate_record(department, rates, *, start, end) -> dict:
     return {
         "department_code": department.code, "department": str(department),
         "period_start": _moment(start), "period_end": _moment(end),
-        "dispatched": value("dispatched") or 0, "response_rate": value("response_rate"),
+        "dispatched": value("dispatched") or 0, "sign_for_due": value("sign_for_due") or 0,
+        "response_rate": value("response_rate"),
         "replies_due": value("replies_due") or 0, "on_time_rate": value("on_time_rate"),
         "evaluated": value("evaluated") or 0, "resolution_rate": value("resolution_rate"),
         "satisfaction_rate": value("satisfaction_rate"),

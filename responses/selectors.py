@@ -39,8 +39,9 @@ SORTS = {
 # What the inbox page and the inbox API show of each case, and no more: the
 # cases table's wide columns (details, contact) stay unread.
 INBOX_PAGE_COLUMNS = ("tracking_number", "title", "status", "urgency", "submitted_at", "due_at",
-                      "assigned_to__full_name", "assigned_to__email")
+                      "kind", "reopened_count", "assigned_to__full_name", "assigned_to__email")
 INBOX_API_COLUMNS = ("tracking_number", "title", "status", "kind", "urgency", "submitted_at", "due_at", "version",
+                     "reopened_count",
                      "category__name", "category__name_en", "region__name", "region__name_en",
                      "lead_department__name", "lead_department__name_en",
                      "assigned_to__full_name", "assigned_to__email")

@@ -92,8 +92,17 @@ class PetitionSettings(SingletonSettings):
         verbose_name_plural = _("petition settings")
 
     def unlimited_domain_set(self) -> frozenset[str]:
-        raw = self.unlimited_domains.replace("\n", ",").replace("，", ",")
-        return frozenset(part.strip().lower() for part in raw.split(",") if part.strip())
+        """The domains as signatures record them (IDNA, lower case), so
+        例子.中国 here matches xn--fsqu00a.xn--fiqs8s there."""
+        from signatures.normalise import InvalidAddress, normalise_domain
+
+        domains = set()
+        for part in self.unlimited_domains.replace("\n", ",").replace("，", ",").split(","):
+            try:
+                domains.add(normalise_domain(part))
+            except InvalidAddress:
+                continue  # an empty or unreadable entry exempts nothing
+        return frozenset(domains)
 
 
 class SurgeSettings(SingletonSettings):

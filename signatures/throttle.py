@@ -13,7 +13,7 @@ from django_ratelimit.core import get_usage
 
 from portal import addresses
 from signatures.models import PetitionSettings
-from signatures.normalise import InvalidAddress, normalise_domain
+from signatures.normalise import InvalidAddress, email_domain, normalise_email
 
 
 class Action:
@@ -35,11 +35,10 @@ def _over(request, *, group: str, key, rate: str) -> Limited | None:
 
 
 def domain_of(email: str) -> str | None:
-    _local, at, domain = (email or "").strip().rpartition("@")
-    if not at:
-        return None
+    """The domain the signature is recorded under (googlemail.com is
+    gmail.com), so the limit counts what the petition counts."""
     try:
-        return normalise_domain(domain)
+        return email_domain(normalise_email(email or ""))
     except InvalidAddress:
         return None
 

@@ -3,7 +3,8 @@ their hash-chained event log. Called by the lifecycle services inside their
 transaction, so a clock changes exactly when the case does.
 
 The warning time is when 75 % of the time has gone or one working day
-before the due time, whichever comes first (DOMAIN.md)."""
+before the due time, whichever comes first, but never before half of the
+clock's time has gone (DOMAIN.md)."""
 
 import hashlib
 import json
@@ -76,18 +77,23 @@ def policy_for(kind: str, case) -> DeadlinePolicy | None:
     return chosen
 
 
-def due_and_warning(start: datetime, amount: int, unit: str, warn_fraction) -> tuple[datetime, datetime]:
-    working = calendar()
+def due_and_warning(start: datetime, amount: int, unit: str, warn_fraction,
+                    working=None) -> tuple[datetime, datetime]:
+    """The due time and the warning time of a limit from `start`. Half-time
+    is measured in the clock's own unit: elapsed time for an hour clock,
+    working time for a working-day or working-hour one. The "one working
+    day before" alone would warn a clock of a day or less at its start."""
+    working = working or calendar()
     due = add_limit(start, amount, unit, working)
+    share = float(warn_fraction)
     if unit == LimitUnit.HOURS:
         span = due - start
-        warn = min(start + span * float(warn_fraction), due - timedelta(days=1))
-        return due, max(warn, start)
+        warn = min(start + span * share, due - timedelta(days=1))
+        return due, min(max(warn, start + span / 2), due)
     total = working.working_hours_between(start, due)
     day = working.day_length.total_seconds() / 3600
-    by_share = working.add_working_hours(start, total * float(warn_fraction))
-    by_day = working.add_working_hours(start, max(total - day, 0))
-    return due, min(by_share, by_day)
+    hours = min(total * share, total - day)
+    return due, working.add_working_hours(start, min(max(hours, total / 2), total))
 
 
 # --- the event log -------------------------------------------------------------------

@@ -13,8 +13,9 @@ from openpyxl import Workbook
 from portal.spreadsheet import safe_row
 
 RATE_COLUMNS = [
-    ("key_label", "Department"), ("dispatched", "Dispatched"), ("response_rate", "Response rate %"),
-    ("on_time_rate", "On-time reply rate %"), ("resolution_rate", "Resolution rate %"),
+    ("key_label", "Department"), ("dispatched", "Dispatched"), ("sign_for_due", "Sign-for due"),
+    ("response_rate", "Response rate %"), ("replies_due", "Replies due"), ("on_time_rate", "On-time reply rate %"),
+    ("resolution_rate", "Resolution rate %"),
     ("satisfaction_rate", "Satisfaction rate %"), ("return_rate", "Return rate %"), ("reopen_rate", "Reopen rate %"),
     ("overdue", "Overdue"), ("extensions", "Extensions granted"), ("sign_for_median", "Sign-for median (h)"),
     ("sign_for_p90", "Sign-for p90 (h)"), ("reply_median", "Reply median (h)"), ("reply_p90", "Reply p90 (h)"),

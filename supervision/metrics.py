@@ -1,15 +1,27 @@
 """What supervisors measure (DOMAIN.md), per department, category or region
 and period, computed in the database from the supervision records.
 
-- response rate: sign-for clocks met by signing for ÷ sign-for clocks started
+- response rate: sign-for clocks met by signing for ÷ sign-for clocks that
+  came due
 - on-time reply rate: reply and re-handling clocks met in time ÷ those that
-  came due (stopped, or past their due time)
+  came due
 - resolution rate: feedback marked resolved ÷ feedback given
 - satisfaction rate: satisfied + basically satisfied ÷ feedback given
-- return rate: sign-for clocks stopped by a return ÷ sign-for clocks started
+- return rate: sign-for clocks stopped by a return ÷ sign-for clocks that
+  came due
 - reopen rate: feedback asking for re-handling ÷ feedback given
-- overdue: department clocks breached; extensions: extensions approved
+- overdue: department clocks that came due and were not met: breached, or
+  open past their due time; extensions: extensions approved
 - time to sign for and to reply: median and 90th percentile, working hours
+
+A clock came due when it stopped (by the work done or a return, not by
+cancelling), was breached, or is running past its due time. A clock still
+running short of its due time is neither on time nor late: it counts in no
+rate, on either side, until it stops or comes due. A paused clock waits with
+its time (its due time moves on when it resumes), so it came due only if it
+was already past its due time when it paused. `dispatched` counts every
+sign-for clock not cancelled, due or not: it is a count, no rate's
+denominator.
 
 The period is the time the clock started (the case reached the department)
 or the feedback was given; every figure can be drilled into through
@@ -88,6 +100,7 @@ class Scope:
 class Rates:
     key: object
     dispatched: int = 0
+    sign_for_due: int = 0
     signed_in_time: int = 0
     returned: int = 0
     replies_due: int = 0
@@ -107,7 +120,7 @@ class Rates:
 
     @property
     def response_rate(self):
-        return self._share(self.signed_in_time, self.dispatched)
+        return self._share(self.signed_in_time, self.sign_for_due)
 
     @property
     def on_time_rate(self):
@@ -123,27 +136,38 @@ class Rates:
 
     @property
     def return_rate(self):
-        return self._share(self.returned, self.dispatched)
+        return self._share(self.returned, self.sign_for_due)
 
     @property
     def reopen_rate(self):
         return self._share(self.reopened, self.evaluated)
 
 
+def open_past_due(now) -> Q:
+    """Open clocks that came due and are not yet marked breached: running
+    past their due time (the scan breaches them within a minute), or paused
+    after it. The `state IN` clause keeps PostgreSQL on the partial index of
+    open clocks' due times."""
+    return Q(state__in=OPEN_CLOCK_STATES, due_at__lte=now) & (
+        Q(state=ClockState.RUNNING) | Q(paused_at__gte=F("due_at")))
+
+
+def came_due(now) -> Q:
+    """Stopped (not cancelled), breached, or open past its due time."""
+    return (Q(stopped_at__isnull=False) | Q(state=ClockState.BREACHED) | open_past_due(now)) & ~Q(
+        state=ClockState.CANCELLED)
+
+
 def _clock_conditions(now):
     signed = Q(kind=ClockKind.SIGN_FOR, state=ClockState.MET) & ~Q(stop_reason="returned")
-    # Came due: stopped, breached, or past its due time. (The scan marks a
-    # running clock breached once it is past due; the tallies rely on it.)
-    came_due = Q(kind__in=REPLY_CLOCKS) & (
-        Q(stopped_at__isnull=False) | Q(state=ClockState.BREACHED) | Q(due_at__lte=now)) & ~Q(
-        state=ClockState.CANCELLED)
     return {
         "dispatched": Q(kind=ClockKind.SIGN_FOR) & ~Q(state=ClockState.CANCELLED),
+        "sign_for_due": Q(kind=ClockKind.SIGN_FOR) & came_due(now),
         "signed_in_time": signed,
         "returned": Q(kind=ClockKind.SIGN_FOR, stop_reason="returned"),
-        "replies_due": came_due,
+        "replies_due": Q(kind__in=REPLY_CLOCKS) & came_due(now),
         "replied_in_time": Q(kind__in=REPLY_CLOCKS, state=ClockState.MET),
-        "overdue": Q(state=ClockState.BREACHED),
+        "overdue": Q(state=ClockState.BREACHED) | open_past_due(now),
     }
 
 
@@ -158,8 +182,8 @@ FEEDBACK_CONDITIONS = {
 def rates_by(scope: Scope, *, group: str = "department", now: datetime, by_month: bool = False) -> list[Rates]:
     """One Rates per department (category, region) or, with by_month, per
     month. Periods of whole days add up the tallies of clocks and ratings
-    and count live only the running or paused reply clocks past their due
-    time; any other period counts the records themselves. Both give the
+    and count live only the open clocks that came due but are not yet marked
+    breached; any other period counts the records themselves. Both give the
     same numbers."""
     plan = _tally_plan(scope, group)
     if plan is None:
@@ -204,7 +228,7 @@ def _rates_from_tallies(scope: Scope, plan, *, group: str, now: datetime, by_mon
         target = row(as_key(values[key]))
         for name in TALLY_CONDITIONS:
             setattr(target, name, values[name] or 0)
-    _count_due_open_replies(scope, group, by_month, now, row)
+    _count_open_past_due(scope, group, by_month, now, row)
 
     feedback = _narrow_tally(FeedbackTally.objects.filter(facet=facet, day__gte=first_day, day__lt=end_day), scope,
                              facet)
@@ -269,10 +293,11 @@ def _month_key(value: date):
 
 # Clocks by the tally's columns (their state now): the same conditions as
 # _clock_conditions gives the records. A met or breached clock has come
-# due; whether a running or paused one has depends on the time of asking,
-# so those are counted live (_count_due_open_replies).
+# due; whether an open one has depends on the time of asking, so those are
+# counted live (_count_open_past_due).
 TALLY_CONDITIONS = {
     "dispatched": Q(kind=ClockKind.SIGN_FOR) & ~Q(state=ClockState.CANCELLED),
+    "sign_for_due": Q(kind=ClockKind.SIGN_FOR, state__in=[ClockState.MET, ClockState.BREACHED]),
     "signed_in_time": Q(kind=ClockKind.SIGN_FOR, state=ClockState.MET, returned=False),
     "returned": Q(kind=ClockKind.SIGN_FOR, returned=True),
     "replies_due": Q(kind__in=REPLY_CLOCKS, state__in=[ClockState.MET, ClockState.BREACHED]),
@@ -281,20 +306,25 @@ TALLY_CONDITIONS = {
 }
 
 
-def _count_due_open_replies(scope: Scope, group: str, by_month: bool, now: datetime, row) -> None:
-    """Add the running and paused reply clocks past their due time to
-    replies_due: the one figure the tallies cannot hold, as it changes with
-    the time. Few: the scan marks a running clock breached (tallied) within
-    a minute of its due time, so this reads the clocks the scan has not
-    reached yet and those paused past their due time, through a partial
-    index on the due time of running and paused clocks."""
-    clocks = scope.clocks(*REPLY_CLOCKS).filter(state__in=OPEN_CLOCK_STATES, due_at__lte=now)
+def _count_open_past_due(scope: Scope, group: str, by_month: bool, now: datetime, row) -> None:
+    """Add the open clocks that came due (open_past_due) to sign_for_due or
+    replies_due, and to overdue: the figures the tallies cannot hold, as
+    they change with the time. Few: the scan marks a running clock breached
+    (tallied) within a minute of its due time, so this reads the clocks the
+    scan has not reached yet and those paused past their due time, through
+    a partial index on the due time of running and paused clocks."""
+    clocks = scope.clocks(*DEPARTMENT_CLOCKS).filter(open_past_due(now))
     path = PATHS[group]
     if by_month:
         clocks = clocks.annotate(month=TruncMonth("started_at"))
     key = "month" if by_month else path
-    for values in clocks.values(key).annotate(n=Count("*")).order_by():
-        row(values[key]).replies_due += values["n"]
+    for values in clocks.values(key, "kind").annotate(n=Count("*")).order_by():
+        target = row(values[key])
+        if values["kind"] == ClockKind.SIGN_FOR:
+            target.sign_for_due += values["n"]
+        else:
+            target.replies_due += values["n"]
+        target.overdue += values["n"]
 
 
 def _count_clocks(clocks, group: str, by_month: bool, now: datetime, row) -> None:
@@ -484,6 +514,7 @@ def percentiles_of(counter: Counter) -> dict:
 
 METRIC_CASES = {
     "dispatched": ("clock", "dispatched"),
+    "sign_for_due": ("clock", "sign_for_due"),
     "signed_in_time": ("clock", "signed_in_time"),
     "returned": ("clock", "returned"),
     "replies_due": ("clock", "replies_due"),

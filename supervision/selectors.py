@@ -1,6 +1,10 @@
 """Reads for supervisors."""
 
+from django.http import Http404
+
+from accounts.roles import Role, has_role
 from petitions.selectors import case_list_queryset
+from supervision.models import ExportJob
 
 
 def case_overview(*, status: str | None = None):
@@ -9,3 +13,18 @@ def case_overview(*, status: str | None = None):
     if status:
         cases = cases.filter(status=status)
     return cases.order_by("-submitted_at", "-id")
+
+
+def export_job_for(user, job_id, *, done: bool = False) -> ExportJob:
+    """An export is its supervisor's alone, and only while they are a
+    supervisor: the file holds cases they may no longer see. Someone else's,
+    a missing one and (with done) one not finished all raise the same 404."""
+    job = None
+    if has_role(user, Role.SUPERVISOR):
+        jobs = ExportJob.objects.filter(requested_by=user)
+        if done:
+            jobs = jobs.filter(state=ExportJob.State.DONE)
+        job = jobs.filter(pk=job_id).first()
+    if job is None:
+        raise Http404("No export found")
+    return job

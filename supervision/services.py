@@ -228,7 +228,9 @@ def feedback_give(*, actor, case_id: int, resolved: bool, satisfaction: str, com
             case.replied_at = None
             clocks.clock_start(case=case, kind=ClockKind.REHANDLING, start=now, department=case.lead_department,
                                actor=actor)
-            save_transition(case, actor=actor, event="reopened", fields=["status", "reopened_count", "replied_at"])
+            case.due_at = clocks.case_due_at(case)
+            save_transition(case, actor=actor, event="reopened",
+                            fields=["status", "reopened_count", "replied_at", "due_at"])
             notify_department(event=Event.NEW_CASE, case=case, department_id=case.lead_department_id,
                               occurrence=f"reopen-{feedback.pk}")
         else:

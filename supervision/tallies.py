@@ -5,11 +5,12 @@ day it started, its department, kind, state and whether a return stopped
 it, and its case's category and region (which never change). Whoever
 changes a clock's state moves it from its old row to its new one in the
 same transaction (`clock_key` before, `clock_moved` after), so a day's
-rows always add up to that day's clocks. Only one figure depends on the
-time of asking: a running or paused reply clock "came due" once its due
-time passed. The scan marks a running one breached within a minute of
-that, so the dashboard counts live only the few running or paused reply
-clocks past their due time (a partial index) and adds up rows for the
+rows always add up to that day's clocks. Only one thing depends on the
+time of asking: whether an open clock has come due (a running one past
+its due time, a paused one that paused after it; until then it counts in
+no rate, supervision/metrics.py). The scan marks a running one breached
+within a minute of its due time, so the dashboard counts live only the few
+open clocks past their due time (a partial index) and adds up rows for the
 rest; its numbers are exact and never stale.
 
 A clock's working hours are final once it stops, so HoursTally counts

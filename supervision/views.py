@@ -6,7 +6,7 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from supervision.exports import rate_header, rate_rows, write_csv, write_xlsx
 from supervision.forms import DashboardForm, drill_scope
 from supervision.metrics import Scope, breached_open, cases_behind, near_breach, rates_by
 from supervision.models import ExportJob, Extension
-from supervision.selectors import case_overview
+from supervision.selectors import case_overview, export_job_for
 
 LABEL_MODELS = {"department": Department, "category": Category, "region": Region}
 
@@ -139,15 +139,19 @@ def export_start(request):
 
 @login_required
 def export_status(request, job_id: int):
-    job = get_object_or_404(ExportJob, pk=job_id, requested_by=request.user)
+    job = export_job_for(request.user, job_id)
     template = "supervision/export_progress.html" if request.headers.get("HX-Request") else "supervision/export.html"
     return render(request, template, {"job": job})
 
 
 @login_required
 def export_download(request, job_id: int):
-    job = get_object_or_404(ExportJob, pk=job_id, requested_by=request.user, state=ExportJob.State.DONE)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"wenzheng-cases-{job.pk}.{job.format}")
+    job = export_job_for(request.user, job_id, done=True)
+    try:
+        handle = job.file.open("rb")
+    except (FileNotFoundError, ValueError):  # removed from disk, or never written
+        raise Http404("No export found") from None
+    return FileResponse(handle, as_attachment=True, filename=f"wenzheng-cases-{job.pk}.{job.format}")
 
 
 @login_required

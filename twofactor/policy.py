@@ -30,3 +30,13 @@ def requires_two_factor(user) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return has_role(user, Role.SUPERVISOR)
+
+
+def awaits_two_factor(user) -> bool:
+    """A signed-in user who must use two-factor authentication and whose
+    session has not confirmed a code yet (django_otp's OTPMiddleware gives
+    the session's user is_verified(); without it, nothing is confirmed)."""
+    if not requires_two_factor(user):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (callable(is_verified) and is_verified())

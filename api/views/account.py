@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import user_roles
+from api.authentication import TwoFactorRequired
 from api.errors import api_exception, error_responses
 from api.models import ApiToken
 from api.pagination import ApiPagination
@@ -16,6 +17,7 @@ from api.selectors import tokens_of
 from api.serializers import MeSerializer, TokenCreatedSerializer, TokenCreateSerializer, TokenSerializer
 from api.services import token_create, token_revoke
 from portal.errors import DomainError
+from twofactor.policy import awaits_two_factor
 
 
 class MeView(APIView):
@@ -49,6 +51,8 @@ class TokenListView(ListAPIView):
     def post(self, request, *args, **kwargs):
         if isinstance(request.auth, ApiToken):
             raise exceptions.PermissionDenied(_("Create tokens from your account page, logged in, not with a token."))
+        if awaits_two_factor(request.user):  # whatever authenticated the session
+            raise TwoFactorRequired()
         incoming = TokenCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:

@@ -27,7 +27,7 @@ from api.serializers import (
 from api.views.cases import TRACKING
 from petitions.lifecycle import Status
 from petitions.models import Category, Region
-from petitions.permissions import is_follower, is_owner, log_refusal
+from petitions.permissions import case_sight, log_refusal
 from responses.forms import StatusFilterForm
 from supervision.forms import DashboardForm
 from supervision.metrics import breached_open, near_breach, rates_by
@@ -48,7 +48,7 @@ class CaseSupervisionView(APIView):
                    responses={200: CaseSupervisionSerializer, **error_responses(404)})
     def get(self, request, tracking):
         case = case_for_api(request.user, tracking)
-        if is_owner(request.user, case) or is_follower(request.user, case):
+        if not case_sight(request.user, case).internal:
             log_refusal(request.user, case, "read_supervision")
             raise PermissionDenied(_("Supervision records are for the people who work on the case."))
         return Response(CaseSupervisionSerializer(case_supervision_for(case), context={"request": request}).data)
@@ -161,9 +161,9 @@ def _rates_row(rates, label) -> dict:
     if hasattr(key, "isoformat"):
         key = timezone.localtime(key).date().isoformat()
     row = {name: getattr(rates, name) for name in (
-        "dispatched", "signed_in_time", "returned", "replies_due", "replied_in_time", "evaluated", "resolved",
-        "satisfied", "reopened", "overdue", "extensions", "response_rate", "on_time_rate", "resolution_rate",
-        "satisfaction_rate", "return_rate", "reopen_rate")}
+        "dispatched", "sign_for_due", "signed_in_time", "returned", "replies_due", "replied_in_time", "evaluated",
+        "resolved", "satisfied", "reopened", "overdue", "extensions", "response_rate", "on_time_rate",
+        "resolution_rate", "satisfaction_rate", "return_rate", "reopen_rate")}
     row.update(key=None if key is None else str(key), label=label,
                sign_for_hours=rates.sign_for_hours or None, reply_hours=rates.reply_hours or None)
     return row

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from petitions.lifecycle import Status
 from petitions.models import Urgency
+from supervision.templatetags.deadline_tags import deadline_cell
 
 register = template.Library()
 URL_ID = 987654321  # a stand-in id, replaced by each case's
@@ -32,7 +33,8 @@ def _time(value, zone) -> str:
 def inbox_rows(page):
     """The rows of the inbox table: a checkbox to sign for a dispatched case,
     its number linking to the case page, title, status, urgency, assignee,
-    submission and due times. Case fields read: responses.selectors.INBOX_PAGE_COLUMNS."""
+    submission time and the deadline named by its clock. Case fields read:
+    responses.selectors.INBOX_PAGE_COLUMNS."""
     if not page:
         return mark_safe(f'<tr><td colspan="8">{escape(gettext("No cases to show."))}</td></tr>')
     statuses = {value: escape(str(label)) for value, label in Status.choices}
@@ -54,6 +56,6 @@ def inbox_rows(page):
             f"<td>{escape(case.title)}</td>"
             f'<td><span class="status status-{escape(status)}">{statuses.get(status) or escape(status)}</span></td>'
             f"<td>{urgencies.get(urgency) or escape(urgency)}</td><td>{assignee}</td>"
-            f"<td>{_time(case.submitted_at, zone)}</td><td>{_time(case.due_at, zone)}</td></tr>"
+            f"<td>{_time(case.submitted_at, zone)}</td><td>{deadline_cell(case)}</td></tr>"
         )
     return mark_safe("\n".join(rows))

@@ -89,9 +89,11 @@ def test_citizen_lists_only_their_own_cases(citizen, other_citizen):
 
 def test_my_cases_runs_a_fixed_number_of_queries(citizen, django_assert_max_num_queries):
     client = token_client(citizen)
-    client.get(reverse("api:cases"))  # the token's last use is written once a minute at most
     for _ in range(30):
         CaseFactory(citizen=citizen)
+    # The token's last use is written once a minute at most; the deadline
+    # policies and the calendar are read once per process.
+    client.get(reverse("api:cases"))
     # token + count + page (with category, region, department) + roles/visibility
     with django_assert_max_num_queries(4):
         response = client.get(reverse("api:cases"))
@@ -125,6 +127,36 @@ def test_owner_sees_published_replies_but_not_drafts_nor_internal_work(citizen, 
     assert owner_view["staff"] is None and owner_view["viewer"]["is_owner"] is True
     assert [reply["body"] for reply in staff_view["replies"]] == ["已处理。", "草稿"]
     assert staff_view["staff"]["contact"]["email"] == citizen.email
+
+
+def test_a_follower_reads_progress_and_answers_but_not_the_other_citizens_details_or_files(
+        citizen, other_citizen, official, department):
+    """The API shows a follower what the case page shows them (petitions.permissions.case_sight)."""
+    from django.core.files.base import ContentFile
+
+    from petitions.models import Attachment
+
+    case = DispatchedCaseFactory(citizen=citizen, lead_department=department, status=Status.REPLIED,
+                                 body="门牌号是东华门大街7号。", address="东华门大街7号")
+    Attachment.objects.create(case=case, file=ContentFile(b"\x89PNG", name="photo.png"), original_name="photo.png",
+                              content_type="image/png", size=4)
+    Reply.objects.create(case=case, department=department, author=official, body="已处理。",
+                         published_at=timezone.now())
+    MaterialRequest.objects.create(case=case, department=department, requested_by=official, message="请补充照片",
+                                   answer="照片见附件", answered_at=timezone.now())
+    CaseFactory(citizen=other_citizen, status=Status.MERGED, merged_into=case)
+    follower_view = token_client(other_citizen).get(detail_url(case)).json()
+    owner_view = token_client(citizen).get(detail_url(case)).json()
+    assert follower_view["viewer"] == {"is_owner": False, "is_follower": True, "is_staff": False}
+    assert follower_view["title"] == case.title and [r["body"] for r in follower_view["replies"]] == ["已处理。"]
+    assert follower_view["body"] is None and follower_view["address"] is None
+    assert follower_view["attachments"] == [] and follower_view["material_requests"] == []
+    assert follower_view["staff"] is None
+    assert owner_view["body"] == case.body and len(owner_view["attachments"]) == 1
+    assert len(owner_view["material_requests"]) == 1
+    # The supervision records are for those who work on the case.
+    assert token_client(other_citizen).get(
+        reverse("api:case-supervision", kwargs={"tracking": case.tracking_number})).status_code == 403
 
 
 def test_citizen_adds_material_and_rates_the_answer(citizen, official, department):

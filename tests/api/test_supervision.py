@@ -92,6 +92,8 @@ def test_rates_per_department(supervisor, official, citizen, department, supervi
 
     [expected] = rates_by(DashboardForm({}).scope()[0], now=timezone.now())
     assert (row["dispatched"], row["overdue"]) == (expected.dispatched, expected.overdue)
+    # The response rate's denominator: sign-for clocks that came due, not every one dispatched.
+    assert (row["sign_for_due"], row["response_rate"]) == (expected.sign_for_due, expected.response_rate)
     monthly = token_client(supervisor).get(reverse("api:supervision-rates"), {"by_month": "true"}).json()
     assert monthly["group"] == "month" and monthly["rows"][0]["evaluated"] == 1
 

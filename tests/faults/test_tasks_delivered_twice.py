@@ -125,6 +125,9 @@ DELIVERIES = {
     "portal.tasks.record_worker_heartbeat": lambda s, m: ["routing"],
     "portal.tasks.prune_task_claims": lambda s, m: an_old_task_claim() and [],
     "twofactor.tasks.email_two_factor_change": lambda s, m: [UserFactory(is_staff=True).pk, "confirmed"],
+    "accounts.tasks.email_address_confirmation": lambda s, m: [UserFactory(email_confirmed_at=None).pk],
+    "accounts.tasks.email_registration_attempt": lambda s, m: [UserFactory().pk],
+    "accounts.tasks.email_password_reset": lambda s, m: [UserFactory().email, "en"],
 }
 # Run twice by their own apps' tests, which need more set-up than fits here.
 ELSEWHERE = {

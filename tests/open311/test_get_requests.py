@@ -11,6 +11,7 @@ from open311.selectors import open311_status
 from petitions.lifecycle import Status
 from petitions.models import Case
 from supervision.clocks import case_due_at
+from supervision.deadlines import answer_expected_by
 from tests.factories import CaseFactory, DispatchedCaseFactory, RoutingRuleFactory
 from tests.open311.conftest import publish
 from tests.open311.spec import REQUEST_FIELDS, assert_errors, json_of, names, parse_xml
@@ -92,9 +93,12 @@ def test_a_request_sent_through_open311_shows_its_location_media_and_deadline(
     assert request["lat"] == 37.762221815 and request["long"] == -122.4651145
     assert request["address_id"] == "545483"
     assert request["media_url"] == "http://city.gov.s3.amazonaws.com/requests/media/638344.jpg"
-    # The deadline the department is held to (here: signing for it).
-    assert case.due_at is not None
-    assert request["expected_datetime"] == w3c_datetime(case_due_at(case))
+    # When it can be expected answered: not the sign-for deadline the case
+    # is held to now, but the reply limit after it (an estimate until signed for).
+    assert case.due_at is not None and case.due_at == case_due_at(case)
+    expected = answer_expected_by(case)
+    assert expected.estimate and expected.at > case.due_at
+    assert request["expected_datetime"] == w3c_datetime(expected.at)
     root = parse_xml(client.get(f"/open311/v2/requests/{number}.xml", {"api_key": api_key.raw}))
     assert root[0].findtext("lat") == "37.762221815" and root[0].findtext("long") == "-122.4651145"
 

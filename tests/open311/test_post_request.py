@@ -239,3 +239,18 @@ def test_a_flood_from_one_key_is_slowed_down(client, api_key, pothole, settings)
         assert post(client, "json", spec_example(api_key)).status_code == 201
     assert_errors(post(client, "json", spec_example(api_key)), 429, "json", contains="Too many")
     assert Case.objects.count() == 2
+
+
+def test_the_same_key_written_differently_counts_against_the_same_limit(client, api_key, pothole, settings):
+    """The limit counts the key the request authenticated with, not the
+    text it sent: spaces of any kind around the key (which the key lookup
+    strips), or the key in the query string, are the same client."""
+    settings.OPEN311_POST_RATE = "2/m"
+    for _ in range(2):
+        assert post(client, "json", spec_example(api_key)).status_code == 201
+    for written in (f" {api_key.raw}", f"{api_key.raw}\t", f"\u3000{api_key.raw}\u2003", f"\u0085{api_key.raw}"):
+        assert_errors(post(client, "json", spec_example(api_key, api_key=written)), 429, "json", contains="Too many")
+    response = client.post(f"{URL.format(fmt='json')}?api_key={api_key.raw}", spec_example(api_key, api_key=None),
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert_errors(response, 429, "json", contains="Too many")
+    assert Case.objects.count() == 2

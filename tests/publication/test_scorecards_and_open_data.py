@@ -41,9 +41,10 @@ def handled(department, official, citizen, category, region):
 def test_scorecard_shows_the_departments_rates(client, handled, department, moderator):
     publish(handled[0], moderator)
     page = client.get(reverse("publication:department_detail", args=[department.code])).content.decode()
-    # 2 of 3 dispatched cases signed for in time; 2 of 2 replies on time;
-    # 1 of 2 rated cases resolved; 1 of 2 satisfied.
-    assert 'id="rate-response">66.7%' in page
+    # 2 of 2 sign-fors that came due signed for in time (the third case
+    # waits, not yet due: in no rate); 2 of 2 replies on time; 1 of 2 rated
+    # cases resolved; 1 of 2 satisfied.
+    assert 'id="rate-response">100.0%' in page
     assert 'id="rate-on-time">100.0%' in page
     assert 'id="rate-resolution">50.0%' in page
     assert 'id="rate-satisfaction">50.0%' in page
@@ -56,7 +57,7 @@ def test_department_list_links_to_scorecards(client, handled, department, other_
         page = client.get(reverse("publication:department_list")).content.decode()
     assert reverse("publication:department_detail", args=[department.code]) in page
     assert reverse("publication:department_detail", args=[other_department.code]) in page
-    assert "66.7%" in page
+    assert "100.0%" in page and "66.7%" not in page
 
 
 def test_unknown_department_is_404(client):
@@ -68,10 +69,26 @@ def test_rates_as_csv_and_json(client, handled, department):
         client.get(reverse("publication:rates_export", args=["csv"])).content.decode("utf-8-sig"))))
     row = next(row for row in rows if row["department_code"] == department.code)
     assert (row["response_rate"], row["on_time_rate"], row["resolution_rate"], row["satisfaction_rate"]) == (
-        "66.7", "100.0", "50.0", "50.0")
+        "100.0", "100.0", "50.0", "50.0")
     records = json.loads(client.get(reverse("publication:rates_export", args=["json"])).content)
     record = next(record for record in records if record["department_code"] == department.code)
-    assert record["dispatched"] == 3 and record["satisfaction_rate"] == 50.0
+    assert (record["dispatched"], record["sign_for_due"], record["satisfaction_rate"]) == (3, 2, 50.0)
+
+
+def test_a_department_whose_cases_are_not_yet_due_shows_no_rate(client, department, citizen, category, region):
+    """Every case still waiting to be signed for, none due: the scorecard
+    and the open data say "no rate", not 0 %."""
+    RoutingRuleFactory(category=category, lead_department=department)
+    case, _ = case_submit(actor=citizen, kind="complaint", category=category, region=region, title="路灯不亮",
+                          body="请尽快处理这个问题。", contact_email=citizen.email)
+    services.case_route(case_id=case.id)
+    page = client.get(reverse("publication:department_detail", args=[department.code])).content.decode()
+    assert 'id="rate-response">—' in page and 'id="rate-on-time">—' in page and "0.0%" not in page
+    listing = client.get(reverse("publication:department_list")).content.decode()
+    assert "0.0%" not in listing
+    records = json.loads(client.get(reverse("publication:rates_export", args=["json"])).content)
+    record = next(record for record in records if record["department_code"] == department.code)
+    assert (record["dispatched"], record["sign_for_due"], record["response_rate"]) == (1, 0, None)
 
 
 @pytest.fixture

@@ -27,12 +27,26 @@ Fields of a Rule:
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.security.access_world import ROLES
+from tests.security.access_world import (
+    ATTACHMENT_CONTENT,
+    ATTACHMENT_NAME,
+    CASE_ADDRESS,
+    CASE_DETAILS,
+    CASE_PHONE,
+    ROLES,
+)
 
 ALL = frozenset(ROLES)
 SIGNED_IN = ALL - {"anonymous"}
-# Who may see the owner's web case led by department A (petitions.permissions).
-SEES_CASE = frozenset({"owner", "official_a", "head_a", "dispatcher", "supervisor", "other_supervisor"})
+CITIZENS = frozenset({"owner", "follower", "stranger"})
+# Who may open the owner's web case led by department A (petitions.permissions):
+# its title, progress and answers.
+SEES_CASE = frozenset({"owner", "follower", "official_a", "head_a", "dispatcher", "supervisor",
+                       "other_supervisor"})
+# Who may read what the owner wrote and download their files: not the follower.
+SEES_DETAILS = SEES_CASE - {"follower"}
+# Who may read the contact details (the owner gave them).
+SEES_CONTACT = SEES_CASE - {"follower"}
 WORKS_CASE = frozenset({"official_a", "head_a"})
 OFFICIALS = frozenset({"official_a", "head_a", "official_b"})
 SUPERVISORS = frozenset({"supervisor", "other_supervisor"})
@@ -43,6 +57,20 @@ MISSING_TRACKING = "991231-0000-0000-000"
 
 def _none(w):
     return {}
+
+
+def secrets(w) -> list[tuple[str, str, frozenset]]:
+    """What of the owner's private case may show in an answer, and who may
+    read it there: (what it is, its text, the roles). Every answer of the
+    matrix, refusal or not, is searched for each."""
+    return [
+        ("the private case's title", w.case.title, SEES_CASE),
+        ("the private case's details", CASE_DETAILS, SEES_DETAILS),
+        ("the private case's place", CASE_ADDRESS, SEES_DETAILS),
+        ("the name of its attachment", ATTACHMENT_NAME, SEES_DETAILS),
+        ("the content of its attachment", ATTACHMENT_CONTENT.decode(), SEES_DETAILS),
+        ("its contact's phone number", CASE_PHONE, SEES_CONTACT),
+    ]
 
 
 @dataclass(frozen=True)
@@ -74,6 +102,19 @@ def note(w):
     return {"note": "越权备注", "version": w.case.version}
 
 
+def _confirmation_token(user):
+    from accounts.services import email_confirmation_token
+
+    return email_confirmation_token(user)
+
+
+def _reset_link(user):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_encode
+
+    return {"uidb64": urlsafe_base64_encode(str(user.pk).encode()), "token": default_token_generator.make_token(user)}
+
+
 def public(kind="public page", **kwargs):
     return Rule(kind=kind, allow=ALL, **kwargs)
 
@@ -99,13 +140,26 @@ RULES = {
     "health_beat": public("health check", expect=(200, 503)),
     # --- accounts -----------------------------------------------------------------------------
     "accounts:register": public("registration"),
+    "accounts:register_done": public("registration sent"),
+    "accounts:confirm_email_resend": signed_in("the caller's own confirmation link"),
+    # The owner's link: any other account is refused (400, the link is not
+    # valid for it); anonymous visitors are sent to log in.
+    "accounts:confirm_email": Rule("the owner's address confirmation link", frozenset({"owner"}),
+                                   lambda w: {"token": _confirmation_token(w.owner)}, refusals=(400,)),
     "accounts:login": public("login"),
     "accounts:logout": public("logout", positive="POST"),
+    "accounts:password_reset": public("password reset request"),
+    "accounts:password_reset_done": public("password reset sent"),
+    "accounts:password_reset_confirm": public("password reset link (the signed token is the capability)",
+                                              target=lambda w: _reset_link(w.owner)),
+    "accounts:password_reset_complete": public("password reset done"),
+    "accounts:password_change": signed_in("the caller's own password"),
+    "accounts:password_change_done": signed_in("the caller's own password"),
     "accounts:notification_settings": signed_in("the caller's e-mail preference"),
     # --- two-factor authentication (twofactor/) ---------------------------------------------------
-    "twofactor:setup": Rule("the caller's own authenticator (staff accounts)", SIGNED_IN - {"owner", "stranger"}),
+    "twofactor:setup": Rule("the caller's own authenticator (staff accounts)", SIGNED_IN - CITIZENS),
     # Without a device, the backup-codes page sends a staff account to set one up.
-    "twofactor:backup_codes": Rule("the caller's own backup codes (staff accounts)", SIGNED_IN - {"owner", "stranger"}),
+    "twofactor:backup_codes": Rule("the caller's own backup codes (staff accounts)", SIGNED_IN - CITIZENS),
     # Signed in without a device, the second step sends one to set it up.
     "twofactor:verify": Rule("the caller's own second login step", SIGNED_IN, positive_role="official_a",
                              expect=(302,)),
@@ -114,8 +168,9 @@ RULES = {
     "petitions:case_record": Rule("operators' recording form", frozenset({"operator"})),
     "petitions:case_detail": Rule("case (owner's, department A)", SEES_CASE, case_id,
                                   missing=lambda w: {"case_id": MISSING_ID}),
+    # The follower opens the case but not its files: their 404 must look like a missing one's.
     "petitions:attachment": Rule(
-        "attachment of a case (owner's, department A)", SEES_CASE,
+        "attachment of a case (owner's, department A)", SEES_DETAILS,
         lambda w: {"case_id": w.case.pk, "attachment_id": w.attachment.pk},
         missing=lambda w: {"case_id": MISSING_ID, "attachment_id": w.attachment.pk},
         # The case's id with another case's attachment, and the reverse.
@@ -148,12 +203,16 @@ RULES = {
     "supervision:drill_down": supervisors(query=lambda w: {"metric": "dispatched"}),
     "supervision:deadlines": supervisors(),
     "supervision:export_start": supervisors(positive="POST", data=lambda w: {"format": "csv"}),
+    # An export is its supervisor's alone, and only while they are one: the
+    # export official_a made before losing the role is nobody's.
     "supervision:export_status": Rule("export job (the supervisor's)", frozenset({"supervisor"}),
                                       lambda w: {"job_id": w.export_job.pk},
-                                      missing=lambda w: {"job_id": MISSING_ID}),
+                                      missing=lambda w: {"job_id": MISSING_ID},
+                                      forbidden=lambda w: [{"kwargs": {"job_id": w.former_export_job.pk}}]),
     "supervision:export_download": Rule("export job (the supervisor's)", frozenset({"supervisor"}),
                                         lambda w: {"job_id": w.export_job.pk},
-                                        missing=lambda w: {"job_id": MISSING_ID}),
+                                        missing=lambda w: {"job_id": MISSING_ID},
+                                        forbidden=lambda w: [{"kwargs": {"job_id": w.former_export_job.pk}}]),
     # --- notifications ------------------------------------------------------------------------
     "notifications:list": signed_in("the caller's notifications"),
     "notifications:open": Rule("notification (the owner's)", frozenset({"owner"}),
@@ -271,7 +330,8 @@ RULES = {
         lambda w: {"tracking": w.case.tracking_number, "action": "note"},
         missing=lambda w: {"tracking": MISSING_TRACKING, "action": "note"}, data=note, positive="POST",
     ),
-    "api:case-supervision": Rule("supervision records of a case (owner's, department A)", SEES_CASE - {"owner"},
+    "api:case-supervision": Rule("supervision records of a case (owner's, department A)",
+                                 SEES_CASE - {"owner", "follower"},
                                  tracking, missing=lambda w: {"tracking": MISSING_TRACKING}),
     "api:inbox": Rule("department inbox", OFFICIALS),
     "api:routing-centre": Rule("routing centre", frozenset({"dispatcher"})),

@@ -1,5 +1,6 @@
 """The world the access matrix probes: two departments, a citizen who owns
-cases in several states and a stranger, every staff role, and an object of
+cases in several states, a follower (a citizen whose duplicate was merged
+into the owner's case) and a stranger, every staff role, and an object of
 each kind a URL can name (attachment, notification, API token, petition and
 signature, Open311 request, export job, surge alert).
 
@@ -29,9 +30,16 @@ from supervision.clocks import clock_start
 from supervision.models import ClockKind, ExportJob
 from tests.factories import CaseFactory, CategoryFactory, DepartmentFactory, RegionFactory, UserFactory, official_of
 
+# What only some may read of the owner's case (tests/security/access_rules.py SECRETS).
+CASE_DETAILS = "Details of the complaint: the site gate code is 4471"
+CASE_ADDRESS = "Building 7, Quiet Lane 12"
+CASE_PHONE = "13900004471"
+ATTACHMENT_NAME = "night-recording-log.pdf"
+ATTACHMENT_CONTENT = b"%PDF-1.4 night works logged at 02:10 by the owner"
+
 # Everyone the matrix sends requests as; None is the anonymous visitor.
 ROLES = (
-    "anonymous", "owner", "stranger", "official_a", "head_a", "official_b", "operator", "dispatcher",
+    "anonymous", "owner", "follower", "stranger", "official_a", "head_a", "official_b", "operator", "dispatcher",
     "supervisor", "other_supervisor", "moderator",
 )
 
@@ -53,6 +61,7 @@ def build_world() -> World:
     w.region = RegionFactory(code="dongcheng", name="东城区", name_en="Dongcheng")
 
     w.owner = UserFactory(email="owner@example.org", full_name="Owner Citizen")
+    w.follower = UserFactory(email="follower@example.org", full_name="Follower Citizen")
     w.stranger = UserFactory(email="stranger@example.org", full_name="Stranger Citizen")
     w.official_a = official_of(w.department_a, email="official-a@example.org")
     w.head_a = UserFactory(email="head-a@example.org")
@@ -71,10 +80,15 @@ def build_world() -> World:
 
     # The owner's private case, worked by department A: the main target.
     w.case = case(status=Status.ACCEPTED, lead_department=w.department_a, dispatched_at=now,
-                  signed_for_at=now, title="Noise from the building site at night")
+                  signed_for_at=now, title="Noise from the building site at night", body=CASE_DETAILS,
+                  address=CASE_ADDRESS, contact_phone=CASE_PHONE)
     w.attachment = Attachment.objects.create(
-        case=w.case, file=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"), original_name="evidence.pdf",
-        content_type="application/pdf", size=17)
+        case=w.case, file=ContentFile(ATTACHMENT_CONTENT, name="evidence.pdf"), original_name=ATTACHMENT_NAME,
+        content_type="application/pdf", size=len(ATTACHMENT_CONTENT))
+    # The follower's duplicate, merged into the owner's case: the follower
+    # follows its progress and answers, never the owner's details or files.
+    w.case_duplicate = case(citizen=w.follower, status=Status.MERGED, merged_into=w.case,
+                            title="The building site is noisy again")
     w.clock = clock_start(case=w.case, kind=ClockKind.REPLY, start=now, department=w.department_a)
     InternalNote.objects.create(case=w.case, author=w.official_a, body="已电话联系。")
     w.notification = Notification.objects.create(recipient=w.owner, case=w.case, event=Event.REPLIED,
@@ -132,6 +146,10 @@ def build_world() -> World:
     w.export_job = ExportJob.objects.create(requested_by=w.supervisor, parameters={}, format="csv",
                                             state=ExportJob.State.DONE, finished_at=now)
     w.export_job.file.save("access-matrix.csv", ContentFile(b"case\n"), save=True)
+    # An export official_a wrote while a supervisor, before the role was taken away.
+    w.former_export_job = ExportJob.objects.create(requested_by=w.official_a, parameters={}, format="csv",
+                                                   state=ExportJob.State.DONE, finished_at=now)
+    w.former_export_job.file.save("access-matrix-former.csv", ContentFile(b"case\n"), save=True)
     w.surge_alert = SurgeAlert.objects.create(
         dimension=SurgeAlert.Dimension.CATEGORY, category=w.category, window_start=now - timedelta(hours=24),
         window_end=now, case_count=9, baseline_mean=1.0, baseline_stdev=1.0, threshold=4.0)

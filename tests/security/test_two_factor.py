@@ -285,13 +285,18 @@ def test_the_admin_requires_a_code_from_a_superuser(client, admin_user):
 
 def test_another_authorization_scheme_does_not_skip_the_code_for_the_api(client, supervisor):
     """Only an API token skips the session's check; a session that sends,
-    say, Basic credentials is still an unverified session."""
+    say, Basic credentials is still an unverified session, and the token
+    scheme without a token is refused as a token, not passed to the session.
+    Generated headers: tests/security/test_two_factor_gate.py."""
     client.force_login(supervisor)
-    for header in (None, "Basic eDp5", "Bearer"):
+    for header in (None, "Basic eDp5"):
         extra = {"HTTP_AUTHORIZATION": header} if header else {}
         response = client.get("/api/v1/me/", **extra)
         assert response.status_code == 403, header
         assert response.json()["errors"][0]["code"] == "otp_required"
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION="Bearer")
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "authentication_failed"
 
 
 def test_a_superuser_logging_in_on_the_site_is_asked_for_the_code(client, admin_user):

@@ -200,3 +200,17 @@ def test_signing_behind_a_proxy_header_that_is_missing_or_a_list_counts_one_addr
         spoofed = client.post(detail_url(petition), {"name": "Bot", "email": "bot9@example.org"},
                               REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.77")
         assert spoofed.status_code == 429
+
+
+def test_the_domain_limit_counts_a_domain_as_the_signature_records_it(client, petition):
+    """googlemail.com is gmail.com to a signature, and so to the limit;
+    an unlimited domain listed in Unicode is the same domain in IDNA."""
+    set_rates(sign_rate_per_domain="2/h", unlimited_domains="例子.中国")
+    emails = ["a@gmail.com", "b@googlemail.com", "c@GoogleMail.com"]
+    codes = [client.post(detail_url(petition), {"name": "Bot", "email": email},
+                         REMOTE_ADDR=f"203.0.113.{n}").status_code for n, email in enumerate(emails)]
+    assert codes == [302, 302, 429]
+    assert set(Signature.objects.values_list("email_domain", flat=True)) == {"gmail.com"}
+    codes = [client.post(detail_url(petition), {"name": "P", "email": f"p{n}@xn--fsqu00a.xn--fiqs8s"},
+                         REMOTE_ADDR=f"192.0.2.{n}").status_code for n in range(3)]
+    assert codes == [302] * 3

@@ -77,6 +77,8 @@ def test_tallied_rates_equal_rates_counted_from_the_records(lives, category, reg
             rates_from_records(scope, now=now, by_month=True))
     row = rates_by(Scope(midnight(today), midnight(today + datetime.timedelta(days=1))), now=now)[0]
     assert (row.dispatched, row.signed_in_time, row.returned, row.replied_in_time, row.evaluated) == (3, 1, 1, 1, 1)
+    # The case still waiting to be signed for, not yet due, is in no rate.
+    assert (row.sign_for_due, row.response_rate, row.return_rate) == (2, 50.0, 50.0)
 
 
 @pytest.mark.django_db
@@ -179,7 +181,10 @@ def test_a_clock_moves_between_tally_rows_as_it_changes_and_the_rates_follow_the
 
     services.material_request(actor=official, case_id=case.id, message="请提供具体位置")
     assert SupervisionClock.objects.get(pk=reply.pk).state == ClockState.PAUSED
-    assert assert_tallies_match_the_records(later).replies_due == 1  # paused past its due time
+    # Paused before its due time: it waits with its time and is not due,
+    # however late one asks (its due time moves on when it resumes).
+    row = assert_tallies_match_the_records(later)
+    assert (row.replies_due, row.overdue, row.on_time_rate) == (0, 0, None)
     services.material_add(actor=citizen, case_id=case.id, answer="3号楼门口")
     SupervisionClock.objects.filter(pk=reply.pk).update(due_at=now - datetime.timedelta(minutes=1))
     assert assert_tallies_match_the_records(now).replies_due == 1
@@ -202,6 +207,39 @@ def test_a_clock_moves_between_tally_rows_as_it_changes_and_the_rates_follow_the
     services.case_route(case_id=other.id)
     services.case_withdraw(actor=citizen, case_id=other.id)
     assert assert_tallies_match_the_records(timezone.now()).dispatched == 1  # the cancelled one is not
+
+
+@pytest.mark.django_db
+def test_a_sign_for_clock_counts_in_no_rate_until_it_comes_due_then_as_late(
+    citizen, official, category, region, department
+):
+    """Running and not due: in no rate. Past its due time, before and after
+    the scan marks it breached: late. The tallies, a rebuild of them and
+    verify_supervision agree at each step."""
+    from supervision import scan
+
+    RoutingRuleFactory(category=category, lead_department=department)
+    case, _ = case_submit(actor=citizen, kind="complaint", category=category, region=region, title="占道经营",
+                          body="人行道被摊贩占用。", contact_email=citizen.email)
+    services.case_route(case_id=case.id)
+    sign_for = SupervisionClock.objects.get(case=case, kind=ClockKind.SIGN_FOR)
+    row = assert_tallies_match_the_records(timezone.now())
+    assert (row.dispatched, row.sign_for_due, row.response_rate, row.return_rate, row.overdue) == (1, 0, None, None, 0)
+
+    later = sign_for.due_at + datetime.timedelta(minutes=1)
+    row = assert_tallies_match_the_records(later)  # counted live: the scan has not run
+    assert (row.sign_for_due, row.signed_in_time, row.response_rate, row.overdue) == (1, 0, 0.0, 1)
+    assert scan.send_breach_notices(later) == 1
+    assert scan.send_breach_notices(later) == 0
+    row = assert_tallies_match_the_records(later)  # now tallied as breached, counted once
+    assert (row.sign_for_due, row.response_rate, row.overdue) == (1, 0.0, 1)
+    call_command("rebuild_tallies")
+    assert as_dicts([assert_tallies_match_the_records(later)]) == as_dicts([row])
+    call_command("verify_supervision")  # exits 1 on any difference
+
+    services.case_sign_for(actor=official, case_id=case.id)  # signed for, late
+    row = assert_tallies_match_the_records(timezone.now())
+    assert (row.sign_for_due, row.signed_in_time, row.response_rate, row.overdue) == (1, 0, 0.0, 1)
 
 
 @pytest.mark.django_db(transaction=True)
