@@ -146,18 +146,18 @@ def wait_routed(since, marker: str, expected: int, limit: float) -> float:
     return time.monotonic() - started
 
 
-def drain_backlog(messages: int, limit: float) -> tuple[int, float]:
+def drain_backlog(limit: float) -> tuple[int, float]:
     """Route the cases already waiting (their messages were dropped with the
-    queues): a few routing messages, whose full batches send more
-    (responses.routing_wakeup). Returns how many waited and how long it took."""
+    queues): one routing message each, as the sweeper sends. Returns how
+    many waited and how long it took."""
     from petitions.lifecycle import Status
     from responses.tasks import route_case
 
     waiting = Case.objects.filter(status=Status.SUBMITTED)
     count, started = waiting.count(), time.monotonic()
     if count:
-        for _message in range(messages):
-            route_case.delay(None)
+        for case_id in waiting.order_by("submitted_at").values_list("pk", flat=True):
+            route_case.delay(case_id)
         while waiting.exists() and time.monotonic() - started < limit:
             time.sleep(1)
     return count, time.monotonic() - started
@@ -207,7 +207,7 @@ def main() -> None:
         # Cases other runs left waiting (bench/web.py starts no worker) are
         # routed first, oldest first, as a backlog is: the run's own cases
         # would wait behind them.
-        left_waiting, drained = drain_backlog(arguments.concurrency, arguments.drain_seconds)
+        left_waiting, drained = drain_backlog(arguments.drain_seconds)
         # Warm-up: both gunicorn workers answer and the Celery worker routes.
         warm = submit(PORT, secrets["citizen"], case, rate=4, seconds=1, threads=4, marker=warm_marker)
         if any(status != 201 for status, *_times in warm):

@@ -7,12 +7,10 @@ worker's no-op ceiling, measured in the same run.
 Ceiling: N no-op tasks queued, then one worker process (prefork, one
 child) started on that queue; the time from its first task to its last.
 Routing: M cases submitted through the real service (their routing
-messages queue up while no worker runs), then one worker on the routing
-queue. Each message routes its own case and others waiting, up to
-ROUTING_BATCH_SIZE, in one transaction; the messages of cases a batch
-already routed then find nothing to do. Two rates: cases routed (from the
-first message taken to the last case routed), and every message consumed
-(to the last message done). Run by hand."""
+messages, one per case, queue up while no worker runs), then one worker on
+the routing queue. Two rates: cases routed (from the first message taken to
+the last case routed), and every message consumed (to the last message
+done). Run by hand."""
 
 import argparse
 import os
@@ -90,9 +88,7 @@ def routing(cases: int) -> dict:
     submit_rate = cases / (time.perf_counter() - submit_started)
     worker = start_worker("routing", os.path.join(tempfile.gettempdir(), "bench-routing-worker.log"))
     try:
-        # Every case routed, then every routing message consumed: with the
-        # routing flag (responses.routing_wakeup) the submissions sent one
-        # message or a few, and full batches sent more.
+        # Every case routed, then every routing message consumed.
         while Case.objects.filter(pk__in=ids, dispatched_at=None).exists():
             time.sleep(0.1)
         consumed = -1
@@ -122,8 +118,7 @@ def main() -> None:
     redis_client().delete(*[key for key in ("routing", NOOP_QUEUE)])  # nothing left over from an earlier run
     noop_rate = ceiling(arguments.tasks)
     rates = routing(arguments.cases)
-    print(f"one worker (prefork, concurrency 1), Redis broker, app: {app.main}, "
-          f"ROUTING_BATCH_SIZE={settings.ROUTING_BATCH_SIZE}")
+    print(f"one worker (prefork, concurrency 1), Redis broker, app: {app.main}")
     print(f"ceiling: no-op task                {noop_rate:8.1f} tasks/s  ({arguments.tasks} tasks)")
     print(f"routing: cases routed              {rates['routed']:8.1f} cases/s  ({arguments.cases} cases, from the "
           f"first message taken to the last case routed): {100 * rates['routed'] / noop_rate:.0f} % of the ceiling")

@@ -1,23 +1,17 @@
-"""Recording events for people, and claiming them for e-mail.
-
-`notify` is called inside the service's transaction, so a notification
-exists exactly when the change it reports was committed; e-mail is sent by
-Celery after commit. Each event has a key, unique per recipient, so raising
-it twice records it once; each e-mail is claimed by a conditional update
-before it is sent, so two deliveries of the task send it once."""
-
-from collections.abc import Iterable
-from typing import NamedTuple
+"""Recording events for people, and claiming them for e-mail. `notify`
+runs inside the service's transaction, so a notification exists exactly
+when its change committed; each event's key is unique per recipient, and
+each e-mail is claimed by a conditional update before Celery sends it, so
+raising an event or delivering its task twice acts once."""
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from notifications.models import Event, Notification
-from portal.insert_statement import insert_rows
 from portal.queue import enqueue_on_commit
 
 
@@ -27,51 +21,21 @@ def notify(*, event: Event, case, users=(), addresses=(), occurrence: str = "", 
     same kind on one case apart (the second request for material). Returns
     the event's key; with email_now=False the caller enqueues the e-mail
     (the deadline scan sends one task for a whole batch)."""
-    return notify_all([Notice(event, case, users, addresses, occurrence)], email_now=email_now)[0]
-
-
-class Notice(NamedTuple):
-    """One event about one case for some users and bare addresses."""
-
-    event: Event
-    case: object
-    users: Iterable = ()
-    addresses: Iterable = ()
-    occurrence: str = ""
-
-
-def notify_all(notices: list[Notice], *, email_now: bool = True) -> list[str]:
-    """`notify` for several events at once (routing a batch of cases): one
-    insert, and one e-mail task after commit. Returns the keys."""
-    rows = notice_rows(notices)
+    key = f"{event}:{case.pk}:{occurrence}"
+    rows = [
+        Notification(recipient=user, email=user.email, case=case, event=event, key=key,
+                     language=_language_for(user, case))
+        for user in {user.pk: user for user in users if user is not None}.values()
+    ]
+    rows += [
+        Notification(email=address, case=case, event=event, key=key, language=case.language)
+        for address in set(addresses) if address
+    ]
     if rows:
-        insert_rows(Notification, rows, ignore_conflicts=True)
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
         if email_now:
-            email_on_commit(list(dict.fromkeys(row.key for row in rows)))
-    return [notification_key(event, case.pk, occurrence) for event, case, _users, _addresses, occurrence in notices]
-
-
-def notice_rows(notices: list[Notice]) -> list[Notification]:
-    """The notifications (unsaved) that record these notices: one for each
-    user and each bare address, in the language each reads."""
-    rows = []
-    for event, case, users, addresses, occurrence in notices:
-        key = notification_key(event, case.pk, occurrence)
-        rows += [
-            Notification(recipient=user, email=user.email, case=case, event=event, key=key,
-                         language=_language_for(user, case))
-            for user in {user.pk: user for user in users if user is not None}.values()
-        ]
-        rows += [
-            Notification(email=address, case=case, event=event, key=key, language=case.language)
-            for address in set(addresses) if address
-        ]
-    return rows
-
-
-def notification_key(event: Event, case_id: int, occurrence: str = "") -> str:
-    """What tells one event on one case from another (unique per recipient)."""
-    return f"{event}:{case_id}:{occurrence}"
+            email_on_commit([key])
+    return key
 
 
 def email_on_commit(keys: list[str]) -> None:
@@ -86,20 +50,13 @@ def email_on_commit(keys: list[str]) -> None:
         enqueue_on_commit(email_notification_batch, keys)
 
 
-def citizen_notice(*, event: Event, case, occurrence: str = "") -> Notice | None:
-    """The notice for the case's citizen: their account, or the bare address
-    given with the case; None when there is neither."""
+def notify_citizen(*, event: Event, case, occurrence: str = "") -> None:
+    """Tell the case's citizen: their account, or the bare address given
+    with the case."""
     if case.citizen_id:
-        return Notice(event, case, users=[case.citizen], occurrence=occurrence)
-    if case.contact_email:
-        return Notice(event, case, addresses=[case.contact_email], occurrence=occurrence)
-    return None
-
-
-def notify_citizen(*, event: Event, case, occurrence: str = "", email_now: bool = True) -> None:
-    notice = citizen_notice(event=event, case=case, occurrence=occurrence)
-    if notice is not None:
-        notify_all([notice], email_now=email_now)
+        notify(event=event, case=case, users=[case.citizen], occurrence=occurrence)
+    elif case.contact_email:
+        notify(event=event, case=case, addresses=[case.contact_email], occurrence=occurrence)
 
 
 def notify_department(*, event: Event, case, department_id: int, heads_only: bool = False, occurrence: str = "",
@@ -112,16 +69,6 @@ def notify_department(*, event: Event, case, department_id: int, heads_only: boo
 
 def notify_dispatchers(*, event: Event, case, occurrence: str = "") -> None:
     notify(event=event, case=case, users=people_with_role(Role.DISPATCHER), occurrence=occurrence)
-
-
-def department_members(department_ids) -> dict[int, list]:
-    """The active members of each department, in one query."""
-    members: dict[int, list] = {}
-    rows = (User.objects.filter(memberships__department_id__in=department_ids, is_active=True)
-            .annotate(member_of=F("memberships__department_id")).order_by("member_of", "pk"))
-    for user in rows:
-        members.setdefault(user.member_of, []).append(user)
-    return members
 
 
 def people_with_role(role: Role) -> list:

@@ -1,13 +1,11 @@
 """The case lifecycle: its states and which action may be taken from which.
 
 Every service that moves a case calls `require_transition` while it holds
-the case's row lock, so a refused action changes nothing. Feedback, reopening
-and closing come with the supervision issue."""
+the case's row lock, so a refused action changes nothing."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.bulk import update_rows
 from portal.errors import TransitionNotAllowed
 
 
@@ -93,22 +91,6 @@ def save_transition(case, *, actor, event: str, fields: list[str]) -> None:
     case._history_user = actor
     case._change_reason = event
     case.save(update_fields=[*fields, "version"])
-
-
-def save_transitions(cases: list, *, actor, event: str, fields: list[str]) -> None:
-    """`save_transition` for several cases changed alike (routing a batch):
-    one update and one insert of history rows. Sends no post_save, so use it
-    only for changes no receiver needs to see (the public list's cache
-    listens for withdrawn consent and unpublishable states; routing makes
-    neither), or tell the receiver yourself (routing tells the departments'
-    inboxes, responses.inbox_cache)."""
-    if not cases:
-        return
-    model = type(cases[0])
-    for case in cases:
-        case.version += 1
-    update_rows(cases, [*fields, "version"])
-    model.history.bulk_history_create(cases, update=True, default_user=actor, default_change_reason=event)
 
 
 def is_allowed(status: str, action: str) -> bool:

@@ -1,17 +1,23 @@
 """Writes on cases that citizens (and operators on their behalf) make."""
 
+import os
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from notifications.models import Event
+from notifications.services import notify_citizen
 from petitions.attachments import attachment_content_type
-from petitions.models import UNLINKED_OFFLINE, Case, Channel, Kind, Urgency
+from petitions.models import UNLINKED_OFFLINE, Attachment, Case, Channel, Kind, Urgency
 from petitions.permissions import can_record_for_citizens
-from petitions.submission_write import write_case_in_one_statement, write_case_with_orm, writes_in_one_statement
 from petitions.tracking import new_tracking_number
 from portal.errors import ActionForbidden, DomainError
-from responses.routing_wakeup import wake_routing_on_commit
+from portal.queue import enqueue_on_commit
+from responses.tasks import route_case
+from supervision.clocks import clock_start
+from supervision.models import ClockKind
 
 TRACKING_NUMBER_ATTEMPTS = 5
 
@@ -36,7 +42,9 @@ def case_submit(
     language: str | None = None,
     recorded_by=None,
 ) -> tuple[Case, bool]:
-    """Record a new case and start its routing once it has committed.
+    """Record a new case with its history, its dispatch clock (a supervision
+    record from this moment) and the citizen's receipt, in one transaction,
+    and route it once that has committed.
 
     Returns (case, created). The same submission_key posted again (a double
     click, a browser retry) returns the first case instead of a second one.
@@ -61,13 +69,19 @@ def case_submit(
     )
     for _attempt in range(TRACKING_NUMBER_ATTEMPTS):
         try:
-            case = Case(tracking_number=new_tracking_number(), submitted_at=timezone.now(), **fields)
-            if writes_in_one_statement(attachment=attachment):
-                write_case_in_one_statement(case, actor=recorded_by or citizen, change_reason="submitted")
-            else:
-                write_case_with_orm(case, actor=recorded_by or citizen, change_reason="submitted",
-                                    attachment=attachment, content_type=content_type)
-            wake_routing_on_commit(case.id)
+            with transaction.atomic():
+                case = Case(tracking_number=new_tracking_number(), submitted_at=timezone.now(), **fields)
+                case._history_user = recorded_by or citizen
+                case._change_reason = "submitted"
+                case.save()
+                clock_start(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at, actor=recorded_by or citizen)
+                if attachment is not None:
+                    case.filed_attachment = Attachment.objects.create(
+                        case=case, file=attachment, content_type=content_type, size=attachment.size,
+                        original_name=os.path.basename(attachment.name or "attachment")[:200],
+                    )
+                notify_citizen(event=Event.RECEIVED, case=case)
+                enqueue_on_commit(route_case, case.pk)
             return case, True
         except IntegrityError:
             if submission_key is not None and Case.objects.filter(submission_key=submission_key).exists():

@@ -20,6 +20,3 @@ def count_hit(key: str, seconds: int) -> int:
     return count
 
 
-def claim_flag(key: str, seconds: int) -> bool:
-    """Set `key` for `seconds` unless it is set; whether this call set it."""
-    return cache.add(key, 1, seconds)

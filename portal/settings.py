@@ -135,8 +135,8 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-# Persistent connections: opening one per request costs more than most
-# requests' queries.
+# Persistent connections: a request reuses its process's connection instead
+# of opening one, which costs more than most requests' queries.
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 600)
 DATABASE_URL = DATABASE_URL or f"sqlite:///{VAR_DIR / 'wenzheng.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)}
@@ -145,11 +145,6 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN
 # web server's timeout would cut it off. Workers and commands are not
 # limited. PostgreSQL only; 0 turns it off.
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
-# The busiest statements (a submission's INSERT, the token, session and user
-# reads) are prepared once per PostgreSQL connection (portal/prepared.py).
-# Turn off behind a pooler in transaction mode (PgBouncer), which does not
-# keep a session's prepared statements.
-DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 # Requests that queued at the proxy longer than this are turned away with
 # 503 (needs the proxy's X-Request-Start stamp; 0 turns it off).
 OVERLOAD_QUEUE_LIMIT_MS = env_int("OVERLOAD_QUEUE_LIMIT_MS", 0)
@@ -302,8 +297,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
-# Reuse the worker's database connection across tasks (Celery's Django
-# fixup), rather than opening one per task.
+# Reuse the worker's database connection across tasks rather than opening
+# one for each.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 # Queues, so each kind of work can get its own workers (docs/deploy.md):
 # routing new cases, e-mail and notifications, the deadline scans; all else
@@ -324,21 +319,10 @@ CELERY_TASK_ROUTES = {
 # for HEALTH_STALE_SECONDS is reported unavailable.
 HEALTH_STALE_SECONDS = env_int("HEALTH_STALE_SECONDS", 180)
 
-# --- Domain defaults ------------------------------------------------------
+# --- Routing ---------------------------------------------------------------
 # Cases still "submitted" after this many seconds are re-enqueued for
 # routing by the sweeper, so a lost broker message never strands a case.
 ROUTING_SWEEP_AFTER_SECONDS = env_int("ROUTING_SWEEP_AFTER_SECONDS", 120)
-# A routing task routes its own case and up to this many waiting ones in all,
-# in one transaction (responses.services.cases_route_waiting).
-ROUTING_BATCH_SIZE = env_int("ROUTING_BATCH_SIZE", 50)
-# A submission sends no routing message while another is queued and not yet
-# started (responses.routing_wakeup); a lost one holds later submissions back
-# for at most this long. 0: a message for every submission.
-ROUTING_WAKE_SECONDS = env_int("ROUTING_WAKE_SECONDS", 5)
-# Within one web process, submissions ask for that flag at most this often;
-# cases committed in between are asked for by a timer this long after the
-# last asking. 0: every submission asks.
-ROUTING_WAKE_COALESCE_MS = env_int("ROUTING_WAKE_COALESCE_MS", 50)
 
 # --- REST framework -------------------------------------------------------
 # Programs send an API token (api.ApiToken, stored hashed); browsers use

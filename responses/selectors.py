@@ -89,11 +89,6 @@ def unrouted_case_ids(*, older_than_seconds: int, limit: int = 500) -> list[int]
     return list(waiting.values_list("id", flat=True)[:limit])
 
 
-def cases_left_waiting(*, submitted_before) -> bool:
-    """Whether a case filed before this moment still waits for routing."""
-    return waiting_for_routing(submitted_before=submitted_before).exists()
-
-
 def routing_centre_queue(*, status: str = ""):
     """Cases no rule could route and cases departments returned, oldest
     first: they have waited longest."""

@@ -1,15 +1,8 @@
-"""The case lifecycle's transitions after submission, in one module: each
-reverse operation stands beside its forward one.
-
-Every transition follows the same order: lock the case row, check who is
-acting and that the action is allowed from the current state (while holding
-the lock, so two people acting at once cannot both pass), refuse a form that
-was filled in on an older version of the case, change and save only the
-changed fields (bumping the version), record the event, and leave e-mail and
-other side effects to run after commit. A refused action leaves nothing
-half-applied."""
-
-import logging
+"""The case lifecycle's transitions after submission; each reverse
+operation stands beside its forward one. Each locks the case row, checks
+the actor and the transition while holding it (so two people acting at once
+cannot both pass), refuses a form filled in on an older version, saves only
+the changed fields, records the event, and leaves side effects to commit."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,18 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, DepartmentMembership
 from notifications.models import Event
-from notifications.services import (
-    Notice,
-    citizen_notice,
-    department_members,
-    email_on_commit,
-    notify,
-    notify_all,
-    notify_citizen,
-    notify_department,
-    notify_dispatchers,
-)
-from petitions.lifecycle import Action, Status, require_transition, save_transition, save_transitions
+from notifications.services import notify, notify_citizen, notify_department, notify_dispatchers
+from petitions.lifecycle import Action, Status, require_transition, save_transition
 from petitions.models import Case, CaseRejection, MaterialRequest
 from petitions.permissions import (
     assisting_department_ids,
@@ -40,7 +23,6 @@ from petitions.permissions import (
     log_refusal,
 )
 from portal.errors import ActionForbidden, CaseChanged, DomainError
-from portal.insert_statement import insert_rows
 from responses.models import (
     CaseAssistance,
     InternalNote,
@@ -54,8 +36,6 @@ from responses.models import (
 from responses.routing import first_matching_rule
 from supervision import clocks
 from supervision.models import ClockKind
-
-logger = logging.getLogger("wenzheng.routing")
 
 # --- shared steps -----------------------------------------------------------
 
@@ -94,30 +74,18 @@ def _set_assisting(case: Case, departments) -> None:
     )
 
 
-def _send_to_departments(cases: list[Case], *, now, actor=None) -> None:
-    """Cases whose lead department is set go to it: their dispatch clocks
-    stop (if they ran), a sign-for clock left from an earlier dispatch is
-    cancelled, and the department's sign-for clock starts. A few statements
-    for any number of cases (routing a batch), one case for a dispatcher."""
-    if not cases:
-        return
-    ids = [case.pk for case in cases]
-    running = clocks.open_clocks_of(ids, [ClockKind.DISPATCH, ClockKind.SIGN_FOR])
-    clocks.clocks_stop_all([clock for clock in running if clock.kind == ClockKind.DISPATCH], at=now, actor=actor)
-    clocks.clocks_cancel_all([clock for clock in running if clock.kind == ClockKind.SIGN_FOR], at=now, actor=actor,
-                             reason="re-dispatched")
-    started = []
-    for case in cases:
-        case.status = Status.DISPATCHED
-        case.dispatched_at = now
-        case.assigned_to = None
-        clock = clocks.new_clock(case=case, kind=ClockKind.SIGN_FOR, start=now, department=case.lead_department)
-        if clock is not None:
-            started.append(clock)
-    clocks.clocks_start_all(started, at=now, actor=actor)
-    due = clocks.cases_due_at(ids)
-    for case in cases:
-        case.due_at = due.get(case.pk)
+def _send_to_department(case: Case, *, department: Department, now, actor=None) -> None:
+    """The dispatch clock stops (if it ran), a sign-for clock left from an
+    earlier dispatch is cancelled, and the department's sign-for clock
+    starts."""
+    clocks.clocks_stop(case=case, kinds=[ClockKind.DISPATCH], at=now, actor=actor)
+    clocks.clocks_cancel_kinds(case=case, kinds=[ClockKind.SIGN_FOR], at=now, actor=actor, reason="re-dispatched")
+    case.status = Status.DISPATCHED
+    case.lead_department = department
+    case.dispatched_at = now
+    case.assigned_to = None
+    clocks.clock_start(case=case, kind=ClockKind.SIGN_FOR, start=now, department=department, actor=actor)
+    case.due_at = clocks.case_due_at(case)
 
 
 def _announce_dispatch(case: Case, occurrence: str, *, assisting: bool = True) -> None:
@@ -143,115 +111,20 @@ def case_route(*, case_id: int) -> RoutingDecision | None:
         case = _lock(case_id)
         if case.status != Status.SUBMITTED:
             return None
-        return _route([case])[0]
-
-
-def cases_route_waiting(*, case_id: int | None = None, limit: int = 50) -> list[RoutingDecision]:
-    """Route `case_id` (if it still waits) and the other submitted cases
-    waiting longest, up to `limit` in all, in one transaction: a backlog
-    (a burst, or the sweeper after a broker outage) is routed in batches, so
-    each case costs a share of a commit and a few statements. The other
-    cases are taken only if no one holds them (SKIP LOCKED); every case is
-    routed once, whichever worker's batch takes it. When a batch fails,
-    `case_id` is routed alone, so one bad case cannot hold up the rest; a
-    message of no case of its own routes the waiting cases one by one."""
-    if not Case.objects.filter(status=Status.SUBMITTED).exists():
-        return []  # the usual end of a burst: its cases' messages find them routed (one index probe)
-    try:
-        with transaction.atomic():
-            return _route(_lock_waiting(case_id, limit))
-    except Exception:
-        if limit <= 1:
-            raise
-        if case_id is None:
-            logger.exception("routing a batch failed: routing the waiting cases one by one")
-            return _route_one_by_one(limit)
-        logger.exception("routing a batch with case %s failed: routing that case alone", case_id)
-        decision = case_route(case_id=case_id)
-        return [decision] if decision is not None else []
-
-
-def _route_one_by_one(limit: int) -> list[RoutingDecision]:
-    """The longest-waiting cases, each in its own transaction: one that
-    fails is logged (the sweeper's message for it fails, and is recorded)
-    and the others are routed."""
-    from responses.selectors import unrouted_case_ids
-
-    decisions = []
-    for waiting_id in unrouted_case_ids(older_than_seconds=0, limit=limit):
-        try:
-            decision = case_route(case_id=waiting_id)
-        except Exception:
-            logger.exception("routing case %s failed", waiting_id)
-            continue
-        if decision is not None:
-            decisions.append(decision)
-    return decisions
-
-
-def _lock_waiting(case_id: int | None, limit: int) -> list[Case]:
-    """The message's own case, waiting for its lock as `case_route` does
-    (so a message routes its case unless that case left "submitted"), then
-    others that wait longest and no one holds. Only the first lock is waited
-    for, before any other is held: two workers cannot deadlock here."""
-    waiting = _lockable().filter(status=Status.SUBMITTED)
-    cases = list(waiting.filter(pk=case_id)) if case_id is not None else []
-    if limit > len(cases):
-        # By the (status, submitted_at) index: only waiting cases are read.
-        others = waiting.select_for_update(of=("self",), skip_locked=True).exclude(pk=case_id)
-        cases += others.order_by("submitted_at", "id")[:limit - len(cases)]
-    return cases
-
-
-def _route(cases: list[Case]) -> list[RoutingDecision]:
-    """Route locked submitted cases: a few statements for the whole list,
-    whatever its length. Returns their decisions in the same order."""
-    if not cases:
-        return []
-    now = timezone.now()
-    rules = {}
-    for case in cases:
         require_transition(case, Action.ROUTE)
-        rules[case.pk] = first_matching_rule(case)
-    matched = [case for case in cases if rules[case.pk] is not None]
-    unmatched = [case for case in cases if rules[case.pk] is None]
-    # The dispatch clocks run from each case's submission: those routed now
-    # stop at once, those for the routing centre go on running.
-    clocks.dispatch_clocks_open(cases, dispatched={case.pk for case in matched}, at=now)
-    for case in matched:
-        case.lead_department = rules[case.pk].lead_department
-    _send_to_departments(matched, now=now)
-    save_transitions(matched, actor=None, event="routed", fields=_DISPATCH_FIELDS)
-    for case in unmatched:
-        case.status = Status.ROUTING_CENTRE
-    save_transitions(unmatched, actor=None, event="routing_centre", fields=["status"])
-    decisions = insert_rows(RoutingDecision, [
-        RoutingDecision(case=case, method=RoutingMethod.RULE, rule=rules[case.pk],
-                        department=rules[case.pk].lead_department, decided_at=now)
-        if rules[case.pk] is not None else
-        RoutingDecision(case=case, method=RoutingMethod.NO_MATCH, decided_at=now)
-        for case in cases
-    ])
-    keys = _announce_routed(cases, [(case, decision) for case, decision in zip(cases, decisions, strict=True)
-                                    if rules[case.pk] is not None])
-    email_on_commit(keys)
-    return decisions
-
-
-def _announce_routed(cases: list[Case], routed: list[tuple[Case, RoutingDecision]]) -> list[str]:
-    """Every case's receipt (the submission leaves it to routing: its
-    e-mail goes with the dispatch's), and `_announce_dispatch` for cases the
-    rules routed (never with assisting departments): the departments'
-    members in one query, one insert. Returns the events' keys, for the
-    caller to e-mail."""
-    notices = [citizen_notice(event=Event.RECEIVED, case=case) for case in cases]
-    members = department_members({case.lead_department_id for case, _decision in routed}) if routed else {}
-    for case, decision in routed:
-        occurrence = str(decision.pk)
-        notices.append(Notice(Event.NEW_CASE, case, users=members.get(case.lead_department_id, ()),
-                              occurrence=occurrence))
-        notices.append(citizen_notice(event=Event.DISPATCHED, case=case, occurrence=occurrence))
-    return notify_all([notice for notice in notices if notice is not None], email_now=False)
+        rule = first_matching_rule(case)
+        now = timezone.now()
+        if rule is None:
+            case.status = Status.ROUTING_CENTRE
+            save_transition(case, actor=None, event="routing_centre", fields=["status"])
+            return RoutingDecision.objects.create(case=case, method=RoutingMethod.NO_MATCH, decided_at=now)
+        _send_to_department(case, department=rule.lead_department, now=now)
+        save_transition(case, actor=None, event="routed", fields=_DISPATCH_FIELDS)
+        decision = RoutingDecision.objects.create(
+            case=case, method=RoutingMethod.RULE, rule=rule, department=rule.lead_department, decided_at=now
+        )
+        _announce_dispatch(case, occurrence=str(decision.pk), assisting=False)
+        return decision
 
 
 def case_dispatch(
@@ -272,8 +145,7 @@ def case_dispatch(
 
 def _dispatch_by_hand(case, *, actor, department, assisting, note, event) -> RoutingDecision:
     now = timezone.now()
-    case.lead_department = department
-    _send_to_departments([case], now=now, actor=actor)
+    _send_to_department(case, department=department, now=now, actor=actor)
     save_transition(case, actor=actor, event=event, fields=_DISPATCH_FIELDS)
     _set_assisting(case, assisting)
     decision = RoutingDecision.objects.create(

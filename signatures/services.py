@@ -1,21 +1,14 @@
-"""Writes on petitions and their signatures.
-
-Counting stays exact under a flood because every change to a petition's
-count happens under that petition's row lock, taken first (before any
-signature row) by confirmations and invalidations alike (FOR NO KEY UPDATE:
-they wait for each other, while a new signature's insert, which takes only
-FOR KEY SHARE on its petition through the foreign key, does not wait), and as an F()
-update of the confirmed count in the same transaction as the signature
-change it reflects. Threshold crossings are claimed by conditional updates
-in that transaction, so each acts exactly once however many confirmations
-race past it."""
+"""Writes on petitions and their signatures. A petition's count changes
+only under its row lock, taken before any signature row by confirmations
+and invalidations alike (FOR NO KEY UPDATE: new signatures do not wait for
+it), in the transaction that changes the signatures counted; thresholds are
+claimed by conditional updates, so each acts once."""
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +17,6 @@ from accounts.roles import Role, has_role
 from notifications.models import Event
 from notifications.services import notify, notify_department, notify_dispatchers, people_with_role
 from petitions.models import Case, Kind
-from portal import prepared
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
 from signatures.models import (
@@ -155,24 +147,25 @@ def signature_confirm(*, token: str, now=None) -> tuple[Signature, bool]:
     """Confirm a signature from its e-mailed link. Returns the signature and
     whether this call counted it (False: it was already confirmed).
 
-    One statement (`_confirm_and_count`) locks the petition's row (before
-    any signature row, as invalidation does), marks the signature confirmed
-    if it is still neither confirmed nor invalidated, and raises the count
-    only if it did: the count and the signature change together or not at
-    all. Thresholds are claimed when the new count reaches one (and by the
-    petitions' sweeper, should the process stop in between)."""
+    The petition's row is locked first (the order invalidation locks in);
+    the signature is marked only if still neither confirmed nor invalidated,
+    and only then is the count raised, with any threshold it reaches."""
     now = now or timezone.now()
     signature = _signature_for_token(token)
     if signature.invalidated_at is None and signature.confirmed_at is None:
         _require_open(signature.petition, now)
-        count = _confirm_and_count(signature.pk, signature.petition_id, now)
-        if count is not None:
-            signature.confirmed_at = now
-            signature.petition.confirmed_count = count.confirmed
-            if count.may_cross:
-                with transaction.atomic():
-                    _cross_thresholds(signature.petition, now=now)
-            return signature, True
+        with transaction.atomic():
+            petition = Petition.objects.select_for_update(no_key=True).get(pk=signature.petition_id)
+            marked = Signature.objects.filter(pk=signature.pk, confirmed_at=None, invalidated_at=None).update(
+                confirmed_at=now)
+            if marked:
+                petition.confirmed_count += 1
+                petition.save(update_fields=["confirmed_count"])
+                signature.confirmed_at = now
+                signature.petition.confirmed_count = petition.confirmed_count
+                if _threshold_reached(petition):
+                    _cross_thresholds(petition, now=now)
+                return signature, True
         # Confirmed or invalidated meanwhile: not counted.
         signature.refresh_from_db(fields=["confirmed_at", "invalidated_at"])
     if signature.invalidated_at is not None:
@@ -180,68 +173,11 @@ def signature_confirm(*, token: str, now=None) -> tuple[Signature, bool]:
     return signature, False
 
 
-@dataclass(frozen=True)
-class PetitionCount:
-    confirmed: int
-    response_threshold: int
-    response_pending: bool
-    hearing_threshold: int
-    hearing_pending: bool
-
-    @property
-    def may_cross(self) -> bool:
-        return ((self.response_pending and self.confirmed >= self.response_threshold)
-                or (self.hearing_pending and self.confirmed >= self.hearing_threshold))
-
-
-def _confirm_and_count(signature_id: int, petition_id: int, now) -> PetitionCount | None:
-    """In one statement (on its own, its own transaction): lock the
-    petition's row, mark the signature confirmed if it is still neither
-    confirmed nor invalidated, and if it was, raise the petition's count.
-    The new count and the thresholds not yet reached, from the row itself;
-    None if the signature was not marked (nothing changed).
-
-    The petition is locked first (the lock's scalar subquery is evaluated
-    before the signature row is updated, and a signature invalidated while
-    this waited is re-checked by PostgreSQL and not marked), the order
-    invalidation locks them in. SQL by hand, prepared once per connection:
-    compiling the ORM's updates cost more CPU than the statement, and no
-    signal is lost (a queryset update sends none)."""
-    petitions = connection.ops.quote_name(Petition._meta.db_table)
-    signatures = connection.ops.quote_name(Signature._meta.db_table)
-    confirmed_at = Signature._meta.get_field("confirmed_at").get_db_prep_value(now, connection)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            prepared.execute(cursor, (
-                f"WITH locked AS (SELECT id FROM {petitions} WHERE id = %s FOR NO KEY UPDATE), "
-                f"marked AS (UPDATE {signatures} SET confirmed_at = %s WHERE id = %s "
-                "AND petition_id = (SELECT id FROM locked) AND confirmed_at IS NULL AND invalidated_at IS NULL "
-                "RETURNING petition_id) "
-                f"UPDATE {petitions} SET confirmed_count = confirmed_count + 1 "
-                "WHERE id = (SELECT petition_id FROM marked) RETURNING confirmed_count, "
-                "response_threshold, response_threshold_reached_at, hearing_threshold, hearing_threshold_reached_at"),
-                [petition_id, confirmed_at, signature_id])
-            row = cursor.fetchone()
-        else:
-            # SQLite: one writer at a time (BEGIN IMMEDIATE), so the two
-            # statements in a transaction are as one.
-            with transaction.atomic():
-                cursor.execute(f"UPDATE {signatures} SET confirmed_at = %s WHERE id = %s AND petition_id = %s "
-                               "AND confirmed_at IS NULL AND invalidated_at IS NULL",
-                               [confirmed_at, signature_id, petition_id])
-                row = None
-                if cursor.rowcount == 1:
-                    cursor.execute(
-                        f"UPDATE {petitions} SET confirmed_count = confirmed_count + 1 WHERE id = %s RETURNING "
-                        "confirmed_count, response_threshold, response_threshold_reached_at, hearing_threshold, "
-                        "hearing_threshold_reached_at", [petition_id])
-                    row = cursor.fetchone()
-    if row is None:
-        return None
-    confirmed, response_threshold, response_reached, hearing_threshold, hearing_reached = row
-    return PetitionCount(confirmed=confirmed, response_threshold=response_threshold,
-                         response_pending=response_reached is None, hearing_threshold=hearing_threshold,
-                         hearing_pending=hearing_reached is None)
+def _threshold_reached(petition: Petition) -> bool:
+    """Whether the count has reached a threshold not yet acted on."""
+    count = petition.confirmed_count
+    return ((petition.response_threshold_reached_at is None and count >= petition.response_threshold)
+            or (petition.hearing_threshold_reached_at is None and count >= petition.hearing_threshold))
 
 
 def _cross_thresholds(petition: Petition, *, now) -> None:
@@ -292,7 +228,7 @@ def _escalate_for_hearing(petition: Petition, *, now) -> None:
 
 def petitions_cross_reached_thresholds(*, now=None, limit: int = 500) -> int:
     """Claim the thresholds that counts reached and no confirmation claimed
-    (the process stopped between counting and claiming): the petitions'
+    (a threshold lowered, or a count set by a recount): the petitions'
     sweeper. Returns how many petitions it looked at."""
     now = now or timezone.now()
     reached = Petition.objects.filter(

@@ -13,10 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min, OuterRef, Subquery
 
-from portal.bulk import update_rows
-from portal.insert_statement import insert_rows
 from supervision.calendar import add_limit, calendar
 from supervision.models import (
     OPEN_CLOCK_STATES,
@@ -27,7 +24,7 @@ from supervision.models import (
     LimitUnit,
     SupervisionClock,
 )
-from supervision.tallies import clock_key, clock_moved, clocks_moved, tally_finished_hours
+from supervision.tallies import clock_key, clock_moved, tally_finished_hours
 
 logger = logging.getLogger("wenzheng.supervision")
 
@@ -129,72 +126,38 @@ def event_hash(*, clock_id, sequence, action, at, actor_id, reason, snapshot, pr
 GENESIS = "0" * 64
 
 
-def event_for(clock: SupervisionClock, action: str, *, sequence: int, previous: str, at: datetime, actor_id,
-              reason: str, snapshot: dict | None = None) -> ClockEvent:
-    """The event, hashed over the clock as it is (or as `snapshot` recorded
-    it before a later change written in the same step)."""
-    snapshot = _snapshot(clock) if snapshot is None else snapshot
-    return ClockEvent(
-        clock=clock, sequence=sequence, action=action, at=at, actor_id=actor_id, reason=reason, snapshot=snapshot,
-        previous_hash=previous,
-        hash=event_hash(clock_id=clock.pk, sequence=sequence, action=action, at=at, actor_id=actor_id,
-                        reason=reason, snapshot=snapshot, previous_hash=previous),
-    )
-
-
 def record(clock: SupervisionClock, action: str, *, at: datetime, actor=None, reason: str = "",
            first: bool = False) -> ClockEvent:
     """Append an event after the clock row was saved. Callers hold the case
     or clock row lock, so a clock's sequence cannot fork. `first`: the clock
     was just created, so there is no earlier event to look up."""
-    return record_all([clock], action, at=at, actor=actor, reason=reason, first=first)[0]
-
-
-def record_all(clock_list: list[SupervisionClock], action: str, *, at: datetime, actor=None, reason: str = "",
-               first: bool = False) -> list[ClockEvent]:
-    """`record` for several clocks at once: one query for their last events
-    (none when `first`) and one insert."""
-    if not clock_list:
-        return []
-    last = {} if first else _last_events([clock.pk for clock in clock_list])
+    last = None if first else (ClockEvent.objects.filter(clock_id=clock.pk).order_by("-sequence")
+                               .values_list("sequence", "hash").first())
+    sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    snapshot = _snapshot(clock)
     actor_id = actor.pk if actor is not None else None
-    events = []
-    for clock in clock_list:
-        sequence, previous = last.get(clock.pk, (0, GENESIS))
-        events.append(event_for(clock, action, sequence=sequence + 1, previous=previous, at=at, actor_id=actor_id,
-                             reason=reason))
-    return insert_rows(ClockEvent, events)
+    event = ClockEvent(
+        clock=clock, sequence=sequence, action=action, at=at, actor_id=actor_id, reason=reason, snapshot=snapshot,
+        previous_hash=previous,
+        hash=event_hash(clock_id=clock.pk, sequence=sequence, action=action, at=at, actor_id=actor_id,
+                        reason=reason, snapshot=snapshot, previous_hash=previous),
+    )
+    _append(event)
+    return event
 
 
-def _last_events(clock_ids: list[int]) -> dict[int, tuple[int, str]]:
-    """Each clock's last (sequence, hash), by the (clock, sequence) index."""
-    if len(clock_ids) == 1:
-        row = (ClockEvent.objects.filter(clock_id=clock_ids[0]).order_by("-sequence")
-               .values_list("sequence", "hash").first())
-        return {clock_ids[0]: row} if row else {}
-    newest = ClockEvent.objects.filter(clock_id=OuterRef("clock_id")).order_by("-sequence").values("sequence")[:1]
-    rows = (ClockEvent.objects.filter(clock_id__in=clock_ids, sequence=Subquery(newest))
-            .values_list("clock_id", "sequence", "hash"))
-    return {clock_id: (sequence, hashed) for clock_id, sequence, hashed in rows}
+def _append(event: ClockEvent) -> None:
+    """Every clock event is written here, and only ever added."""
+    event.save(force_insert=True)
 
 
 # --- starting and stopping ---------------------------------------------------------------
 
 
 def clock_start(*, case, kind: str, start: datetime, department=None, actor=None, order=None,
-                due_at: datetime | None = None) -> SupervisionClock:
+                due_at: datetime | None = None) -> SupervisionClock | None:
     """Start a clock from the policy table, or with an explicit due time
     (supervision orders set their own)."""
-    clock = new_clock(case=case, kind=kind, start=start, department=department, order=order, due_at=due_at)
-    if clock is None:
-        return None  # no policy for this clock: nothing to supervise
-    return clocks_start_all([clock], at=start, actor=actor)[0]
-
-
-def new_clock(*, case, kind: str, start: datetime, department=None, order=None,
-              due_at: datetime | None = None) -> SupervisionClock | None:
-    """An unsaved clock with its limit from the policy table (or the given
-    due time); None when no policy supervises this clock."""
     policy = policy_for(kind, case) if due_at is None else None
     if due_at is not None:
         amount, unit, escalate_after = None, "", 5
@@ -203,121 +166,48 @@ def new_clock(*, case, kind: str, start: datetime, department=None, order=None,
         amount, unit, escalate_after = policy.amount, policy.unit, policy.escalate_after_working_days
         due_at, warn_at = due_and_warning(start, policy.amount, policy.unit, policy.warn_fraction)
     else:
-        return None
-    return SupervisionClock(
+        return None  # no policy for this clock: nothing to supervise
+    clock = SupervisionClock.objects.create(
         case=case, kind=kind, department=department, order=order, started_at=start, warn_at=warn_at,
         category_id=case.category_id, region_id=case.region_id,
         due_at=due_at, original_due_at=due_at, limit_amount=amount, limit_unit=unit,
         escalate_after_working_days=escalate_after,
     )
+    record(clock, ClockEvent.Action.STARTED, at=start, actor=actor, first=True)
+    clock_moved(clock, None)
+    return clock
 
 
-def clocks_start_all(clock_list: list[SupervisionClock], *, at: datetime, actor=None) -> list[SupervisionClock]:
-    """Save clocks made by `new_clock` that all start at `at`, with their
-    first events and tallies, in one insert each."""
-    if not clock_list:
-        return []
-    insert_rows(SupervisionClock, clock_list)
-    record_all(clock_list, ClockEvent.Action.STARTED, at=at, actor=actor, first=True)
-    clocks_moved([(None, clock_key(clock)) for clock in clock_list])
-    return clock_list
-
-
-def dispatch_clocks_open(cases, *, dispatched=frozenset(), at: datetime | None = None) -> list[SupervisionClock]:
-    """Open the dispatch clock of each of these cases (locked, waiting for
-    routing) that has none, from its submission: the clock starts when the
-    case was submitted (DOMAIN.md) and its first event says so, whenever
-    the routing step (or the deadline scan, should routing wait) writes it.
-    The submission itself writes only the case and its history, so a busy
-    portal takes a case in one short transaction.
-
-    `dispatched`: ids of cases dispatched in this same step, at `at` (routed
-    by the rules), whose clocks are written stopped then, with both events.
-    A few statements for any number of cases."""
-    if not cases:
-        return []
-    opened = set(
-        SupervisionClock.objects.filter(case_id__in=[case.pk for case in cases], kind=ClockKind.DISPATCH)
-        .values_list("case_id", flat=True)
-    )
-    clock_list = [clock for case in cases if case.pk not in opened
-                  if (clock := new_clock(case=case, kind=ClockKind.DISPATCH, start=case.submitted_at)) is not None]
-    if not clock_list:
-        return []
-    # Written already stopped where the case is dispatched now (one insert,
-    # no update); the started event hashes the clock as it was then.
-    started = [_snapshot(clock) for clock in clock_list]
-    moves = [(None, _mark_stopped(clock, at, reason="")[1] if clock.case_id in dispatched else clock_key(clock))
-             for clock in clock_list]
-    insert_rows(SupervisionClock, clock_list)
-    events = []
-    for clock, snapshot in zip(clock_list, started, strict=True):
-        # By whoever submitted the case, as when the submission wrote it.
-        first = event_for(clock, ClockEvent.Action.STARTED, sequence=1, previous=GENESIS, at=clock.started_at,
-                          actor_id=clock.case.recorded_by_id or clock.case.citizen_id, reason="", snapshot=snapshot)
-        events.append(first)
-        if clock.stopped_at is not None:
-            events.append(event_for(clock, ClockEvent.Action.STOPPED, sequence=2, previous=first.hash, at=at,
-                                    actor_id=None, reason=""))
-    insert_rows(ClockEvent, events)
-    clocks_moved(moves)
-    for clock in clock_list:
-        if clock.stopped_at is not None:
-            tally_finished_hours(clock)
-    return clock_list
-
-
-def _open_clocks(case, kinds):
-    return open_clocks_of([case.pk], kinds)
-
-
-def open_clocks_of(case_ids, kinds) -> list[SupervisionClock]:
-    """The open (or breached, not yet stopped) clocks of these kinds on these
-    cases, locked, in a fixed order so concurrent callers lock alike."""
+def _open_clocks(case, kinds) -> list[SupervisionClock]:
+    """The case's open (or breached, not yet stopped) clocks of these kinds,
+    locked in id order, so concurrent callers lock alike."""
     return list(
         SupervisionClock.objects.select_for_update()
-        .filter(case_id__in=case_ids, kind__in=kinds)
+        .filter(case=case, kind__in=kinds)
         .filter(state__in=[*OPEN_CLOCK_STATES, ClockState.BREACHED], stopped_at=None)
         .order_by("id")
     )
 
 
-_STOP_FIELDS = ["stopped_at", "state", "due_at", "warn_at", "paused_at", "stop_reason", "working_hours"]
-
-
 def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> list[SupervisionClock]:
     """Stop the case's open clocks of these kinds: met if in time; a breached
     clock stays breached and records when it was finally met."""
-    return clocks_stop_all(_open_clocks(case, kinds), at=at, actor=actor, reason=reason)
-
-
-def clocks_stop_all(clock_list: list[SupervisionClock], *, at: datetime, actor=None,
-                    reason: str = "") -> list[SupervisionClock]:
-    """`clocks_stop` for clocks already locked (`open_clocks_of`), of any
-    number of cases: one update, one insert of events, one tally write."""
-    if not clock_list:
-        return []
-    moves = [_mark_stopped(clock, at, reason=reason) for clock in clock_list]
-    update_rows(clock_list, _STOP_FIELDS)
-    record_all(clock_list, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
-    clocks_moved(moves)
-    for clock in clock_list:
+    stopped = _open_clocks(case, kinds)
+    for clock in stopped:
+        before = clock_key(clock)
+        if clock.state == ClockState.PAUSED:
+            _shift_for_pause(clock, at)
+        clock.stopped_at = at
+        clock.stop_reason = reason
+        clock.working_hours = calendar().working_hours_between(clock.started_at, at)
+        if clock.state != ClockState.BREACHED:
+            clock.state = ClockState.MET if at <= clock.due_at else ClockState.BREACHED
+        clock.save(update_fields=["stopped_at", "state", "due_at", "warn_at", "paused_at", "stop_reason",
+                                  "working_hours"])
+        record(clock, ClockEvent.Action.STOPPED, at=at, actor=actor, reason=reason)
+        clock_moved(clock, before)
         tally_finished_hours(clock)
-    return clock_list
-
-
-def _mark_stopped(clock: SupervisionClock, at: datetime, *, reason: str) -> tuple:
-    """Stop the clock (not saved): met if in time. Returns its tally keys
-    before and after."""
-    before = clock_key(clock)
-    if clock.state == ClockState.PAUSED:
-        _shift_for_pause(clock, at)
-    clock.stopped_at = at
-    clock.stop_reason = reason
-    clock.working_hours = calendar().working_hours_between(clock.started_at, at)
-    if clock.state != ClockState.BREACHED:
-        clock.state = ClockState.MET if at <= clock.due_at else ClockState.BREACHED
-    return before, clock_key(clock)
+    return stopped
 
 
 def clocks_cancel(*, case, at: datetime, actor=None, reason: str = "") -> None:
@@ -326,22 +216,13 @@ def clocks_cancel(*, case, at: datetime, actor=None, reason: str = "") -> None:
 
 
 def clocks_cancel_kinds(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
-    clocks_cancel_all(_open_clocks(case, kinds), at=at, actor=actor, reason=reason)
-
-
-def clocks_cancel_all(clock_list: list[SupervisionClock], *, at: datetime, actor=None, reason: str = "") -> None:
-    """Cancel clocks already locked (`open_clocks_of`), of any number of cases."""
-    if not clock_list:
-        return
-    moves = []
-    for clock in clock_list:
+    for clock in _open_clocks(case, kinds):
         before = clock_key(clock)
         clock.state = ClockState.CANCELLED
         clock.stopped_at = at
-        moves.append((before, clock_key(clock)))
-    update_rows(clock_list, ["state", "stopped_at"])
-    record_all(clock_list, ClockEvent.Action.CANCELLED, at=at, actor=actor, reason=reason)
-    clocks_moved(moves)
+        clock.save(update_fields=["state", "stopped_at"])
+        record(clock, ClockEvent.Action.CANCELLED, at=at, actor=actor, reason=reason)
+        clock_moved(clock, before)
 
 
 def clocks_pause(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
@@ -393,12 +274,3 @@ def case_due_at(case) -> datetime | None:
                                         state__in=[*OPEN_CLOCK_STATES, ClockState.BREACHED])
         .order_by("due_at").values_list("due_at", flat=True).first()
     )
-
-
-def cases_due_at(case_ids) -> dict[int, datetime]:
-    """`case_due_at` for several cases in one query; a case with no open
-    department clock is left out."""
-    rows = (SupervisionClock.objects.filter(case_id__in=case_ids, kind__in=DEPARTMENT_CLOCKS, stopped_at=None,
-                                            state__in=[*OPEN_CLOCK_STATES, ClockState.BREACHED])
-            .values("case_id").annotate(due=Min("due_at")).values_list("case_id", "due"))
-    return dict(rows)

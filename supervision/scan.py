@@ -1,22 +1,11 @@
 """The periodic deadline scan: reminders (催办) at warning time, breach
 notices at due time, the second-level notice (通报) N working days later,
-and closing cases whose feedback window ended. First it opens the dispatch
-clock of a case that has waited for routing longer than the routing
-sweeper's delay (the routing step opens it as a rule: should the routing
-worker be down, the scans still hold the dispatch to its deadline).
+and closing cases whose feedback window ended. Each step reads only the
+clocks due (partial indexes) and claims them in batches, marked in the
+transaction that records the notices, so each notice goes out once."""
 
-Each step reads only the clocks whose moment has come (partial indexes on
-SupervisionClock), so its cost follows the number of clocks due, not the
-number of clocks. A batch of clocks is locked and marked in the same
-transaction that records the notices, so running the scan twice, or in two
-workers at once, sends every notice exactly once; one commit per batch
-keeps it fast."""
-
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Event
@@ -31,17 +20,11 @@ BATCH = 500
 def _claim_batch(due: Q, moment: str, **changes) -> list[SupervisionClock]:
     """Lock up to BATCH clocks whose moment has come, earliest first,
     skipping any another scanner holds, and mark them claimed, in the
-    caller's transaction. Two scanners at once take disjoint batches
-    (PostgreSQL's SKIP LOCKED; SQLite runs one writer at a time), so each
-    notice goes out once.
+    caller's transaction: two scanners at once take disjoint batches.
 
-    The order by `moment` is what keeps the scan on its partial indexes.
-    Without it PostgreSQL, which takes "running", "not yet reminded" and
-    "warning time passed" for independent, expects millions of matches
-    among millions of running clocks and reads the table in order instead,
-    hoping to meet a batch early: the last, empty claim of every drain then
-    read the whole table (10,000,000 running clocks: twice the time of
-    10,000, bench/RESULTS.md)."""
+    Ordering by `moment` keeps PostgreSQL on the partial index; without it
+    the planner may read the whole table in order, hoping to meet a batch
+    early."""
     ids = list(
         SupervisionClock.objects.select_for_update(skip_locked=True).filter(due)
         .order_by(moment).values_list("id", flat=True)[:BATCH]
@@ -51,28 +34,6 @@ def _claim_batch(due: Q, moment: str, **changes) -> list[SupervisionClock]:
     if changes:
         SupervisionClock.objects.filter(due, id__in=ids).update(**changes)
     return list(SupervisionClock.objects.filter(id__in=ids).select_related("case"))
-
-
-def open_waiting_dispatch_clocks(now=None) -> int:
-    """Open the dispatch clocks of cases left waiting for routing (none in
-    the usual case). Cases a routing batch holds are skipped: that batch
-    opens their clocks."""
-    from responses.selectors import waiting_for_routing
-
-    cutoff = (now or timezone.now()) - timedelta(seconds=settings.ROUTING_SWEEP_AFTER_SECONDS)
-    opened = 0
-    while True:
-        with transaction.atomic():
-            has_clock = SupervisionClock.objects.filter(case=OuterRef("pk"), kind=ClockKind.DISPATCH)
-            waiting = list(
-                waiting_for_routing(submitted_before=cutoff).select_for_update(of=("self",), skip_locked=True)
-                .filter(~Exists(has_clock))
-                .order_by("submitted_at")[:BATCH]
-            )
-            newly = len(clocks.dispatch_clocks_open(waiting))
-        opened += newly
-        if len(waiting) < BATCH or not newly:
-            return opened
 
 
 def send_reminders(now=None) -> int:
@@ -148,7 +109,6 @@ def close_expired_feedback_windows(now=None) -> int:
 
 def scan(now=None) -> dict[str, int]:
     return {
-        "dispatch_clocks_opened": open_waiting_dispatch_clocks(now),
         "reminders": send_reminders(now),
         "breaches": send_breach_notices(now),
         "escalations": send_escalations(now),

@@ -114,10 +114,6 @@ def start_worker(tmp_path, settings):
     """Start real `celery worker` processes on the test database and a given
     broker; each is stopped (or found killed) at the end."""
     started = []
-    # The test's cache is its own memory, not the workers': the routing flag
-    # (responses.routing_wakeup) cannot be shared, so every submission sends
-    # its own message.
-    settings.ROUTING_WAKE_SECONDS = 0
 
     def start(broker_url: str, name: str = "w1", visibility_timeout: int = 1):
         env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "REDIS_URL": broker_url,

@@ -23,20 +23,19 @@ pytestmark = [needs_postgres_and_redis, pytest.mark.django_db(transaction=True)]
 
 def test_a_submission_whose_connection_drops_fails_cleanly_and_its_retry_makes_one_case(
         client, citizen, category, region, monkeypatch):
-    import petitions.submission_write
+    import petitions.services
 
-    real_write = petitions.submission_write.insert_with_copy
+    real_start = petitions.services.clock_start
     dropped = []
 
     def drop_then_continue(*args, **kwargs):
-        # Mid-submission: the case is made and about to go to the database
-        # with its history row in one statement.
+        # Mid-submission: the case is saved, its dispatch clock not yet.
         if not dropped:
             dropped.append(connection.connection.get_backend_pid())
             terminate(dropped[0])
-        return real_write(*args, **kwargs)
+        return real_start(*args, **kwargs)
 
-    monkeypatch.setattr(petitions.submission_write, "insert_with_copy", drop_then_continue)
+    monkeypatch.setattr(petitions.services, "clock_start", drop_then_continue)
     client.force_login(citizen)
     client.raise_request_exception = False
     form = {"kind": "complaint", "category": category.pk, "region": region.pk, "urgency": "normal",

@@ -78,7 +78,7 @@ def test_a_task_that_does_not_retry_is_recorded_after_its_one_attempt(monkeypatc
     def broken(**_kwargs):
         raise RuntimeError("routing rule table is corrupt")
 
-    monkeypatch.setattr("responses.tasks.cases_route_waiting", broken)
+    monkeypatch.setattr("responses.tasks.case_route", broken)
     assert deliver(route_case, 42).failed()
 
     failed = FailedTask.objects.get()

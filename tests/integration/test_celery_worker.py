@@ -46,9 +46,6 @@ def forget_broker_connections():
 
 @pytest.fixture
 def worker(tmp_path, settings):
-    # The test's cache is its own memory, not the worker's: no shared routing
-    # flag (responses.routing_wakeup), so every submission sends its message.
-    settings.ROUTING_WAKE_SECONDS = 0
     env = {**os.environ, "DATABASE_URL": database_url_of_test_database(), "DJANGO_SETTINGS_MODULE": "portal.settings"}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     if celery_app.conf.broker_url.startswith("sqla+sqlite"):

@@ -97,8 +97,6 @@ def test_routing_a_case_that_changed_rules_later_does_not_reroute(category):
 @pytest.mark.django_db
 def test_sweeper_routes_cases_whose_message_was_lost(settings, category):
     settings.ROUTING_SWEEP_AFTER_SECONDS = 60
-    settings.ROUTING_BATCH_SIZE = 1  # each message routes its own case only
-    settings.ROUTING_WAKE_SECONDS = 0  # and no batch wakes routing for the rest
     RoutingRuleFactory(category=category)
     stranded = CaseFactory(category=category, submitted_at=timezone.now() - datetime.timedelta(minutes=5))
     fresh = CaseFactory(category=category)

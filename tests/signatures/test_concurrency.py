@@ -154,15 +154,12 @@ def test_the_address_limit_is_shared_by_two_web_processes(open_petition, tmp_pat
 
 
 def test_a_new_signature_does_not_wait_behind_a_confirmation_holding_the_petition(open_petition):
-    """A confirmation's statement locks its petition's row FOR NO KEY
-    UPDATE; a new signature's insert takes FOR KEY SHARE on it (the foreign
-    key), which that lock lets through: signing is not queued behind
-    confirming. (The statement is held open in a transaction here, to see
-    its locks while they are held.)"""
+    """A confirmation locks its petition's row FOR NO KEY UPDATE; a new
+    signature's insert takes FOR KEY SHARE on it (the foreign key), which
+    that lock lets through: signing is not queued behind confirming. (The
+    confirmation is held open in a transaction here, to see its locks while
+    they are held.)"""
     from django.db import transaction
-    from django.utils import timezone
-
-    from signatures import services
 
     first = signature_start(petition_id=open_petition.pk, name="x", email="first@example.org")
     locked, release = threading.Event(), threading.Event()
@@ -171,7 +168,7 @@ def test_a_new_signature_does_not_wait_behind_a_confirmation_holding_the_petitio
     def confirm():
         try:
             with transaction.atomic():
-                assert services._confirm_and_count(first.pk, open_petition.pk, timezone.now()) is not None
+                assert signature_confirm(token=confirmation_token(first))[1]
                 locked.set()
                 release.wait(15)
         except Exception as error:  # noqa: BLE001 - reported below

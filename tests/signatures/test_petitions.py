@@ -315,3 +315,23 @@ def test_a_signature_invalidated_after_its_link_was_read_is_not_counted(petition
     petition.refresh_from_db()
     assert petition.confirmed_count == 0
     assert Signature.objects.get().confirmed_at is None
+
+
+def test_a_link_opened_twice_at_once_is_counted_once(petition, monkeypatch):
+    """Both clicks read the signature unconfirmed; the one that locks the
+    petition second finds it confirmed and counts nothing."""
+    from signatures import services
+
+    token = services.confirmation_token(signature_start(petition_id=petition.pk, name="Wang", email="w@example.org"))
+    real = services._require_open
+
+    def the_other_click_wins_meanwhile(petition, now, **kwargs):
+        real(petition, now, **kwargs)
+        monkeypatch.setattr(services, "_require_open", real)
+        assert services.signature_confirm(token=token)[1]
+
+    monkeypatch.setattr(services, "_require_open", the_other_click_wins_meanwhile)
+    signature, counted = signature_confirm(token=token)
+    assert not counted and signature.confirmed_at is not None
+    petition.refresh_from_db()
+    assert petition.confirmed_count == 1

@@ -63,18 +63,12 @@ def test_second_threshold_escalates_to_the_supervisors_for_a_hearing_once(
     assert SupervisionClock.objects.filter(kind=ClockKind.PETITION_RESPONSE).count() == 1
 
 
-def test_a_threshold_counted_but_not_claimed_is_claimed_by_the_sweeper(
-        petition, official, supervisor, monkeypatch, django_capture_on_commit_callbacks):
-    """The count is raised on its own (one statement) and the threshold is
-    claimed after it: a process that stopped in between leaves it to the
-    petitions' sweeper, which acts on it once."""
-    from signatures import services
-
-    monkeypatch.setattr(services, "_cross_thresholds", lambda petition, *, now: None)  # stopped before claiming
-    confirmed_signers(petition, emails(3), django_capture_on_commit_callbacks)
-    petition.refresh_from_db()
-    assert petition.confirmed_count == 3 and petition.response_threshold_reached_at is None
-    monkeypatch.undo()
+def test_a_threshold_lowered_below_the_count_is_claimed_by_the_sweeper_once(
+        petition, official, supervisor, django_capture_on_commit_callbacks):
+    """No confirmation reaches it (the count is already past it): the
+    petitions' sweeper acts on it, once."""
+    confirmed_signers(petition, emails(2), django_capture_on_commit_callbacks)
+    Petition.objects.filter(pk=petition.pk).update(response_threshold=2)  # an administrator's change
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.sweep_petitions()["thresholds"] == 1
     petition.refresh_from_db()

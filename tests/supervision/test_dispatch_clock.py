@@ -1,29 +1,27 @@
-"""The dispatch clock runs from the submission (DOMAIN.md) but is written
-by the routing step that follows it (supervision.clocks.dispatch_clocks_open),
-so a submission is two rows in one short transaction. Should routing wait
-(its worker down), the deadline scan opens the clock, so the dispatch is
-held to its deadline all the same."""
+"""The dispatch clock is a supervision record from the moment of submission:
+written with the case, in the submission's transaction (DOMAIN.md), and
+stopped by the dispatch; nothing opens one later."""
 
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from notifications.models import Event, Notification
 from petitions.lifecycle import Status
-from petitions.services import case_submit
-from responses.services import case_dispatch, cases_route_waiting
+from petitions.models import Case
+from petitions.services import case_record_for_citizen, case_submit
+from responses.services import case_dispatch, case_route
 from supervision import scan
 from supervision.audit import verify_clocks
 from supervision.models import ClockEvent, ClockKind, ClockState, SupervisionClock
-from tests.factories import RoutingRuleFactory
+from tests.factories import CaseFactory, RoutingRuleFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(citizen, category, region, **overrides):
     arguments = dict(actor=citizen, kind="complaint", category=category, region=region, title="路灯不亮",
-                      body="小区门口路灯坏了一周。", contact_email=citizen.email)
+                     body="小区门口路灯坏了一周。", contact_email=citizen.email)
     case, _created = case_submit(**(arguments | overrides))
     return case
 
@@ -32,77 +30,87 @@ def dispatch_clocks(case):
     return list(SupervisionClock.objects.filter(case=case, kind=ClockKind.DISPATCH))
 
 
-def test_a_case_for_the_routing_centre_runs_its_dispatch_clock_from_its_submission(citizen, category, region,
-                                                                                   dispatcher, department):
+def test_a_submission_writes_its_dispatch_clock_and_receipt_with_the_case(citizen, category, region):
     case = submit(citizen, category, region, urgency="emergency")
-    assert dispatch_clocks(case) == [] and not Notification.objects.filter(case=case).exists()
-    cases_route_waiting(case_id=case.pk)
-    case.refresh_from_db()
-    assert case.status == Status.ROUTING_CENTRE
+    # Before any routing has run.
+    assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
+    assert case.history.get().history_change_reason == "submitted"
     (clock,) = dispatch_clocks(case)
     assert clock.state == ClockState.RUNNING and clock.started_at == case.submitted_at
     assert clock.due_at - clock.started_at == datetime.timedelta(hours=1)  # emergency
     (started,) = clock.events.all()
     assert (started.action, started.at, started.actor_id) == ("started", case.submitted_at, citizen.pk)
     assert Notification.objects.filter(case=case, event=Event.RECEIVED, recipient=citizen).count() == 1
-    # The dispatcher's dispatch stops it.
+    assert list(verify_clocks()) == []
+
+
+def test_a_case_recorded_for_a_caller_names_the_operator_and_tells_the_caller_at_their_address(
+        operator, category, region):
+    case, _created = case_record_for_citizen(
+        actor=operator, channel="phone", kind="complaint", category=category, region=region, title="路灯不亮",
+        body="小区门口路灯坏了一周。", contact_email="caller@example.org", contact_name="王先生")
+    (clock,) = dispatch_clocks(case)
+    assert clock.events.get().actor_id == operator.pk
+    assert case.history.get().history_user == operator
+    assert list(Notification.objects.filter(case=case).values_list("event", "recipient", "email")) == [
+        (Event.RECEIVED, None, "caller@example.org")]
+
+
+def test_a_submission_that_fails_half_way_writes_nothing(citizen, category, region, monkeypatch):
+    def broken(**_kwargs):
+        raise RuntimeError("the notification could not be written")
+
+    monkeypatch.setattr("petitions.services.notify_citizen", broken)
+    with pytest.raises(RuntimeError):
+        submit(citizen, category, region)
+    assert not Case.objects.exists() and not Case.history.exists()
+    assert not SupervisionClock.objects.exists() and not ClockEvent.objects.exists()
+
+
+def test_a_case_a_rule_routes_has_its_dispatch_clock_stopped_at_the_dispatch(citizen, category, region, department):
+    RoutingRuleFactory(category=category, lead_department=department)
+    case = submit(citizen, category, region)
+    case_route(case_id=case.pk)
+    case.refresh_from_db()
+    (clock,) = dispatch_clocks(case)
+    assert (clock.started_at, clock.stopped_at) == (case.submitted_at, case.dispatched_at)
+    assert clock.state == ClockState.MET and clock.working_hours is not None
+    assert [(event.action, event.sequence) for event in clock.events.order_by("sequence")] == [
+        ("started", 1), ("stopped", 2)]
+    assert set(Notification.objects.filter(case=case, recipient=citizen).values_list("event", flat=True)) == {
+        Event.RECEIVED, Event.DISPATCHED}
+    assert list(verify_clocks()) == []
+
+
+def test_a_case_for_the_routing_centre_keeps_its_clock_running_until_a_dispatcher_dispatches(
+        citizen, category, region, dispatcher, department):
+    case = submit(citizen, category, region)
+    case_route(case_id=case.pk)
+    case.refresh_from_db()
+    assert case.status == Status.ROUTING_CENTRE
+    (clock,) = dispatch_clocks(case)
+    assert clock.state == ClockState.RUNNING and clock.events.count() == 1
     case_dispatch(actor=dispatcher, case_id=case.pk, department=department)
     clock.refresh_from_db()
     assert clock.state == ClockState.MET and clock.stopped_at is not None
     assert list(verify_clocks()) == []
 
 
-def test_a_case_routed_by_a_rule_has_its_dispatch_clock_opened_and_stopped_in_one_step(citizen, category,
-                                                                                      region, department):
-    RoutingRuleFactory(category=category, lead_department=department)
-    cases = [submit(citizen, category, region, title=f"路灯不亮 {number}") for number in range(3)]
-    cases_route_waiting(case_id=cases[0].pk, limit=3)
-    for case in cases:
-        case.refresh_from_db()
-        (clock,) = dispatch_clocks(case)
-        assert (clock.started_at, clock.stopped_at) == (case.submitted_at, case.dispatched_at)
-        assert clock.state == ClockState.MET and clock.working_hours is not None
-        assert [(event.action, event.sequence) for event in clock.events.order_by("sequence")] == [
-            ("started", 1), ("stopped", 2)]
-        assert clock.events.get(action="started").snapshot["state"] == ClockState.RUNNING
-        assert set(Notification.objects.filter(case=case, recipient=citizen).values_list("event", flat=True)) == {
-            Event.RECEIVED, Event.DISPATCHED}
-    assert list(verify_clocks()) == []
-
-
-def test_routing_a_case_that_has_its_clock_already_opens_no_second(citizen, category, region, department):
-    """A case submitted before this change (its clock written with it), or
-    one the scan reached first."""
-    RoutingRuleFactory(category=category, lead_department=department)
-    case = submit(citizen, category, region)
-    later = timezone.now() + datetime.timedelta(seconds=200)
-    assert scan.open_waiting_dispatch_clocks(later) == 1
-    cases_route_waiting(case_id=case.pk)
-    (clock,) = dispatch_clocks(case)
-    assert clock.state == ClockState.MET
-    assert list(clock.events.order_by("sequence").values_list("action", flat=True)) == ["started", "stopped"]
-    assert list(verify_clocks()) == []
-
-
-def test_the_scan_opens_the_clock_of_a_case_left_waiting_and_only_then(citizen, category, region, settings):
-    settings.ROUTING_SWEEP_AFTER_SECONDS = 120
+def test_a_case_left_waiting_for_routing_is_breached_on_time(citizen, category, region):
     case = submit(citizen, category, region, urgency="emergency")
-    assert scan.scan()["dispatch_clocks_opened"] == 0  # routing has two minutes to do it
-    two_hours_on = case.submitted_at + datetime.timedelta(hours=2)
-    result = scan.scan(two_hours_on)
-    assert result["dispatch_clocks_opened"] == 1
+    assert scan.scan(case.submitted_at + datetime.timedelta(minutes=30))["breaches"] == 0
+    result = scan.scan(case.submitted_at + datetime.timedelta(hours=2))
     assert result["breaches"] == 1  # the emergency's hour ran out while routing waited
-    assert scan.scan(two_hours_on)["dispatch_clocks_opened"] == 0
     (clock,) = dispatch_clocks(case)
-    assert clock.started_at == case.submitted_at and clock.state == ClockState.BREACHED
-    assert ClockEvent.objects.filter(clock=clock, action="started").count() == 1
+    assert clock.state == ClockState.BREACHED and clock.started_at == case.submitted_at
     assert list(verify_clocks()) == []
 
 
-def test_the_scan_leaves_routed_and_ended_cases_alone(citizen, category, region, department):
+def test_routing_opens_no_dispatch_clock_a_case_was_not_filed_with(category, region, department):
+    """A dispatch clock is the submission's to write: routing only stops it."""
     RoutingRuleFactory(category=category, lead_department=department)
-    routed = submit(citizen, category, region)
-    cases_route_waiting(case_id=routed.pk)
-    later = timezone.now() + datetime.timedelta(hours=1)
-    assert scan.open_waiting_dispatch_clocks(later) == 0
-    assert len(dispatch_clocks(routed)) == 1
+    case = CaseFactory(category=category, region=region)  # written around case_submit
+    case_route(case_id=case.pk)
+    case.refresh_from_db()
+    assert case.status == Status.DISPATCHED
+    assert dispatch_clocks(case) == []

@@ -20,7 +20,7 @@ from petitions.lifecycle import Status
 from supervision import scan
 from supervision.audit import verify_clocks
 from supervision.calendar import WorkingCalendar, calendar
-from supervision.clocks import due_and_warning, new_clock
+from supervision.clocks import clock_start, due_and_warning
 from supervision.models import ClockEvent, ClockKind, ClockState, DeadlinePolicy, LimitUnit, SupervisionClock
 from tests.factories import CaseFactory
 
@@ -132,7 +132,7 @@ def test_known_warning_times(start, amount, unit, warn):
 def test_an_order_clock_with_its_own_due_time_warns_after_half_its_time():
     case = CaseFactory()
     start = timezone.now()
-    clock = new_clock(case=case, kind=ClockKind.ORDER, start=start, due_at=start + dt.timedelta(hours=10))
+    clock = clock_start(case=case, kind=ClockKind.ORDER, start=start, due_at=start + dt.timedelta(hours=10))
     assert start + dt.timedelta(hours=5) <= clock.warn_at <= clock.due_at
 
 
