@@ -331,6 +331,13 @@ ROUTING_WAKE_SECONDS = env_int("ROUTING_WAKE_SECONDS", 5)
 # last asking. 0: every submission asks.
 ROUTING_WAKE_COALESCE_MS = env_int("ROUTING_WAKE_COALESCE_MS", 50)
 
+# --- The supervision ledger (supervision/ledger.py, docs/deploy.md) -------
+# The Ed25519 key that signs the ledger's daily checkpoints, kept outside the
+# database: the path of a PEM file, or the PEM text itself. Only workers of
+# the "scans" queue read it. Unset: the checkpoints are kept unsigned.
+SUPERVISION_SIGNING_KEY_FILE = env_str("SUPERVISION_SIGNING_KEY_FILE")
+SUPERVISION_SIGNING_KEY = env_str("SUPERVISION_SIGNING_KEY")
+
 # --- REST framework -------------------------------------------------------
 # Programs send an API token (api.ApiToken, stored hashed); browsers use
 # the session, with its CSRF check. The token class comes first so that a

@@ -16,6 +16,7 @@ from portal.bulk import update_rows
 from portal.insert_statement import insert_rows
 from portal.process_cache import ProcessCache
 from supervision.calendar import add_limit, calendar
+from supervision.ledger import seal
 from supervision.models import (
     OPEN_CLOCK_STATES,
     ClockEvent,
@@ -157,7 +158,7 @@ def record_all(clock_list: list[SupervisionClock], action: str, *, at: datetime,
         sequence, previous = last.get(clock.pk, (0, GENESIS))
         events.append(event_for(clock, action, sequence=sequence + 1, previous=previous, at=at, actor_id=actor_id,
                              reason=reason))
-    return insert_rows(ClockEvent, events)
+    return insert_rows(ClockEvent, seal(events))
 
 
 def _last_events(clock_ids: list[int]) -> dict[int, tuple[int, str]]:
@@ -253,7 +254,7 @@ def dispatch_clocks_open(cases, *, dispatched=frozenset(), at: datetime | None =
         if clock.stopped_at is not None:
             events.append(event_for(clock, ClockEvent.Action.STOPPED, sequence=2, previous=first.hash, at=at,
                                     actor_id=None, reason=""))
-    insert_rows(ClockEvent, events)
+    insert_rows(ClockEvent, seal(events))
     clocks_moved(moves)
     for clock in clock_list:
         if clock.stopped_at is not None:

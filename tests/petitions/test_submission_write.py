@@ -34,6 +34,7 @@ def rows_of(case: Case) -> dict:
     clocks = list(SupervisionClock.objects.filter(case=case).values())
     events = list(ClockEvent.objects.filter(clock__case=case).values())
     moments = ("id", "case_id", "clock_id", "started_at", "warn_at", "due_at", "original_due_at", "at", "hash",
+               "ledger_sequence", "ledger_previous", "ledger_hash",
                "snapshot", "created_at", "key", "history_id", "history_date", "submitted_at", "tracking_number")
     return {
         "case": plain(Case.objects.filter(pk=case.pk).values().get(), *moments),
