@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db.models import Max
+
 from supervision.clocks import GENESIS, _snapshot, event_hash
 from supervision.ledger import checkpoint_text, current_head, entry_hash, load_public_key, signature_valid
 from supervision.models import ClockEvent, LedgerCheckpoint, SupervisionClock
@@ -141,7 +143,11 @@ def verify_ledger(*, saved_heads=(), public_keys=(), batch: int = 5000):
     not verify. `public_keys`: the keys the auditor trusts, or none to check
     each signature against the key recorded beside it."""
     yield from _verify_signatures(saved_heads, public_keys)
+    # The last entry, then the head row: committed together, so the head read
+    # second is at or past it; entries appended after are for the next run.
+    last_written = ClockEvent.objects.aggregate(last=Max("ledger_sequence"))["last"] or 0
     head_sequence, head_hash = current_head()
+    end = max(head_sequence, last_written)
     wanted = {saved.sequence for saved in saved_heads}
     found: dict[int, str] = {}
     rows = (ClockEvent.objects.order_by("ledger_sequence")
@@ -149,8 +155,7 @@ def verify_ledger(*, saved_heads=(), public_keys=(), batch: int = 5000):
                          "actor_id", "reason", "snapshot", "previous_hash"))
     before, expected = None, 1  # the entry before (its row) and the number the next should have
     while True:
-        # Only up to the head read first: entries appended meanwhile are for the next run.
-        chunk = list(rows.filter(ledger_sequence__gte=expected, ledger_sequence__lte=head_sequence)[:batch])
+        chunk = list(rows.filter(ledger_sequence__gte=expected, ledger_sequence__lte=end)[:batch])
         if not chunk:
             break
         for row in chunk:
@@ -174,9 +179,12 @@ def verify_ledger(*, saved_heads=(), public_keys=(), batch: int = 5000):
     if last < head_sequence:
         yield (f"{_missing(last + 1, head_sequence)} missing (deleted) at the end: the head row says the ledger "
                f"ends at entry {head_sequence}")
+    elif last > head_sequence:
+        yield (f"the ledger goes on to entry {last}, past its head row ({head_sequence}:{head_hash}): entries "
+               "were written around the application, or the head row was moved back")
     elif before is not None and before[2] != head_hash:
         yield f"the ledger's head row ({head_sequence}:{head_hash}) does not match its last entry"
-    yield from _compare_heads(saved_heads, found, head_sequence)
+    yield from _compare_heads(saved_heads, found, last)
 
 
 def _compare_heads(saved_heads, found: dict[int, str], end: int):
@@ -201,8 +209,8 @@ def _compare_heads(saved_heads, found: dict[int, str], end: int):
             rewritten = 1
             since = max((sequence for sequence in matches if sequence < saved.sequence), default=0)
             yield (f"the ledger was rewritten: its entry {saved.sequence} has the hash {found[saved.sequence]}, "
-                   f"but {saved.label} says {saved.hash}; entries {since + 1} to {saved.sequence} were changed "
-                   "after that head was saved")
+                   f"but {saved.label} says {saved.hash}: something in entries {since + 1} to {saved.sequence} "
+                   "was changed after that head was saved")
         else:
             rewritten += 1
     if rewritten > 1:

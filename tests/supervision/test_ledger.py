@@ -158,6 +158,13 @@ def test_entries_cut_from_the_end_are_caught_by_the_head_row_then_by_a_saved_hea
         "the ledger ends at entry 7, but the saved head is at entry 9: ledger entries 8 to 9 are missing (deleted)"]
 
 
+def test_a_head_row_moved_back_or_deleted_is_named(history):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM supervision_ledgerhead")
+    assert problems() == [f"the ledger goes on to entry 9, past its head row (0:{GENESIS}): entries were written "
+                          "around the application, or the head row was moved back"]
+
+
 # --- rewriting -----------------------------------------------------------------------------------
 
 
@@ -177,7 +184,7 @@ def test_a_history_rewritten_with_every_hash_recomputed_is_caught_by_the_saved_h
     (head,) = read_saved_heads(saved)
     assert problems(saved_heads=[head]) == [
         f"the ledger was rewritten: its entry 9 has the hash {entry(9).ledger_hash}, but {head.label} says "
-        f"{head.hash}; entries 1 to 9 were changed after that head was saved"]
+        f"{head.hash}: something in entries 1 to 9 was changed after that head was saved"]
     status, printed = verify_command("--head", saved)
     assert status == 1 and "the ledger was rewritten" in printed
 
@@ -191,7 +198,7 @@ def test_earlier_and_later_saved_heads_narrow_down_what_was_rewritten(history, o
     found = problems(saved_heads=[latest, early, late])
     assert found == [
         f"the ledger was rewritten: its entry 9 has the hash {entry(9).ledger_hash}, but the head of Tuesday says "
-        f"{late.hash}; entries 4 to 9 were changed after that head was saved",
+        f"{late.hash}: something in entries 4 to 9 was changed after that head was saved",
         "1 later saved head(s) or checkpoint(s) differ from the ledger as well"]
 
 
@@ -201,7 +208,7 @@ def test_a_signed_checkpoint_catches_a_rewrite_and_cannot_be_altered_to_match(hi
     keys = [signing.public_key()]
     assert problems(saved_heads=checkpoint_heads(), public_keys=keys) == [
         f"the ledger was rewritten: its entry 9 has the hash {entry(9).ledger_hash}, but the checkpoint of "
-        f"{checkpoint.day} says {checkpoint.hash}; entries 1 to 9 were changed after that head was saved"]
+        f"{checkpoint.day} says {checkpoint.hash}: something in entries 1 to 9 was changed after that head was saved"]
     # The intruder makes the checkpoint agree, but cannot sign it.
     with connection.cursor() as cursor:
         cursor.execute("UPDATE supervision_ledgercheckpoint SET hash = %s", [entry(9).ledger_hash])
