@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.spreadsheet import safe_row
+from supervision.ledger import checkpoint_text
 
 CHUNK = 500
 CASE_FIELDS = ["tracking_number", "url", "kind", "category", "region", "department", "status", "author", "title",
@@ -113,8 +114,6 @@ def rates_response(rows, fmt: str, *, now):
 
 
 def checkpoint_record(checkpoint) -> dict:
-    from supervision.ledger import checkpoint_text
-
     return {
         "day": checkpoint.day.isoformat(), "taken_at": _moment(checkpoint.taken_at),
         "sequence": checkpoint.sequence, "hash": checkpoint.hash,

@@ -50,6 +50,8 @@ from publication.services import (
     publication_set_author_name,
 )
 from supervision.charts import line_chart
+from supervision.ledger import current_head, public_key_pem
+from supervision.selectors import ledger_checkpoints, ledger_signing_keys
 
 # The events services write as the history's change reason.
 DECISION_LABELS = {
@@ -219,9 +221,6 @@ LEDGER_PAGE_CHECKPOINTS = 31
 
 def ledger(request):
     """The supervision ledger's published heads and the keys that signed them."""
-    from supervision.ledger import current_head, public_key_pem
-    from supervision.selectors import ledger_checkpoints, ledger_signing_keys
-
     sequence, hashed = current_head()
     keys = [{**key, "pem": public_key_pem(key["public_key"])} for key in ledger_signing_keys()]
     return render(request, "publication/ledger.html", {
@@ -230,8 +229,6 @@ def ledger(request):
 
 
 def ledger_export(request, fmt: str):
-    from supervision.selectors import ledger_checkpoints
-
     return exports.checkpoints_response(ledger_checkpoints().reverse(), fmt)
 
 

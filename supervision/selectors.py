@@ -1,6 +1,9 @@
-"""Reads for supervisors."""
+"""Reads for supervisors, and the supervision ledger's published heads."""
+
+from django.db.models import Max, Min
 
 from petitions.selectors import case_list_queryset
+from supervision.models import LedgerCheckpoint
 
 
 def case_overview(*, status: str | None = None):
@@ -13,17 +16,11 @@ def case_overview(*, status: str | None = None):
 
 def ledger_checkpoints():
     """The supervision ledger's daily checkpoints, newest first."""
-    from supervision.models import LedgerCheckpoint
-
     return LedgerCheckpoint.objects.order_by("-day")
 
 
 def ledger_signing_keys() -> list[dict]:
     """Each key that signed checkpoints, with the first and last day it did,
     newest key first."""
-    from django.db.models import Max, Min
-
-    from supervision.models import LedgerCheckpoint
-
     return list(LedgerCheckpoint.objects.exclude(public_key="").values("public_key")
                 .annotate(first=Min("day"), last=Max("day")).order_by("-last"))

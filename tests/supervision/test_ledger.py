@@ -158,7 +158,10 @@ def test_entries_cut_from_the_end_are_caught_by_the_head_row_then_by_a_saved_hea
         "the ledger ends at entry 7, but the saved head is at entry 9: ledger entries 8 to 9 are missing (deleted)"]
 
 
-def test_a_head_row_moved_back_or_deleted_is_named(history):
+def test_a_head_row_altered_moved_back_or_deleted_is_named(history):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE supervision_ledgerhead SET hash = %s", ["f" * 64])
+    assert problems() == [f"the ledger's head row (9:{'f' * 64}) does not match its last entry"]
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM supervision_ledgerhead")
     assert problems() == [f"the ledger goes on to entry 9, past its head row (0:{GENESIS}): entries were written "
