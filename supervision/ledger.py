@@ -33,6 +33,15 @@ import datetime
 import hashlib
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    PublicFormat,
+    load_der_public_key,
+    load_pem_private_key,
+    load_pem_public_key,
+)
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
@@ -105,9 +114,6 @@ def signing_key():
     variable itself), or None when neither is set. A key that is set but
     unreadable stops the caller: a checkpoint silently left unsigned would
     look like one an intruder replaced."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
-
     path, text = settings.SUPERVISION_SIGNING_KEY_FILE, settings.SUPERVISION_SIGNING_KEY
     if not path and not text:
         return None
@@ -124,8 +130,6 @@ def signing_key():
 def public_key_text(public_key) -> str:
     """A public key as one line of base64 (DER SubjectPublicKeyInfo: a PEM
     file's body, without its BEGIN and END lines)."""
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
     return base64.b64encode(public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)).decode()
 
 
@@ -137,9 +141,6 @@ def public_key_pem(text: str) -> str:
 def load_public_key(text: str):
     """An Ed25519 public key from a PEM file's text or its one-line body;
     ValueError for anything else."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-    from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
-
     text = text.strip()
     try:
         key = (load_pem_public_key(text.encode()) if text.startswith("-----")
@@ -152,8 +153,6 @@ def load_public_key(text: str):
 
 
 def signature_valid(public_key, signature: str, text: str) -> bool:
-    from cryptography.exceptions import InvalidSignature
-
     try:
         public_key.verify(base64.b64decode(signature, validate=True), text.encode())
     except (InvalidSignature, ValueError):
