@@ -19,7 +19,9 @@ clock (met, returned or breached); most of those a reply clock (met on
 time, breached, or still running); about half of the replied cases have
 feedback and are closed. Each clock has its hash-chained event log
 (started, breached, stopped) exactly as `supervision.clocks.record` writes
-it, so `manage.py verify_supervision` accepts it; each case has its history
+it, each event an entry of the supervision ledger as `supervision.ledger.seal`
+chains them (the workers take turns at a shared head, a chunk at a time),
+so `manage.py verify_supervision` accepts it; each case has its history
 (submitted, routed or dispatched, returned or signed for, replied, closed)
 as `petitions.lifecycle.save_transition` writes it. Cases are spread over
 the past 12 months, the demo departments, categories and regions (loaded
@@ -59,6 +61,7 @@ from portal.demo import load_demo  # noqa: E402
 from responses.models import RoutingRule  # noqa: E402
 from responses.routing import rule_matches  # noqa: E402
 from supervision.clocks import GENESIS, _snapshot, event_hash  # noqa: E402
+from supervision.ledger import current_head, entry_hash  # noqa: E402
 from supervision.models import SupervisionClock  # noqa: E402
 
 KINDS = ["consultation"] * 30 + ["suggestion"] * 15 + ["complaint"] * 40 + ["help"] * 15
@@ -111,7 +114,7 @@ CLOCK_COLUMNS = [
     "reminded_at", "breached_at", "escalate_at", "category_id", "region_id",
 ]
 EVENT_COLUMNS = ["id", "clock_id", "sequence", "action", "at", "actor_id", "reason", "snapshot", "previous_hash",
-                 "hash"]
+                 "hash", "ledger_sequence", "ledger_previous", "ledger_hash"]
 DECISION_COLUMNS = ["id", "case_id", "method", "rule_id", "department_id", "decided_by_id", "decided_at", "note"]
 FEEDBACK_COLUMNS = ["case_id", "reply_id", "department_id", "resolved", "satisfaction", "comment", "reopened",
                     "given_at"]
@@ -195,6 +198,21 @@ def _clock_events(lines: list[str], event_id: int, clock_id: int, case_id: int, 
         event_id += 1
 
 
+def _seal_lines(lines: list[str], sequence: int, previous: str) -> tuple[int, str]:
+    """Append the ledger's columns to event lines made by `_clock_events`
+    (whose last column is the event's hash), continuing the ledger from
+    (sequence, previous) as `supervision.ledger.seal` does; returns the new
+    head."""
+    sha256 = hashlib.sha256
+    for index, line in enumerate(lines):
+        digest = line[-65:-1]
+        sequence += 1
+        current = sha256((previous + digest).encode()).hexdigest()
+        lines[index] = f"{line[:-1]}\t{sequence}\t{previous}\t{current}\n"
+        previous = current
+    return sequence, previous
+
+
 def _check_event_format() -> None:
     """Refuse to load if the hand-written event JSON no longer matches what
     supervision.clocks hashes (say a field was added to the snapshot)."""
@@ -224,6 +242,13 @@ def _check_event_format() -> None:
         if json.loads(fields[7]) != snapshot or fields[8] != previous or fields[9] != digest:
             raise SystemExit(f"bench/generate.py writes clock events that supervision.clocks would not: {line}")
         previous = digest
+    _seal_lines(lines, 41, GENESIS)
+    previous = GENESIS
+    for sequence, line in enumerate(lines, 42):
+        fields = line.rstrip("\n").split("\t")
+        if fields[10:] != [str(sequence), previous, entry_hash(previous, fields[9])]:
+            raise SystemExit(f"bench/generate.py writes ledger entries that supervision.ledger would not: {line}")
+        previous = fields[12]
 
 
 def _routes(categories: list[Category], regions: list[Region]):
@@ -266,6 +291,10 @@ def generate(total: int, *, seed: int = 2026, due_now: int = 1000, workers: int 
         indexes = _secondary_indexes(cursor)
         for name, _definition, _table in indexes:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+    # The ledger's head, shared by the workers: each chains a chunk's events
+    # onto it in turn, under its lock.
+    head_sequence, head_hash = current_head()
+    ledger = (multiprocessing.Value("q", head_sequence), multiprocessing.Array("c", head_hash.encode()))
     connection.close()  # each worker opens its own
     done = multiprocessing.Value("q", 0)
     share, extra = divmod(total, workers)
@@ -275,7 +304,7 @@ def generate(total: int, *, seed: int = 2026, due_now: int = 1000, workers: int 
         due = due_now // workers + (due_now % workers if worker == 0 else 0)
         parts.append(multiprocessing.Process(target=_generate_part,
                                              args=(first, count, bases, seed + worker, due, superuser, write_events,
-                                                   done)))
+                                                   ledger, done)))
         first += count
     for process in parts:
         process.start()
@@ -293,6 +322,12 @@ def generate(total: int, *, seed: int = 2026, due_now: int = 1000, workers: int 
         sizes = dict(cursor.fetchall())
     _build_indexes([definition for _name, definition, table in sorted(indexes, key=lambda index: -sizes[index[2]])],
                    workers)
+    if write_events:
+        from supervision.ledger import HEAD_ID
+        from supervision.models import LedgerHead
+
+        LedgerHead.objects.update_or_create(pk=HEAD_ID, defaults={"sequence": ledger[0].value,
+                                                                  "hash": ledger[1].value.decode()})
     with connection.cursor() as cursor:
         for table, column in GENERATED_IDS:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
@@ -303,7 +338,7 @@ def generate(total: int, *, seed: int = 2026, due_now: int = 1000, workers: int 
 
 
 def _generate_part(first_index: int, total: int, bases: dict, seed: int, due_now: int, skip_checks: bool,
-                   write_events: bool, done) -> None:
+                   write_events: bool, ledger, done) -> None:
     """One worker's cases: indexes first_index .. first_index + total, with
     ids derived from the index so workers never collide. Rows are written
     as COPY lines directly, times as ISO strings formatted once each: the
@@ -524,6 +559,10 @@ def _generate_part(first_index: int, total: int, bases: dict, seed: int, due_now
             _copy(cursor, "responses_routingdecision", DECISION_COLUMNS, decisions)
             _copy(cursor, "supervision_supervisionclock", CLOCK_COLUMNS, clocks)
             if write_events:
+                sequence, head = ledger
+                with sequence.get_lock():
+                    last, previous = _seal_lines(events, sequence.value, head.value.decode())
+                    sequence.value, head.value = last, previous.encode()
                 _copy(cursor, "supervision_clockevent", EVENT_COLUMNS, events)
             _copy(cursor, "responses_reply", REPLY_COLUMNS, replies)
             _copy(cursor, "supervision_feedback", FEEDBACK_COLUMNS, feedback)

@@ -61,6 +61,12 @@ app.conf.beat_schedule = {
         "task": "supervision.tasks.scan_deadlines",
         "schedule": 60.0,
     },
+    # The supervision ledger's checkpoint: kept by the first run of each day,
+    # so an hour's schedule survives a worker that was down at midnight.
+    "record-ledger-checkpoint": {
+        "task": "supervision.tasks.record_ledger_checkpoint",
+        "schedule": crontab(minute=5),
+    },
     # Administrators are reminded to enter next year's holidays (Oct-Dec).
     "remind-to-enter-next-year": {
         "task": "supervision.tasks.remind_to_enter_next_year",

@@ -324,6 +324,13 @@ HEALTH_STALE_SECONDS = env_int("HEALTH_STALE_SECONDS", 180)
 # routing by the sweeper, so a lost broker message never strands a case.
 ROUTING_SWEEP_AFTER_SECONDS = env_int("ROUTING_SWEEP_AFTER_SECONDS", 120)
 
+# --- The supervision ledger (supervision/ledger.py, docs/deploy.md) -------
+# The Ed25519 key that signs the ledger's daily checkpoints, kept outside the
+# database: the path of a PEM file, or the PEM text itself. Only workers of
+# the "scans" queue read it. Unset: the checkpoints are kept unsigned.
+SUPERVISION_SIGNING_KEY_FILE = env_str("SUPERVISION_SIGNING_KEY_FILE")
+SUPERVISION_SIGNING_KEY = env_str("SUPERVISION_SIGNING_KEY")
+
 # --- REST framework -------------------------------------------------------
 # Programs send an API token (api.ApiToken, stored hashed); browsers use
 # the session, with its CSRF check. The token class comes first so that a

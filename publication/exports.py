@@ -1,4 +1,5 @@
-"""Open data: published cases and departments' rates as CSV and JSON.
+"""Open data: published cases, departments' rates and the supervision
+ledger's checkpoints as CSV and JSON.
 
 Cases are streamed (a few hundred rows read at a time, written as they are
 read), so a download of every public case holds little memory whatever its
@@ -13,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.spreadsheet import safe_row
+from supervision.ledger import checkpoint_text
 
 CHUNK = 500
+CHECKPOINT_FIELDS = ["day", "taken_at", "sequence", "hash", "signed_text", "signature", "public_key"]
 
 
 def _moment(value):
@@ -116,4 +119,27 @@ def rates_response(rows, fmt: str, *, now):
     else:
         raise Http404("Unknown format")
     response["Content-Disposition"] = f'attachment; filename="wenzheng-department-rates.{fmt}"'
+    return response
+
+
+def checkpoint_record(checkpoint) -> dict:
+    return {
+        "day": checkpoint.day.isoformat(), "taken_at": _moment(checkpoint.taken_at),
+        "sequence": checkpoint.sequence, "hash": checkpoint.hash,
+        "signed_text": checkpoint_text(checkpoint.day, checkpoint.sequence, checkpoint.hash),
+        "signature": checkpoint.signature, "public_key": checkpoint.public_key,
+    }
+
+
+def checkpoints_response(checkpoints, fmt: str):
+    """Every checkpoint, oldest first (one a day: a few thousand rows in ten years)."""
+    records = [checkpoint_record(checkpoint) for checkpoint in checkpoints]
+    if fmt == "csv":
+        response = HttpResponse("".join(_csv_lines(CHECKPOINT_FIELDS, records)), content_type="text/csv; charset=utf-8")
+    elif fmt == "json":
+        response = HttpResponse(json.dumps(records, ensure_ascii=False, indent=1),
+                                content_type="application/json; charset=utf-8")
+    else:
+        raise Http404("Unknown format")
+    response["Content-Disposition"] = f'attachment; filename="wenzheng-supervision-ledger.{fmt}"'
     return response

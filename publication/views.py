@@ -45,6 +45,8 @@ from publication.services import (
     publication_set_author_name,
 )
 from supervision.charts import line_chart
+from supervision.ledger import current_head, public_key_pem
+from supervision.selectors import ledger_checkpoints, ledger_signing_keys
 
 # The events services write as the history's change reason.
 DECISION_LABELS = {
@@ -183,6 +185,23 @@ def cases_export(request, fmt: str):
 def rates_export(request, fmt: str):
     now = timezone.now()
     return exports.rates_response(all_department_rates(now=now), fmt, now=now)
+
+
+# The checkpoints shown on the page; the open data has every one.
+LEDGER_PAGE_CHECKPOINTS = 31
+
+
+def ledger(request):
+    """The supervision ledger's published heads and the keys that signed them."""
+    sequence, hashed = current_head()
+    keys = [{**key, "pem": public_key_pem(key["public_key"])} for key in ledger_signing_keys()]
+    return render(request, "publication/ledger.html", {
+        "head": f"{sequence}:{hashed}", "checkpoints": ledger_checkpoints()[:LEDGER_PAGE_CHECKPOINTS], "keys": keys,
+    })
+
+
+def ledger_export(request, fmt: str):
+    return exports.checkpoints_response(ledger_checkpoints().reverse(), fmt)
 
 
 # --- moderation ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from supervision.models import (
     DeadlinePolicy,
     Extension,
     Feedback,
+    LedgerCheckpoint,
     SupervisionClock,
     SupervisionOrder,
 )
@@ -52,7 +53,7 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class ClockEventInline(admin.TabularInline):
     model = ClockEvent
-    fields = ["sequence", "action", "at", "actor", "reason"]
+    fields = ["sequence", "action", "at", "actor", "reason", "ledger_sequence"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -126,3 +127,9 @@ class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ["case", "department", "resolved", "satisfaction", "reopened", "given_at"]
     list_filter = ["satisfaction", "resolved", "reopened"]
     list_select_related = ["case", "department"]
+
+
+@admin.register(LedgerCheckpoint)
+class LedgerCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ["day", "sequence", "hash", "taken_at"]
+    date_hierarchy = "day"

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from supervision.calendar import add_limit, calendar
+from supervision.ledger import seal
 from supervision.models import (
     OPEN_CLOCK_STATES,
     ClockEvent,
@@ -147,7 +148,9 @@ def record(clock: SupervisionClock, action: str, *, at: datetime, actor=None, re
 
 
 def _append(event: ClockEvent) -> None:
-    """Every clock event is written here, and only ever added."""
+    """Every clock event is written here, and only ever added, as the
+    supervision ledger's next entry (supervision/ledger.py)."""
+    seal([event])
     event.save(force_insert=True)
 
 

@@ -289,7 +289,11 @@ class ClockEvent(models.Model):
     """The append-only, hash-chained history of a clock. Each entry holds a
     snapshot of the clock after the change and the hash of the entry before
     it, so `manage.py verify_supervision` can name any clock or entry that
-    was altered outside the application."""
+    was altered outside the application.
+
+    Every event of every clock is also an entry of the supervision ledger
+    (supervision/ledger.py): one gapless sequence, each entry chained to the
+    one before, whose head is checkpointed and published every day."""
 
     class Action(models.TextChoices):
         STARTED = "started", _("started")
@@ -313,6 +317,9 @@ class ClockEvent(models.Model):
     snapshot = models.JSONField()
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    ledger_sequence = models.PositiveBigIntegerField(unique=True)
+    ledger_previous = models.CharField(max_length=64)
+    ledger_hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("clock event")
@@ -322,6 +329,44 @@ class ClockEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id}#{self.sequence} {self.action}"
+
+
+class LedgerHead(models.Model):
+    """The supervision ledger's last entry: one row, locked by each
+    transaction that appends to the ledger (supervision/ledger.py)."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("ledger head")
+        verbose_name_plural = _("ledger head")
+
+    def __str__(self) -> str:
+        return f"{self.sequence}:{self.hash}"
+
+
+class LedgerCheckpoint(models.Model):
+    """The ledger's head as it was once a day, signed (when a key is
+    configured) with a key kept outside the database, and published as open
+    data: whoever saved one can later check the ledger still extends it."""
+
+    day = models.DateField(_("day"), unique=True)
+    taken_at = models.DateTimeField(_("taken at"))
+    sequence = models.PositiveBigIntegerField(_("ledger entry"))
+    hash = models.CharField(_("hash"), max_length=64)
+    # Ed25519, base64: the signature of supervision.ledger.checkpoint_text,
+    # and the signer's public key (DER SubjectPublicKeyInfo, a PEM's body).
+    signature = models.CharField(_("signature"), max_length=100, blank=True)
+    public_key = models.CharField(_("public key"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger checkpoint")
+        verbose_name_plural = _("ledger checkpoints")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.sequence}:{self.hash}"
 
 
 class Extension(models.Model):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications.models import Event
 from notifications.services import email_on_commit, heads_and_supervisors, notify, notify_department
-from supervision import clocks, tallies
+from supervision import clocks, ledger, tallies
 from supervision.calendar import calendar
 from supervision.models import ClockEvent, ClockKind, ClockState, SupervisionClock
 
@@ -25,6 +25,9 @@ def _claim_batch(due: Q, moment: str, **changes) -> list[SupervisionClock]:
     Ordering by `moment` keeps PostgreSQL on the partial index; without it
     the planner may read the whole table in order, hoping to meet a batch
     early."""
+    # The ledger's lock first: it is never waited for while holding clocks
+    # that a holder of the ledger may want (supervision/ledger.py).
+    ledger.lock()
     ids = list(
         SupervisionClock.objects.select_for_update(skip_locked=True).filter(due)
         .order_by(moment).values_list("id", flat=True)[:BATCH]

@@ -1,10 +1,11 @@
-"""Reads for supervisors."""
+"""Reads for supervisors, and the supervision ledger's published heads."""
 
+from django.db.models import Max, Min
 from django.http import Http404
 
 from accounts.roles import Role, has_role
 from petitions.selectors import case_list_queryset
-from supervision.models import ExportJob
+from supervision.models import ExportJob, LedgerCheckpoint
 
 
 def case_overview(*, status: str | None = None):
@@ -28,3 +29,13 @@ def export_job_for(user, job_id, *, done: bool = False) -> ExportJob:
     if job is None:
         raise Http404("No export found")
     return job
+def ledger_checkpoints():
+    """The supervision ledger's daily checkpoints, newest first."""
+    return LedgerCheckpoint.objects.order_by("-day")
+
+
+def ledger_signing_keys() -> list[dict]:
+    """Each key that signed checkpoints, with the first and last day it did,
+    newest key first."""
+    return list(LedgerCheckpoint.objects.exclude(public_key="").values("public_key")
+                .annotate(first=Min("day"), last=Max("day")).order_by("-last"))

@@ -68,9 +68,11 @@ def extension_request(*, actor, clock_id: int, reason: str, new_due_at: datetime
 
 def extension_approve(*, actor, extension_id: int, note: str = "") -> Extension:
     with transaction.atomic():
-        extension = Extension.objects.select_for_update().select_related("clock__case").get(pk=extension_id)
+        extension = Extension.objects.select_for_update().select_related("clock").get(pk=extension_id)
+        # The case before its clock, as the case services lock them, so the
+        # case's save after the clock's event never waits (supervision/ledger.py).
+        case = Case.objects.select_for_update().get(pk=extension.clock.case_id)
         clock = SupervisionClock.objects.select_for_update().get(pk=extension.clock_id)
-        case = extension.clock.case
         _require_supervisor(actor, case, "extension_approve")
         if extension.state != Extension.State.PENDING:
             raise DomainError(_("This extension has already been decided."))
@@ -111,9 +113,13 @@ def clock_correct(*, actor, clock_id: int, new_due_at: datetime, reason: str) ->
     if not reason:
         raise DomainError(_("A correction needs a stated reason."))
     with transaction.atomic():
-        clock = SupervisionClock.objects.select_for_update().select_related("case").get(pk=clock_id)
+        # The case before its clock, as in extension_approve.
+        case_id = SupervisionClock.objects.filter(pk=clock_id).values_list("case_id", flat=True).get()
+        case = Case.objects.select_for_update().get(pk=case_id)
+        clock = SupervisionClock.objects.select_for_update().get(pk=clock_id)
+        clock.case = case
         _set_due(clock, new_due_at, at=timezone.now(), actor=actor, action=ClockEvent.Action.CORRECTED, reason=reason)
-        _sync_case_due(clock.case)
+        _sync_case_due(case)
         return clock
 
 

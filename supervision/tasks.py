@@ -1,5 +1,6 @@
 """Periodic work for supervision: reminding administrators to enter next
-year's public holidays before deadlines start running into it."""
+year's public holidays before deadlines start running into it, and keeping
+the supervision ledger's daily checkpoint."""
 
 from celery import shared_task
 from django.conf import settings
@@ -78,3 +79,14 @@ def run_export(job_id: int) -> None:
     from supervision.export_jobs import export_run
 
     export_run(job_id=job_id)
+
+
+@shared_task
+def record_ledger_checkpoint() -> int | None:
+    """Keep today's checkpoint of the supervision ledger (once a day, however
+    often this runs); returns the entry it sealed, or None if today's was
+    already kept."""
+    from supervision.ledger import ledger_checkpoint_record
+
+    checkpoint = ledger_checkpoint_record()
+    return checkpoint.sequence if checkpoint is not None else None

@@ -137,6 +137,7 @@ DELIVERIES = {
     "notifications.tasks.sweep_unsent_notifications": lambda s, m: an_unsent_notification(s) and [],
     "supervision.tasks.scan_deadlines": lambda s, m: a_clock_past_due(s) or [],
     "supervision.tasks.remind_to_enter_next_year": lambda s, m: the_first_of_october_with_next_year_missing(m) or [],
+    "supervision.tasks.record_ledger_checkpoint": lambda s, m: [],
     "signatures.tasks.send_signature_confirmation": lambda s, m: [a_signature_to_confirm(s)],
     "signatures.tasks.detect_surges": lambda s, m: [],
     "portal.tasks.record_worker_heartbeat": lambda s, m: ["routing"],

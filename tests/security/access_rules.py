@@ -248,6 +248,8 @@ RULES = {
     "publication:similar_cases": public(query=lambda w: {"title": "Noise building site", "body": "night"}),
     "publication:department_list": public(),
     "publication:rates_export": public("open data", target=lambda w: {"fmt": "csv"}),
+    "publication:ledger": public("the supervision ledger's published heads"),
+    "publication:ledger_export": public("open data", target=lambda w: {"fmt": "json"}),
     "publication:department_detail": public("public department", target=lambda w: {"code": w.department_a.code}),
     "publication:department_feed": public("public feed", target=lambda w: {"code": w.department_a.code}),
     "publication:category_feed": public("public feed", target=lambda w: {"code": w.category.code}),
