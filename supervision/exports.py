@@ -8,17 +8,21 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 
 from portal.spreadsheet import safe_row
 
+# Labels marked for translation here and translated when the file is made.
 RATE_COLUMNS = [
-    ("key_label", "Department"), ("dispatched", "Dispatched"), ("sign_for_due", "Sign-for due"),
-    ("response_rate", "Response rate %"), ("replies_due", "Replies due"), ("on_time_rate", "On-time reply rate %"),
-    ("resolution_rate", "Resolution rate %"),
-    ("satisfaction_rate", "Satisfaction rate %"), ("return_rate", "Return rate %"), ("reopen_rate", "Reopen rate %"),
-    ("overdue", "Overdue"), ("extensions", "Extensions granted"), ("sign_for_median", "Sign-for median (h)"),
-    ("sign_for_p90", "Sign-for p90 (h)"), ("reply_median", "Reply median (h)"), ("reply_p90", "Reply p90 (h)"),
+    ("key_label", gettext_noop("Department")), ("dispatched", gettext_noop("Cases dispatched")),
+    ("sign_for_due", gettext_noop("Sign-for due")), ("response_rate", gettext_noop("Response rate %")),
+    ("replies_due", gettext_noop("Replies due")), ("on_time_rate", gettext_noop("On-time reply rate %")),
+    ("resolution_rate", gettext_noop("Resolution rate %")), ("satisfaction_rate", gettext_noop("Satisfaction rate %")),
+    ("return_rate", gettext_noop("Return rate %")), ("reopen_rate", gettext_noop("Reopen rate %")),
+    ("overdue", gettext_noop("Overdue")), ("extensions", gettext_noop("Extensions granted")),
+    ("sign_for_median", gettext_noop("Sign-for median (h)")), ("sign_for_p90", gettext_noop("Sign-for p90 (h)")),
+    ("reply_median", gettext_noop("Reply median (h)")), ("reply_p90", gettext_noop("Reply p90 (h)")),
 ]
 
 

@@ -96,3 +96,16 @@ def test_an_unreadable_request_under_the_api_answers_in_the_error_shape(rf):
     response = handler400(rf.post("/api/v1/cases/"))
     assert response.status_code == 400 and b'"bad_request"' in response.content
     assert handler400(rf.get("/cases/")).status_code == 400  # the site's own page elsewhere
+
+
+@pytest.mark.django_db
+def test_a_body_nested_too_deep_is_refused_as_malformed(citizen):
+    from django.urls import reverse
+
+    from tests.api.conftest import token_client
+
+    body = "[" * 5000 + "]" * 5000
+    response = token_client(citizen).post(reverse("api:cases"), body, content_type="application/json",
+                                          HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "parse_error"

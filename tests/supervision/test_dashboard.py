@@ -60,7 +60,7 @@ def test_export_csv_and_xlsx_hold_the_ranking(client, supervisor, data):  # noqa
     csv_bytes = client.get(reverse("supervision:dashboard_export", args=["csv"]), PERIOD,
                            HTTP_ACCEPT_LANGUAGE="en").content
     rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["Department", "Dispatched", "Sign-for due", "Response rate %", "Replies due"]
+    assert rows[0][:5] == ["Department", "Cases dispatched", "Sign-for due", "Response rate %", "Replies due"]
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name[str(a)][1:4] == ["6", "5", "60.0"]
     assert by_name[str(c)][1:4] == ["1", "0", ""]  # no rate, not 0 %
@@ -167,3 +167,14 @@ def test_the_monthly_table_tells_no_rate_from_0_percent(client, supervisor):
         page = client.get(reverse("supervision:dashboard"), {**PERIOD, "department": department.pk}).content.decode()
         trend = page[page.index('id="trend-heading"'):]
         assert f'<th scope="row">2026-03</th>{shown}' in trend
+
+
+def test_the_export_header_is_in_chinese_for_a_chinese_request():
+    from django.utils import translation
+
+    from supervision.exports import rate_header
+
+    with translation.override("zh-hans"):
+        header = rate_header()
+    assert header[:5] == ["承办部门", "派单量", "应签收量", "响应率 %", "应答复量"]
+    assert not any(label.isascii() and label.strip("%()h ").isalpha() for label in header)
