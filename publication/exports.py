@@ -111,14 +111,19 @@ def rates_response(rows, fmt: str, *, now):
 
     scope = scorecard_scope(None, now=now)
     records = [rate_record(department, rates, start=scope.start, end=scope.end) for department, rates in rows]
+    return _records_response(RATE_FIELDS, records, fmt, name="wenzheng-department-rates")
+
+
+def _records_response(fields, records: list[dict], fmt: str, *, name: str) -> HttpResponse:
+    """A small table of records as a CSV or JSON download."""
     if fmt == "csv":
-        response = HttpResponse("".join(_csv_lines(RATE_FIELDS, records)), content_type="text/csv; charset=utf-8")
+        response = HttpResponse("".join(_csv_lines(fields, records)), content_type="text/csv; charset=utf-8")
     elif fmt == "json":
         response = HttpResponse(json.dumps(records, ensure_ascii=False, indent=1),
                                 content_type="application/json; charset=utf-8")
     else:
         raise Http404("Unknown format")
-    response["Content-Disposition"] = f'attachment; filename="wenzheng-department-rates.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
@@ -134,12 +139,4 @@ def checkpoint_record(checkpoint) -> dict:
 def checkpoints_response(checkpoints, fmt: str):
     """Every checkpoint, oldest first (one a day: a few thousand rows in ten years)."""
     records = [checkpoint_record(checkpoint) for checkpoint in checkpoints]
-    if fmt == "csv":
-        response = HttpResponse("".join(_csv_lines(CHECKPOINT_FIELDS, records)), content_type="text/csv; charset=utf-8")
-    elif fmt == "json":
-        response = HttpResponse(json.dumps(records, ensure_ascii=False, indent=1),
-                                content_type="application/json; charset=utf-8")
-    else:
-        raise Http404("Unknown format")
-    response["Content-Disposition"] = f'attachment; filename="wenzheng-supervision-ledger.{fmt}"'
-    return response
+    return _records_response(CHECKPOINT_FIELDS, records, fmt, name="wenzheng-supervision-ledger")
