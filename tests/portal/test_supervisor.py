@@ -43,26 +43,24 @@ def test_a_killed_child_comes_back_and_the_others_keep_running(caplog):
     assert all(child.process.poll() is not None for child in supervisor.children.values())
 
 
-def test_a_child_that_keeps_failing_is_restarted_with_bounded_doubling_pauses(caplog):
-    supervisor = Supervisor({"beat": CRASHER}, first_delay=0.05, max_delay=0.2)
+def restart_pauses(supervisor, caplog, *, restarts: int) -> list[float]:
+    """Run the crashing beat until it was restarted this often; the pauses logged before each restart."""
     caplog.set_level(logging.ERROR, logger="portal.runportal")
     supervisor.start()
     try:
-        assert poll_until(supervisor, lambda: supervisor.children["beat"].restarts >= 4, timeout=30)
+        assert poll_until(supervisor, lambda: supervisor.children["beat"].restarts >= restarts, timeout=30)
     finally:
         supervisor.stop()
-    delays = [record.args[3] for record in caplog.records if "exited with code" in record.getMessage()]
+    return [record.args[3] for record in caplog.records if "exited with code" in record.getMessage()]
+
+
+def test_a_child_that_keeps_failing_is_restarted_with_bounded_doubling_pauses(caplog):
+    delays = restart_pauses(Supervisor({"beat": CRASHER}, first_delay=0.05, max_delay=0.2), caplog, restarts=4)
     assert delays[:5] == [0.05, 0.1, 0.2, 0.2, 0.2][: len(delays[:5])]
     assert len(delays) >= 4
 
 
 def test_a_child_that_ran_a_while_starts_again_after_the_first_pause(caplog):
     supervisor = Supervisor({"beat": CRASHER}, first_delay=0.05, max_delay=10, healthy_after=0.0)
-    caplog.set_level(logging.ERROR, logger="portal.runportal")
-    supervisor.start()
-    try:
-        assert poll_until(supervisor, lambda: supervisor.children["beat"].restarts >= 3, timeout=30)
-    finally:
-        supervisor.stop()
-    delays = [record.args[3] for record in caplog.records if "exited with code" in record.getMessage()]
+    delays = restart_pauses(supervisor, caplog, restarts=3)
     assert set(delays) == {0.05}
