@@ -88,6 +88,8 @@ def credentials() -> dict:
             "region": Region.objects.filter(is_active=True).values_list("pk", flat=True).first()}
 
 
+# Marks this benchmark's submissions, which clean_up withdraws.
+SUBMIT_TITLE = "基准：夜间施工噪音扰民"
 SUBMIT_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -96,7 +98,7 @@ counter = 0
 request = function()
   counter = counter + 1
   local body = string.format('{"kind":"complaint","category":%(category)d,"region":%(region)d,' ..
-    '"title":"夜间施工噪音扰民 %%d","body":"凌晨两点仍在施工，噪音很大，影响休息。"}', counter)
+    '"title":"%(title)s %%d","body":"凌晨两点仍在施工，噪音很大，影响休息。"}', counter)
   return wrk.format(nil, nil, nil, body)
 end
 """
@@ -148,6 +150,9 @@ end
 USE_UP_THEIR_DATA = {"petition signature confirmed"}
 
 
+TOKEN_FILES: list[str] = []
+
+
 def pending_signatures(count: int) -> str:
     """An open petition with `count` signatures waiting for confirmation;
     returns a file of their confirmation tokens, one a line."""
@@ -178,6 +183,7 @@ def pending_signatures(count: int) -> str:
         for n in range(count))
     with tempfile.NamedTemporaryFile("w", suffix=".tokens", delete=False) as handle:
         handle.write("\n".join(confirmation_token(signature) for signature in signatures) + "\n")
+    TOKEN_FILES.append(handle.name)
     return handle.name
 
 
@@ -244,6 +250,58 @@ def start_server(*, port: int = PORT, env: dict | None = None, log: str | None =
     sys.exit("gunicorn did not start")
 
 
+def print_rounds(runs, rounds) -> None:
+    """Every round's figures beside its own ceiling's, before the medians."""
+    for number, results in enumerate(rounds, 1):
+        print(f"round {number}: {'measurement':34} {'req/s':>8} {'p99 ms':>8} {'ceiling':>8} "
+              f"{'ratio':>6} {'ceil p99':>8} {'p99 x':>6}")
+        for name, _path, _script, ceiling in runs:
+            if name not in results:
+                continue
+            mine = results[name]
+            line = f"round {number}: {name:34} {mine['rate']:8.0f} {mine['p99']:8.2f}"
+            if ceiling:
+                theirs = results[ceiling]
+                line += (f" {theirs['rate']:8.0f} {100 * mine['rate'] / theirs['rate']:5.0f}% "
+                         f"{theirs['p99']:8.2f} {mine['p99'] / theirs['p99']:6.1f}")
+            print(line)
+
+
+def clean_up(*, since, token_files) -> None:
+    """Withdraw the cases this run submitted (they would otherwise wait for
+    routing, their messages queued), drop its pending signatures, petitions,
+    API tokens and token files, and empty the ceiling's insert table."""
+    from accounts.models import User
+    from api.models import ApiToken
+    from petitions.models import Case
+    from responses.services import case_withdraw
+    from signatures.models import Signature
+
+    citizen = User.objects.get(email="citizen@wenzheng.example")
+    submitted = Case.objects.filter(citizen=citizen, submitted_at__gte=since, title__startswith=SUBMIT_TITLE)
+    withdrawn = 0
+    for case_id in submitted.values_list("pk", flat=True).iterator():
+        case_withdraw(actor=citizen, case_id=case_id)
+        withdrawn += 1
+    pending = Signature.objects.filter(email_domain="bench.example", confirmed_at=None).delete()[0]
+    tokens = ApiToken.objects.filter(name__startswith="bench ", created_at__gte=since).delete()[0]
+    with connection.cursor() as cursor:
+        # The list's own rows are dated in the past; the insert ceiling's now.
+        cursor.execute(f"DELETE FROM {TABLE} WHERE created_at >= %s", [since])
+    for name in token_files:
+        Path(name).unlink(missing_ok=True)
+    purged = celery_purge()
+    print(f"cleaned up: {withdrawn:,} submitted cases withdrawn, {pending:,} unconfirmed signatures and "
+          f"{tokens} API tokens deleted, {len(token_files)} token files removed, {purged:,} queued messages purged")
+
+
+def celery_purge() -> int:
+    """The routing messages of the withdrawn cases (no worker ran)."""
+    from portal.celery import app
+
+    return app.control.purge() or 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=15)
@@ -261,6 +319,9 @@ def main() -> None:
     arguments = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("The HTTP benchmark runs on PostgreSQL: set DATABASE_URL (and REDIS_URL).")
+    from django.utils import timezone
+
+    since = timezone.now()
     fill_ceiling_table()
     secrets = credentials()
     with connection.cursor() as cursor:
@@ -274,7 +335,8 @@ def main() -> None:
         ("ceiling: bare JSON view", "/bench/json", headers_script(), None),
         ("ceiling: insert one row", "/bench/insert", headers_script("POST"), None),
         ("ceiling: 50 newest of 1M rows", "/bench/list", headers_script(), None),
-        ("case submission (API)", "/api/v1/cases/", SUBMIT_SCRIPT % {"key": secrets["citizen"], **secrets},
+        ("case submission (API)", "/api/v1/cases/",
+         SUBMIT_SCRIPT % {"key": secrets["citizen"], "title": SUBMIT_TITLE, **secrets},
          "ceiling: insert one row"),
         ("official's inbox page", "/inbox/", headers_script(**official_cookies), "ceiling: 50 newest of 1M rows"),
         ("official's inbox API", "/api/v1/inbox/", headers_script(**official_token),
@@ -315,6 +377,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+        clean_up(since=since, token_files=TOKEN_FILES)
+    print_rounds(runs, rounds)
     print(f"{cases:,} cases; gunicorn {arguments.web_workers} sync workers; "
           f"wrk -t2 -c{arguments.connections} -d{arguments.seconds}s"
           + (f"; medians of {arguments.rounds} rounds" if arguments.rounds > 1 else ""))

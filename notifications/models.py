@@ -52,7 +52,11 @@ class Notification(models.Model):
         db_index=False,
     )
     email = models.EmailField(blank=True)
-    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    # A notice about something other than a case (a consultation, a
+    # misconduct report) shows `title` and leads to `path` instead.
+    title = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=300, blank=True)
     event = models.CharField(max_length=30, choices=Event.choices)
     key = models.CharField(max_length=120)
     language = models.CharField(max_length=10, default="zh-hans")

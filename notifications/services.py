@@ -15,20 +15,27 @@ from notifications.models import Event, Notification
 from portal.queue import enqueue_on_commit
 
 
-def notify(*, event: Event, case, users=(), addresses=(), occurrence: str = "", email_now: bool = True) -> str:
+def notify(*, event: Event, case=None, users=(), addresses=(), occurrence: str = "", email_now: bool = True,
+           about: str = "", title: str = "", path: str = "", language: str = "") -> str:
     """Record `event` about `case` for each user and each bare e-mail address
     (citizens without an account). `occurrence` tells repeated events of the
     same kind on one case apart (the second request for material). Returns
     the event's key; with email_now=False the caller enqueues the e-mail
-    (the deadline scan sends one task for a whole batch)."""
-    key = f"{event}:{case.pk}:{occurrence}"
+    (the deadline scan sends one task for a whole batch).
+
+    A notice about something else names it by `about` (a short stable key,
+    "consultation:12"), shows `title` and links to `path`; bare addresses
+    then hear in `language`."""
+    key = f"{event}:{case.pk if case is not None else about}:{occurrence}"
+    shown = {"case": case, "title": title, "path": path}
     rows = [
-        Notification(recipient=user, email=user.email, case=case, event=event, key=key,
-                     language=_language_for(user, case))
+        Notification(recipient=user, email=user.email, event=event, key=key, language=_language_for(user, case),
+                     **shown)
         for user in {user.pk: user for user in users if user is not None}.values()
     ]
     rows += [
-        Notification(email=address, case=case, event=event, key=key, language=case.language)
+        Notification(email=address, event=event, key=key,
+                     language=case.language if case is not None else language or settings.LANGUAGE_CODE, **shown)
         for address in set(addresses) if address
     ]
     if rows:
@@ -86,7 +93,7 @@ def heads_and_supervisors(department_id) -> list:
 def _language_for(user, case) -> str:
     # A citizen hears of their own case in the language they filed it in;
     # everyone else (staff, followers) in the one they last used the site in.
-    if case.citizen_id and user.pk == case.citizen_id:
+    if case is not None and case.citizen_id and user.pk == case.citizen_id:
         return case.language
     return user.language or settings.LANGUAGE_CODE
 

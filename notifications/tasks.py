@@ -19,7 +19,8 @@ def email_notifications(key: str) -> int:
             send_templated_mail(
                 to=notification.email, template="notification",
                 context={"notification": notification, "case": notification.case,
-                         "reply": notification.case.replies(manager="published").last()},
+                         "reply": notification.case.replies(manager="published").last()
+                         if notification.case_id else None},
                 language=notification.language,
             )
         except Exception:

@@ -11,8 +11,10 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 
 from supervision.calendar import add_limit, calendar
 from supervision.ledger import seal
@@ -67,13 +69,16 @@ def forget_policies(**_signal_kwargs) -> None:
     transaction.on_commit(lambda: cache.delete(POLICIES_CACHE_KEY))
 
 
-def policy_for(kind: str, case) -> DeadlinePolicy | None:
-    """The most specific policy row for this clock and case."""
+def policy_for(kind: str, case=None) -> DeadlinePolicy | None:
+    """The most specific policy row for this clock and case (for a clock on
+    another subject, the rows that name no case kind or urgency)."""
+    case_kind, urgency = (case.kind, case.urgency) if case is not None else ("", "")
     rows = [row for row in _policies()
-            if row.clock == kind and row.case_kind in ("", case.kind) and row.urgency in ("", case.urgency)]
+            if row.clock == kind and row.case_kind in ("", case_kind) and row.urgency in ("", urgency)]
     chosen = max(rows, key=lambda row: (bool(row.urgency), bool(row.case_kind)), default=None)
     if chosen is None and kind in FALLBACK_POLICIES:
-        logger.warning("no deadline policy for the %s clock of case %s: using the default", kind, case.pk)
+        logger.warning("no deadline policy for the %s clock of %s: using the default", kind,
+                       case.pk if case is not None else "its subject")
         amount, unit = FALLBACK_POLICIES[kind]
         chosen = DeadlinePolicy(clock=kind, amount=amount, unit=unit)
     return chosen
@@ -106,7 +111,12 @@ def _snapshot(clock: SupervisionClock) -> dict:
         # UTC, so a value read back from the database compares equal.
         return value.astimezone(UTC).isoformat() if value else None
 
+    # Only clocks on another subject carry it: every case clock's snapshot,
+    # and so its hash, stays as it was (migrations pass historical models).
+    on = getattr(clock, "subject_id", None)
+    subject = {"subject": f"{clock.subject_type_id}:{on}"} if on is not None else {}
     return {
+        **subject,
         "case": clock.case_id, "kind": clock.kind, "department": clock.department_id, "state": clock.state,
         "started_at": moment(clock.started_at), "warn_at": moment(clock.warn_at), "due_at": moment(clock.due_at),
         "original_due_at": moment(clock.original_due_at), "stopped_at": moment(clock.stopped_at),
@@ -157,10 +167,11 @@ def _append(event: ClockEvent) -> None:
 # --- starting and stopping ---------------------------------------------------------------
 
 
-def clock_start(*, case, kind: str, start: datetime, department=None, actor=None, order=None,
+def clock_start(*, case=None, subject=None, kind: str, start: datetime, department=None, actor=None, order=None,
                 due_at: datetime | None = None) -> SupervisionClock | None:
-    """Start a clock from the policy table, or with an explicit due time
-    (supervision orders set their own)."""
+    """Start a clock on a case, or on another subject (any model instance),
+    from the policy table or with an explicit due time (supervision orders
+    set their own)."""
     policy = policy_for(kind, case) if due_at is None else None
     if due_at is not None:
         amount, unit, escalate_after = None, "", 5
@@ -171,8 +182,8 @@ def clock_start(*, case, kind: str, start: datetime, department=None, actor=None
     else:
         return None  # no policy for this clock: nothing to supervise
     clock = SupervisionClock.objects.create(
-        case=case, kind=kind, department=department, order=order, started_at=start, warn_at=warn_at,
-        category_id=case.category_id, region_id=case.region_id,
+        case=case, subject=subject, kind=kind, department=department, order=order, started_at=start,
+        warn_at=warn_at, category_id=getattr(case, "category_id", None), region_id=getattr(case, "region_id", None),
         due_at=due_at, original_due_at=due_at, limit_amount=amount, limit_unit=unit,
         escalate_after_working_days=escalate_after,
     )
@@ -181,21 +192,28 @@ def clock_start(*, case, kind: str, start: datetime, department=None, actor=None
     return clock
 
 
-def _open_clocks(case, kinds) -> list[SupervisionClock]:
-    """The case's open (or breached, not yet stopped) clocks of these kinds,
-    locked in id order, so concurrent callers lock alike."""
+def _runs_on(case, subject) -> Q:
+    if subject is None:
+        return Q(case=case)
+    return Q(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+
+
+def _open_clocks(case, kinds, subject=None) -> list[SupervisionClock]:
+    """The case's (or subject's) open, or breached not yet stopped, clocks of
+    these kinds, locked in id order, so concurrent callers lock alike."""
     return list(
         SupervisionClock.objects.select_for_update()
-        .filter(case=case, kind__in=kinds)
+        .filter(_runs_on(case, subject), kind__in=kinds)
         .filter(state__in=[*OPEN_CLOCK_STATES, ClockState.BREACHED], stopped_at=None)
         .order_by("id")
     )
 
 
-def clocks_stop(*, case, kinds, at: datetime, actor=None, reason: str = "") -> list[SupervisionClock]:
+def clocks_stop(*, case=None, subject=None, kinds, at: datetime, actor=None,
+                reason: str = "") -> list[SupervisionClock]:
     """Stop the case's open clocks of these kinds: met if in time; a breached
     clock stays breached and records when it was finally met."""
-    stopped = _open_clocks(case, kinds)
+    stopped = _open_clocks(case, kinds, subject)
     for clock in stopped:
         before = clock_key(clock)
         if clock.state == ClockState.PAUSED:
@@ -218,8 +236,8 @@ def clocks_cancel(*, case, at: datetime, actor=None, reason: str = "") -> None:
     clocks_cancel_kinds(case=case, kinds=list(ClockKind.values), at=at, actor=actor, reason=reason)
 
 
-def clocks_cancel_kinds(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
-    for clock in _open_clocks(case, kinds):
+def clocks_cancel_kinds(*, case=None, subject=None, kinds, at: datetime, actor=None, reason: str = "") -> None:
+    for clock in _open_clocks(case, kinds, subject):
         before = clock_key(clock)
         clock.state = ClockState.CANCELLED
         clock.stopped_at = at
@@ -228,9 +246,9 @@ def clocks_cancel_kinds(*, case, kinds, at: datetime, actor=None, reason: str = 
         clock_moved(clock, before)
 
 
-def clocks_pause(*, case, kinds, at: datetime, actor=None, reason: str = "") -> None:
+def clocks_pause(*, case=None, subject=None, kinds, at: datetime, actor=None, reason: str = "") -> None:
     """The department waits for the citizen: the clock stops counting."""
-    for clock in _open_clocks(case, kinds):
+    for clock in _open_clocks(case, kinds, subject):
         if clock.state != ClockState.RUNNING:
             continue
         before = clock_key(clock)
@@ -241,10 +259,10 @@ def clocks_pause(*, case, kinds, at: datetime, actor=None, reason: str = "") -> 
         clock_moved(clock, before)
 
 
-def clocks_resume(*, case, kinds, at: datetime, actor=None) -> None:
+def clocks_resume(*, case=None, subject=None, kinds, at: datetime, actor=None) -> None:
     """The citizen answered: the clock counts again, its warning and due
     times moved on by the working time it waited."""
-    for clock in _open_clocks(case, kinds):
+    for clock in _open_clocks(case, kinds, subject):
         if clock.state != ClockState.PAUSED:
             continue
         before = clock_key(clock)

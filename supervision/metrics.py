@@ -554,4 +554,4 @@ def breached_open(*, limit: int = 50, department_id: int | None = None):
     clocks = SupervisionClock.objects.filter(state=ClockState.BREACHED, stopped_at=None)
     if department_id:
         clocks = clocks.filter(department_id=department_id)
-    return clocks.select_related("case", "department").order_by("due_at")[:limit]
+    return clocks.select_related("case", "department").prefetch_related("subject").order_by("due_at")[:limit]

@@ -1,6 +1,8 @@
 """Deadlines as supervision records: the working-day calendar, the policy
 that sets each limit, and the clocks that run on every case."""
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +61,9 @@ class ClockKind(models.TextChoices):
     FEEDBACK = "feedback", _("citizen feedback window")
     # A petition that crossed its first signature threshold (signatures app).
     PETITION_RESPONSE = "petition_response", _("formal response to a petition")
+    # Clocks about something other than a case (SupervisionClock.subject).
+    CONSULTATION_REPORT = "consultation_report", _("feedback report on a consultation")
+    REPORT_VERIFICATION = "report_verification", _("verification of a misconduct report")
 
 
 class LimitUnit(models.TextChoices):
@@ -115,7 +120,14 @@ class SupervisionClock(models.Model):
     a reason; every change is an entry in its hash-chained event log."""
 
     # Indexed by clock_case_idx and clock_department_idx, which start with them.
-    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="clocks", db_index=False)
+    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="clocks", db_index=False,
+                             null=True, blank=True)
+    # Or what else it runs on (a consultation, a misconduct report): the app
+    # that owns the subject says who hears of it (supervision.subjects).
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     kind = models.CharField(_("clock"), max_length=20, choices=ClockKind.choices)
     department = models.ForeignKey(
         "accounts.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT,
@@ -169,6 +181,8 @@ class SupervisionClock(models.Model):
             models.Index(fields=["due_at"], name="clock_breached_open_idx",
                          condition=models.Q(state="breached", stopped_at=None)),
             models.Index(fields=["case", "kind"], name="clock_case_idx"),
+            models.Index(fields=["subject_type", "subject_id", "kind"], name="clock_subject_idx",
+                         condition=models.Q(subject_id__isnull=False)),
             models.Index(fields=["department", "kind", "started_at"], name="clock_department_idx"),
             # The dashboard counts live only the running and paused clocks
             # past their due time (the rest are tallied), and reads the
@@ -183,9 +197,14 @@ class SupervisionClock(models.Model):
                          & ~models.Q(stop_reason="returned") & ~models.Q(state="cancelled"),
                          include=["kind", "department", "category", "region", "working_hours", "case"]),
         ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(case__isnull=False) | models.Q(subject_id__isnull=False),
+                                   name="clock_runs_on_case_or_subject"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.get_kind_display()} {self.get_state_display()}"
+        on = self.case_id if self.case_id is not None else f"{self.subject_type_id}:{self.subject_id}"
+        return f"{on} {self.get_kind_display()} {self.get_state_display()}"
 
     @property
     def is_open(self) -> bool:

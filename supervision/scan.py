@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications.models import Event
 from notifications.services import email_on_commit, heads_and_supervisors, notify, notify_department
-from supervision import clocks, ledger, tallies
+from supervision import clocks, ledger, subjects, tallies
 from supervision.calendar import calendar
 from supervision.models import ClockEvent, ClockKind, ClockState, SupervisionClock
 
@@ -48,7 +48,9 @@ def send_reminders(now=None) -> int:
         for clock in claimed:
             clock.reminded_at = now
             clocks.record(clock, ClockEvent.Action.REMINDED, at=now)
-            if clock.department_id:
+            if clock.case_id is None:
+                keys += subjects.notify_subject(clock=clock, event=Event.REMINDER)
+            elif clock.department_id:
                 keys.append(notify_department(event=Event.REMINDER, case=clock.case,
                                               department_id=clock.department_id, occurrence=f"{clock.pk}",
                                               email_now=False))
@@ -73,6 +75,9 @@ def send_breach_notices(now=None) -> int:
         heads = {}
         for clock in claimed:
             clocks.record(clock, ClockEvent.Action.BREACHED, at=now)
+            if clock.case_id is None:
+                keys += subjects.notify_subject(clock=clock, event=Event.BREACHED)
+                continue
             if clock.department_id not in heads:
                 heads[clock.department_id] = heads_and_supervisors(clock.department_id)
             keys.append(notify(event=Event.BREACHED, case=clock.case, users=heads[clock.department_id],
@@ -90,6 +95,9 @@ def send_escalations(now=None) -> int:
         for clock in claimed:
             clock.escalated_at = now
             clocks.record(clock, ClockEvent.Action.ESCALATED, at=now)
+            if clock.case_id is None:
+                keys += subjects.notify_subject(clock=clock, event=Event.ESCALATED)
+                continue
             if clock.department_id not in heads:
                 heads[clock.department_id] = heads_and_supervisors(clock.department_id)
             keys.append(notify(event=Event.ESCALATED, case=clock.case, users=heads[clock.department_id],
