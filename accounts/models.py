@@ -71,6 +71,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 

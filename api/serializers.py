@@ -12,6 +12,7 @@ from api.models import ApiToken
 from petitions.attachments import attachment_content_type
 from petitions.lifecycle import Status
 from petitions.models import Case, Category, Kind, Region, Urgency
+from portal.row_cache import cached_rows, case_row_key
 from supervision.deadlines import answer_data, deadline_data
 
 
@@ -24,7 +25,7 @@ class RefSerializer(serializers.Serializer):
 
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField(source="__str__")
+    name = serializers.CharField(source="display_name")
 
 
 class DeadlineSerializer(serializers.Serializer):
@@ -48,19 +49,25 @@ class AnswerExpectedSerializer(serializers.Serializer):
     waits_for_material = serializers.BooleanField()
 
 
+# One instance each, reused for every row: making a serializer copies its
+# declared fields, which a list of cases would otherwise pay twice a row.
+DEADLINE = DeadlineSerializer()
+ANSWER_EXPECTED = AnswerExpectedSerializer()
+
+
 def deadline_representation(case) -> dict | None:
     data = deadline_data(case)
-    return DeadlineSerializer(data).data if data else None
+    return DEADLINE.to_representation(data) if data else None
 
 
 def answer_representation(case) -> dict | None:
     data = answer_data(case)
-    return AnswerExpectedSerializer(data).data if data else None
+    return ANSWER_EXPECTED.to_representation(data) if data else None
 
 
 class CaseListSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display")
-    kind_label = serializers.CharField(source="get_kind_display")
+    status_label = serializers.CharField()
+    kind_label = serializers.CharField()
     category = RefSerializer()
     region = RefSerializer()
     lead_department = RefSerializer(allow_null=True)
@@ -88,11 +95,23 @@ class CaseListSerializer(serializers.ModelSerializer):
         return answer_representation(case)
 
 
+class InboxRowsSerializer(serializers.ListSerializer):
+    """The inbox's rows, each kept once made (portal.row_cache); a row's key
+    holds the address its links are built on."""
+
+    def to_representation(self, data):
+        request = self.context.get("request")
+        host = request.get_host() if request else ""
+        return cached_rows(list(data), key=lambda case: case_row_key("inbox-api", case, host),
+                           make=self.child.to_representation)
+
+
 class InboxCaseSerializer(CaseListSerializer):
     assigned_to = PersonSerializer(allow_null=True)
 
     class Meta(CaseListSerializer.Meta):
         fields = [*CaseListSerializer.Meta.fields, "assigned_to", "version"]
+        list_serializer_class = InboxRowsSerializer
 
 
 class CaseSubmitSerializer(serializers.Serializer):

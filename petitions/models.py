@@ -196,6 +196,20 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.tracking_number} {self.title}"
 
+    # Labels by the choices' own lookup: get_FOO_display hashes every choice
+    # (translating each) on every call, which a list pays per row and column.
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def kind_label(self) -> str:
+        return str(Kind(self.kind).label)
+
+    @property
+    def urgency_label(self) -> str:
+        return str(Urgency(self.urgency).label)
+
 
 def attachment_path(instance, filename: str) -> str:
     # Never the citizen's file name: it could collide, leak or traverse.

@@ -172,12 +172,13 @@ else:
             "LOCATION": VAR_DIR / "cache",
         }
     }
-# Rendered HTML the busiest pages reuse (the filter forms, the public list's
-# results): in each process's memory, bounded, never in Redis, because its
-# keys come from what visitors type and Redis must not fill up
-# (docs/deploy.md). Freshness is checked against the default cache.
+# Rendered HTML and rows the busiest pages reuse (the filter forms, the
+# public list's results, the inbox's rows): in each process's memory,
+# bounded, never in Redis, because its keys come from what visitors type and
+# Redis must not fill up (docs/deploy.md). Freshness is checked against the
+# default cache, or is in the key (portal.row_cache).
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
-                       "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 500}}
+                       "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 5000}}
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "portal.error_pages.too_many_requests"
 # A refused CSRF check gets the site's page, in the visitor's language.

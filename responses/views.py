@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +18,7 @@ from petitions.selectors import case_for_page
 from petitions.views import case_page
 from portal.errors import CaseChanged, DomainError
 from portal.pagination import paginate, paginate_bounded
+from portal.row_cache import cached_rows, case_row_key
 from responses.actions import ACTIONS_BY_NAME
 from responses.forms import InboxFilterForm
 from responses.selectors import inbox_for_user, routing_centre_queue
@@ -31,9 +33,12 @@ def inbox(request):
     cases = inbox_for_user(request.user, filters.filters())
     # A department has tens of thousands of cases: counted up to a limit, not whole.
     page = paginate_bounded(cases, request.GET.get("page"))
+    rows = cached_rows(list(page), key=lambda case: case_row_key("inbox-row", case),
+                       make=lambda case: render_to_string("responses/inbox_row.html", {"case": case}))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "responses/inbox.html", {"page": page, "filters": filters, "query": query.urlencode()})
+    return render(request, "responses/inbox.html", {"page": page, "rows": rows, "filters": filters,
+                                                    "query": query.urlencode()})
 
 
 @login_required

@@ -169,22 +169,31 @@ def add_limit(
     raise ValueError(f"unknown unit {unit!r}, expected one of {UNITS}")
 
 
-CALENDAR_CACHE_KEY = "working-calendar-days:v1"
+CALENDAR_CACHE_KEY = "working-calendar:v2"
 CACHE_SECONDS = 300  # bounds what a change no signal sees (SQL by hand) can leave stale
+
+
+def _calendar_key() -> str:
+    start, end = _workday_hours()
+    return f"{CALENDAR_CACHE_KEY}:{start}-{end}"
 
 
 def calendar() -> WorkingCalendar:
     """The calendar kept in the database, read through the shared cache: a
     list page works out a deadline per row, and the days change a few
     times a year (every save or delete drops the entry: forget_calendar)."""
-    rows = cache.get(CALENDAR_CACHE_KEY)
-    if rows is None:
+    # The calendar itself is kept, not its rows: building it costs more than
+    # reading it back.
+    key = _calendar_key()
+    working = cache.get(key)
+    if working is None:
         rows = list(CalendarDay.objects.values_list("date", "kind"))
-        cache.set(CALENDAR_CACHE_KEY, rows, CACHE_SECONDS)
-    return WorkingCalendar(
-        holidays=(day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY),
-        makeup_workdays=(day for day, kind in rows if kind == CalendarDay.Kind.MAKEUP_WORKDAY),
-    )
+        working = WorkingCalendar(
+            holidays=(day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY),
+            makeup_workdays=(day for day, kind in rows if kind == CalendarDay.Kind.MAKEUP_WORKDAY),
+        )
+        cache.set(key, working, CACHE_SECONDS)
+    return working
 
 
 def missing_years(today: datetime.date, ahead: int = 1) -> list[int]:
@@ -197,5 +206,6 @@ def missing_years(today: datetime.date, ahead: int = 1) -> list[int]:
 def forget_calendar(**_signal_kwargs) -> None:
     """Drop the cached days now and again at commit, so no reader caches
     the old ones between the change and its commit."""
-    cache.delete(CALENDAR_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CALENDAR_CACHE_KEY))
+    key = _calendar_key()
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

@@ -124,3 +124,20 @@ def answer_data(case, *, now: datetime | None = None) -> dict | None:
     if answer is None:
         return None
     return {"at": answer.at, "estimate": answer.estimate, "waits_for_material": answer.waits_for_material}
+
+
+def row_state(case, *, now: datetime | None = None) -> str:
+    """What a list row's deadline and answer date depend on besides the case
+    row (and the policies and calendar): whether the deadline has passed, and
+    the minute, when the estimated answer date is counted from the present."""
+    now = now or timezone.now()
+    held = case_deadline(case)
+    from_now = f"now:{int(now.timestamp() // 60)}"
+    if held is None:
+        return from_now if case.status == Status.RETURNED else "-"
+    if held.paused:
+        return "paused"
+    overdue = held.is_overdue(now)
+    if overdue and held.kind not in (ClockKind.REPLY, ClockKind.REHANDLING):
+        return from_now
+    return f"{held.kind}:{held.due_at.timestamp()}:{int(overdue)}"

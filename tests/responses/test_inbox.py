@@ -266,3 +266,25 @@ def test_filter_options_follow_an_administrators_edit(client, official, departme
     category.save()
     page = client.get(reverse("responses:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Night noise" not in page and added.name_en in page
+
+
+@pytest.mark.django_db
+def test_a_deadline_passing_shows_on_the_next_load_though_the_case_did_not_change(client, official, department,
+                                                                                   monkeypatch):
+    from tests.api.conftest import token_client
+
+    case = make_cases(department, 1)[0]
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() + datetime.timedelta(minutes=5))
+    client.force_login(official)
+    api = token_client(official)
+
+    def shown():
+        page = client.get(reverse("responses:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        row = api.get(reverse("api:inbox"), HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]
+        return "past its due time" in page, row["deadline"]["overdue"]
+
+    assert shown() == (False, False)
+    assert shown() == (False, False)  # the rows kept from the first load
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert shown() == (True, True)
