@@ -120,6 +120,9 @@ class QuestionSupport(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["question", "user"], name="question_support_once")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.question_id}"
+
 
 class Answer(models.Model):
     """What the host posts live: an answer to a chosen question, or a
