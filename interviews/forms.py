@@ -23,6 +23,8 @@ class InterviewForm(forms.ModelForm):
                                       queryset=Category.objects.filter(is_active=True),
                                       help_text=_("Questions not answered live become cases in this category."))
     region = forms.ModelChoiceField(label=_("Region of the cases"), queryset=Region.objects.filter(is_active=True))
+    stream_url = forms.URLField(label=_("Video or audio stream"), required=False, assume_scheme="https",
+                                help_text=_("Where the stream is hosted; the portal only links to it."))
 
     class Meta:
         model = Interview

@@ -73,13 +73,18 @@ def my_questions(user, interview: Interview) -> list[Question]:
                 .order_by("submitted_at", "pk"))
 
 
-def interview_figures(*, start, end) -> dict:
+def interview_figures(*, start, end, department_id=None) -> dict:
     """The supervisors' panel: interviews held, questions received, answered
-    live and turned into cases, in [start, end)."""
-    held = Interview.objects.filter(closed_at__gte=start, closed_at__lt=end)
+    live and turned into cases, in [start, end), for one department or all."""
+    interviews = Interview.objects.all()
+    if department_id is not None:
+        interviews = interviews.filter(department_id=department_id)
+    held = interviews.filter(closed_at__gte=start, closed_at__lt=end)
+    questions = Question.objects.all() if department_id is None else Question.objects.filter(
+        interview__in=interviews)
     return {
         "held": held.count(),
-        "received": Question.objects.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
-        "answered": Question.objects.filter(answered_at__gte=start, answered_at__lt=end).count(),
+        "received": questions.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
+        "answered": questions.filter(answered_at__gte=start, answered_at__lt=end).count(),
         "became_cases": Question.objects.filter(interview__in=held, case__isnull=False).count(),
     }

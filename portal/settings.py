@@ -377,6 +377,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models' `state` fields: each its own named enum.
+    "ENUM_NAME_OVERRIDES": {
+        "InterviewStateEnum": "interviews.models.InterviewState",
+        "QuestionStateEnum": "interviews.models.QuestionState",
+    },
 }
 
 # --- Open311 GeoReport v2 (docs/open311.md) -------------------------------
