@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.web import PORT, headers_script, start_server, wrk  # noqa: E402  (sets Django up)
-
 from django.db import close_old_connections, connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from bench.web import PORT, headers_script, start_server, wrk  # noqa: E402  (sets Django up)
 
 # Each connection waits between its requests so that all of them together
 # ask RATE times a second, as many viewers on a timer would.

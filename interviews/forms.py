@@ -41,22 +41,25 @@ class QuestionForm(forms.Form):
 
 
 class ScreenForm(forms.Form):
+    """One waiting question's decision. The hosts' page shows one per
+    waiting question: their lists of questions and reasons are read once
+    for all of them (`merge_targets`, `reasons`), not once per form."""
+
     DECISIONS = [("publish", _("Publish")), ("merge", _("Merge into a similar question")), ("reject", _("Reject"))]
 
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     body = forms.CharField(label=_("Text to publish"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Leave empty to publish it as asked."))
-    into = forms.ModelChoiceField(label=_("Similar question"), queryset=Question.objects.none(), required=False)
-    reason = forms.ModelChoiceField(label=_("Reason"), required=False,
-                                    queryset=PublicationRejectionReason.objects.filter(is_active=True))
+    into = forms.TypedChoiceField(label=_("Similar question"), required=False, coerce=int, empty_value=None)
+    reason = forms.TypedChoiceField(label=_("Reason"), required=False, coerce=int, empty_value=None)
     note = forms.CharField(label=_("Explanation"), max_length=2000, required=False)
 
-    def __init__(self, *args, interview=None, **kwargs):
+    def __init__(self, *args, merge_targets=(), reasons=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if interview is not None:
-            self.fields["into"].queryset = Question.objects.filter(interview=interview,
-                                                                   state=QuestionState.PUBLISHED)
+        self.fields["into"].choices = [("", "---------"), *((q.pk, q.body[:100]) for q in merge_targets)]
+        self.reasons = {reason.pk: reason for reason in reasons}
+        self.fields["reason"].choices = [("", "---------"), *((r.pk, str(r)) for r in reasons)]
 
     def clean(self):
         data = super().clean()
@@ -64,7 +67,12 @@ class ScreenForm(forms.Form):
             self.add_error("into", _("Choose the question to merge into."))
         if data.get("decision") == "reject" and not data.get("reason"):
             self.add_error("reason", _("Choose a reason."))
+        data["reason"] = self.reasons.get(data.get("reason"))
         return data
+
+
+def active_rejection_reasons() -> list:
+    return list(PublicationRejectionReason.objects.filter(is_active=True))
 
 
 class AnswerForm(forms.Form):

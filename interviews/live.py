@@ -32,9 +32,10 @@ def forget_live(interview_id: int) -> None:
     transaction.on_commit(lambda: cache.set(_generation_key(interview_id), time.time_ns(), None))
 
 
-def count_poll_and_read(interview_id: int) -> tuple[int, int]:
+def count_poll_and_read(interview_id: int) -> tuple[int | None, int]:
     """Counts this poll; returns (generation, approximate viewers), with one
-    round trip to the shared cache for the reads."""
+    round trip to the shared cache for the reads. The generation is None
+    when the cache has none (lost, or no such interview)."""
     window = int(time.time()) // WINDOW_SECONDS
     current = _polls_key(interview_id, window)
     if not cache.add(current, 1, WINDOW_SECONDS * 3):
@@ -44,14 +45,18 @@ def count_poll_and_read(interview_id: int) -> tuple[int, int]:
             cache.add(current, 1, WINDOW_SECONDS * 3)
     keys = [_generation_key(interview_id), _polls_key(interview_id, window - 1)]
     found = cache.get_many(keys)
-    generation = found.get(keys[0])
-    if generation is None:
-        # Lost with the cache: a new value, never an old one.
-        cache.add(keys[0], time.time_ns(), None)
-        generation = cache.get(keys[0])
     polls = found.get(keys[1]) or 0
     per_viewer = max(WINDOW_SECONDS // poll_seconds(), 1)
-    return generation, -(-polls // per_viewer)
+    return found.get(keys[0]), -(-polls // per_viewer)
+
+
+def new_generation(interview_id: int) -> int:
+    """For an interview that exists and whose generation the cache lost: a
+    new value, never an old one, so nothing rendered before passes for
+    current. Never called for ids nobody checked, which would fill the
+    shared cache with keys that do not expire."""
+    cache.add(_generation_key(interview_id), time.time_ns(), None)
+    return cache.get(_generation_key(interview_id))
 
 
 def rendered(interview_id: int, language: str, generation: int, render):

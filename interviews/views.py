@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from interviews import live, selectors, services
-from interviews.forms import AnswerForm, InterviewForm, QuestionForm, ScreenForm
+from interviews.forms import AnswerForm, InterviewForm, QuestionForm, ScreenForm, active_rejection_reasons
 from interviews.models import Interview, InterviewState, Question
 from interviews.permissions import (
     can_ask,
@@ -56,6 +56,10 @@ def live_fragment(interview_id: int) -> str | None:
     """The fragment's HTML: its cached rendering, with this moment's viewer
     count. From the cache it reads nothing from the database."""
     generation, viewers = live.count_poll_and_read(interview_id)
+    if generation is None:
+        if not Interview.objects.filter(pk=interview_id).exists():
+            return None
+        generation = live.new_generation(interview_id)
     cached = live.rendered(interview_id, get_language(), generation,
                            lambda: _render_live_body(interview_id))
     if cached is None:
@@ -160,7 +164,9 @@ def interview_new(request):
 def interview_manage(request, interview_id: int):
     interview = get_interview_for_screening(request.user, interview_id)
     screening = selectors.questions_to_screen(interview)
-    forms = [(question, ScreenForm(prefix=f"q{question.pk}", interview=interview))
+    reasons = active_rejection_reasons()
+    forms = [(question, ScreenForm(prefix=f"q{question.pk}", merge_targets=screening["published"],
+                                   reasons=reasons))
              for question in screening["waiting"]]
     return render(request, "interviews/manage.html", {
         "interview": interview, "screening": forms, "published": screening["published"],
@@ -175,7 +181,8 @@ def question_screen(request, interview_id: int, question_id: int):
     interview = get_interview_for_screening(request.user, interview_id)
     if not Question.objects.filter(pk=question_id, interview=interview).exists():
         raise Http404("No question found")
-    form = ScreenForm(request.POST, prefix=f"q{question_id}", interview=interview)
+    form = ScreenForm(request.POST, prefix=f"q{question_id}", merge_targets=selectors.published_questions(interview),
+                      reasons=active_rejection_reasons())
     if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return redirect("interviews:manage", interview.pk)
@@ -184,7 +191,7 @@ def question_screen(request, interview_id: int, question_id: int):
         if data["decision"] == "publish":
             services.question_publish(actor=request.user, question_id=question_id, body=data["body"] or None)
         elif data["decision"] == "merge":
-            services.question_merge(actor=request.user, question_id=question_id, into_question_id=data["into"].pk)
+            services.question_merge(actor=request.user, question_id=question_id, into_question_id=data["into"])
         else:
             services.question_reject(actor=request.user, question_id=question_id, reason=data["reason"],
                                      note=data["note"])

@@ -127,3 +127,15 @@ def test_the_supervisors_dashboard_counts_interviews(client, supervisor, live_in
     panel = page[page.index('id="interviews-panel-heading"'):]
     figures = [part.split("</dd>")[0] for part in panel.split("<dd>")[1:5]]
     assert figures == ["1", "2", "1", "1"]
+
+
+def test_the_hosts_page_runs_a_bounded_number_of_queries(client, live_interview, official, moderator, reason,
+                                                         django_assert_max_num_queries):
+    for number in range(3):
+        ask(live_interview, UserFactory(), body=f"已公开{number}", publish_by=moderator)
+    for number in range(8):
+        ask(live_interview, UserFactory(), body=f"待审核{number}")
+    as_user(client, official)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("interviews:manage", args=[live_interview.pk])).content.decode()
+    assert "待审核7" in page and page.count(reason.name) == 8
