@@ -42,7 +42,9 @@ def test_the_fragment_polls_until_the_interview_closes(client, live_interview, h
     assert 'hx-trigger="every 5s"' in poll(client, live_interview)
     with django_capture_on_commit_callbacks(execute=True):
         services.interview_close(actor=host, interview_id=live_interview.pk)
-    assert "hx-trigger" not in poll(client, live_interview)
+    closed = poll(client, live_interview)
+    assert "hx-trigger" not in closed
+    assert reverse("interviews:detail", args=[live_interview.pk]) in closed  # to the transcript
 
 
 def test_each_language_has_its_own_rendering(client, live_interview):
