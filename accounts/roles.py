@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", _("dispatcher")
     SUPERVISOR = "supervisor", _("supervisor")
     MODERATOR = "moderator", _("moderator")
+    # Runs live interviews (interviews/): schedules them, screens the
+    # questions, posts for the guests and closes them.
+    INTERVIEW_HOST = "interview_host", _("interview host")
 
 
 def user_roles(user) -> frozenset[str]:

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import account, cases, supervision, work
@@ -23,6 +23,7 @@ urlpatterns = [
     path("v1/supervision/deadlines/", supervision.DeadlinesView.as_view(), name="supervision-deadlines"),
     path("v1/supervision/extensions/", supervision.PendingExtensionsView.as_view(), name="supervision-extensions"),
     path("v1/supervision/rates/", supervision.RatesView.as_view(), name="supervision-rates"),
+    path("v1/interviews/", include("interviews.api")),
     # Anything else under v1 answers 404 in the API's error shape, not the site's page.
     re_path(r"^v1/", account.NotFoundView.as_view()),
 ]

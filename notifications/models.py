@@ -39,6 +39,9 @@ class Event(models.TextChoices):
     SURGE_ALERT = "surge_alert", _("Surge alert: a sudden rise of similar cases")
     # Following public cases (publication app)
     FOLLOWED_ANSWERED = "followed_answered", _("A case you follow has a public answer")
+    # Live interviews (interviews app)
+    INTERVIEW_QUESTION_CASE = "interview_question_case", _(
+        "Your interview question was not answered live: it is now a case for the department")
 
 
 class Notification(models.Model):

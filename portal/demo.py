@@ -155,6 +155,10 @@ def load_demo() -> list[tuple[str, str, str]]:
                 user=user, department=departments[department], defaults={"is_head": is_head}
             )
         accounts.append((email, DEMO_PASSWORD, role))
+    # Each further mechanism's own demo data, on the city above.
+    from interviews.demo import load_interviews_demo
+
+    accounts += load_interviews_demo(password=DEMO_PASSWORD)
     return accounts
 
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "api",
     "publication",
     "signatures",
+    "interviews",
     "open311",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -332,6 +333,14 @@ ROUTING_SWEEP_AFTER_SECONDS = env_int("ROUTING_SWEEP_AFTER_SECONDS", 120)
 SUPERVISION_SIGNING_KEY_FILE = env_str("SUPERVISION_SIGNING_KEY_FILE")
 SUPERVISION_SIGNING_KEY = env_str("SUPERVISION_SIGNING_KEY")
 
+# --- Live interviews (interviews/) ----------------------------------------
+# Viewers' pages ask for the live fragment this often; each process keeps a
+# rendering for at most INTERVIEW_FRAGMENT_SECONDS (a new post replaces it
+# at once); a citizen asks at most this many questions per interview.
+INTERVIEW_POLL_SECONDS = env_int("INTERVIEW_POLL_SECONDS", 5)
+INTERVIEW_FRAGMENT_SECONDS = env_int("INTERVIEW_FRAGMENT_SECONDS", 300)
+INTERVIEW_QUESTIONS_PER_PERSON = env_int("INTERVIEW_QUESTIONS_PER_PERSON", 5)
+
 # --- REST framework -------------------------------------------------------
 # Programs send an API token (api.ApiToken, stored hashed); browsers use
 # the session, with its CSRF check. The token class comes first so that a
@@ -369,6 +378,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models' `state` fields: each its own named enum.
+    "ENUM_NAME_OVERRIDES": {
+        "InterviewStateEnum": "interviews.models.InterviewState",
+        "QuestionStateEnum": "interviews.models.QuestionState",
+    },
 }
 
 # --- Open311 GeoReport v2 (docs/open311.md) -------------------------------

@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/two-factor/", include("twofactor.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("interviews/", include("interviews.urls")),
     path("", include("publication.urls")),
     path("open311/", include("open311.urls")),
     path("accounts/api-tokens/", include("api.page_urls")),

@@ -50,6 +50,10 @@ SEES_CONTACT = SEES_CASE - {"follower"}
 WORKS_CASE = frozenset({"official_a", "head_a"})
 OFFICIALS = frozenset({"official_a", "head_a", "official_b"})
 SUPERVISORS = frozenset({"supervisor", "other_supervisor"})
+# Who runs department A's interviews (post, start, close), and who screens
+# their questions (interviews.permissions).
+HOSTS_A = frozenset({"official_a", "head_a", "interview_host"})
+SCREENS_A = HOSTS_A | {"moderator"}
 
 MISSING_ID = 987654321
 MISSING_TRACKING = "991231-0000-0000-000"
@@ -113,6 +117,22 @@ def _reset_link(user):
     from django.utils.http import urlsafe_base64_encode
 
     return {"uidb64": urlsafe_base64_encode(str(user.pk).encode()), "token": default_token_generator.make_token(user)}
+
+
+def interview_id(w):
+    return {"interview_id": w.interview.pk}
+
+
+def missing_interview(w):
+    return {"interview_id": MISSING_ID}
+
+
+def published_question(w):
+    return {"interview_id": w.interview.pk, "question_id": w.question_published.pk}
+
+
+def pending_question(w):
+    return {"interview_id": w.interview.pk, "question_id": w.question_pending.pk}
 
 
 def public(kind="public page", **kwargs):
@@ -283,6 +303,50 @@ RULES = {
     "signatures:surge_alert": supervisors("surge alert", target=lambda w: {"alert_id": w.surge_alert.pk}),
     "signatures:surge_alert_close": supervisors("surge alert", target=lambda w: {"alert_id": w.surge_alert.pk},
                                                 positive="POST"),
+    # --- live interviews (department A's; every signed-in account here has a confirmed address) ------
+    "interviews:list": public(),
+    "interviews:new": Rule("scheduling an interview", frozenset({"interview_host"})),
+    "interviews:detail": public("public interview", target=interview_id, missing=missing_interview),
+    "interviews:live": public("the live fragment", target=interview_id, missing=missing_interview),
+    "interviews:ask": signed_in("asking in a public interview", target=interview_id, missing=missing_interview,
+                                positive="POST", data=lambda w: {"body": "我的问题"}),
+    "interviews:support": signed_in("supporting a published question", target=published_question,
+                                    missing=lambda w: {"interview_id": MISSING_ID,
+                                                       "question_id": w.question_published.pk},
+                                    positive="POST"),
+    "interviews:manage": Rule("hosting an interview", SCREENS_A, interview_id, missing=missing_interview),
+    "interviews:screen": Rule(
+        "screening a waiting question", SCREENS_A, pending_question, positive="POST", positive_role="moderator",
+        missing=lambda w: {"interview_id": MISSING_ID, "question_id": w.question_pending.pk},
+        data=lambda w: {f"q{w.question_pending.pk}-decision": "publish"}),
+    "interviews:answer": Rule("posting in a live interview", HOSTS_A, interview_id, missing=missing_interview,
+                              positive="POST", data=lambda w: {"body": "越权的答复"}),
+    "interviews:start": Rule("starting an announced interview", HOSTS_A,
+                             lambda w: {"interview_id": w.interview_scheduled.pk}, missing=missing_interview,
+                             positive="POST"),
+    "interviews:close": Rule("closing a live interview", HOSTS_A, interview_id, missing=missing_interview,
+                             positive="POST"),
+    "api:interviews:list": public("interviews (API)"),
+    "api:interviews:detail": public("interview (API)", target=interview_id, missing=missing_interview),
+    "api:interviews:questions": public("published questions (API)", target=interview_id,
+                                       missing=missing_interview),
+    "api:interviews:questions-pending": Rule("waiting questions (API)", SCREENS_A, interview_id,
+                                             missing=missing_interview),
+    "api:interviews:support": signed_in(
+        "supporting a published question (API)", target=published_question, positive="POST",
+        missing=lambda w: {"interview_id": MISSING_ID, "question_id": w.question_published.pk}),
+    "api:interviews:screen": Rule(
+        "screening a waiting question (API)", SCREENS_A, pending_question, positive="POST",
+        positive_role="moderator", data=lambda w: {"decision": "publish"},
+        missing=lambda w: {"interview_id": MISSING_ID, "question_id": w.question_pending.pk}),
+    "api:interviews:answers": Rule("posting in a live interview (API)", HOSTS_A, interview_id,
+                                   missing=missing_interview, positive="POST", expect=(201,),
+                                   data=lambda w: {"body": "答复"}),
+    "api:interviews:start": Rule("starting an announced interview (API)", HOSTS_A,
+                                 lambda w: {"interview_id": w.interview_scheduled.pk},
+                                 missing=missing_interview, positive="POST"),
+    "api:interviews:close": Rule("closing a live interview (API)", HOSTS_A, interview_id,
+                                 missing=missing_interview, positive="POST"),
     # --- Open311 (the api_key, not the session, says who asks) ---------------------------------------
     "open311:discovery": public("Open311 discovery", target=lambda w: open311_json()),
     "open311:v2-discovery": public("Open311 discovery", target=lambda w: open311_json()),

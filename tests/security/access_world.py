@@ -40,7 +40,7 @@ ATTACHMENT_CONTENT = b"%PDF-1.4 night works logged at 02:10 by the owner"
 # Everyone the matrix sends requests as; None is the anonymous visitor.
 ROLES = (
     "anonymous", "owner", "follower", "stranger", "official_a", "head_a", "official_b", "operator", "dispatcher",
-    "supervisor", "other_supervisor", "moderator",
+    "supervisor", "other_supervisor", "moderator", "interview_host",
 )
 
 
@@ -72,6 +72,7 @@ def build_world() -> World:
     w.supervisor = UserFactory(email="supervisor@example.org", roles=[Role.SUPERVISOR.value])
     w.other_supervisor = UserFactory(email="supervisor-2@example.org", roles=[Role.SUPERVISOR.value])
     w.moderator = UserFactory(email="moderator@example.org", roles=[Role.MODERATOR.value])
+    w.interview_host = UserFactory(email="interview-host@example.org", roles=[Role.INTERVIEW_HOST.value])
     w.users = {role: getattr(w, role, None) for role in ROLES}
 
     def case(**kwargs):
@@ -154,4 +155,21 @@ def build_world() -> World:
         dimension=SurgeAlert.Dimension.CATEGORY, category=w.category, window_start=now - timedelta(hours=24),
         window_end=now, case_count=9, baseline_mean=1.0, baseline_stdev=1.0, threshold=4.0)
     SurgeAlertCase.objects.create(alert=w.surge_alert, case=w.case)
+
+    # Live interviews with department A: one live, with a published and a
+    # waiting question of the owner's, and one announced.
+    from interviews import services as interviews
+
+    def interview(title):
+        return interviews.interview_schedule(
+            actor=w.interview_host, title=title, department=w.department_a, guests="发言人", starts_at=now,
+            ends_at=now + timedelta(hours=1), category=w.category, region=w.region)
+
+    w.interview = interviews.interview_start(actor=w.interview_host, interview_id=interview("在线访谈").pk)
+    w.interview_scheduled = interview("网上发布会")
+    w.question_published = interviews.question_publish(
+        actor=w.moderator, question_id=interviews.question_submit(
+            actor=w.owner, interview_id=w.interview.pk, body="已发布的问题").pk)
+    w.question_pending = interviews.question_submit(actor=w.owner, interview_id=w.interview.pk,
+                                                    body="等待审核的问题")
     return w
