@@ -99,8 +99,8 @@ def inbox_search(user, filters: InboxFilters = InboxFilters()) -> InboxSearch:
     if not terms or cases.filter(exact).exists():
         return InboxSearch(cases.filter(exact).order_by(*order))
     partial = partial_matches(cases, terms, matcher)
-    if partial is None:
-        return InboxSearch(cases.none())
+    if partial is None:  # no title has any of the words
+        return InboxSearch(cases.filter(exact).order_by(*order))
     return InboxSearch(partial.order_by("-score", *order), partial=True)
 
 

@@ -19,7 +19,7 @@ from portal.errors import CaseChanged, DomainError
 from portal.pagination import paginate, paginate_bounded
 from responses.actions import ACTIONS_BY_NAME
 from responses.forms import InboxFilterForm
-from responses.selectors import inbox_for_user, routing_centre_queue
+from responses.selectors import inbox_search, routing_centre_queue
 from responses.services import cases_sign_for
 
 
@@ -28,12 +28,13 @@ def inbox(request):
     if not is_official(request.user):
         raise PermissionDenied
     filters = InboxFilterForm(request.GET or None)
-    cases = inbox_for_user(request.user, filters.filters())
+    search = inbox_search(request.user, filters.filters())
     # A department has tens of thousands of cases: counted up to a limit, not whole.
-    page = paginate_bounded(cases, request.GET.get("page"))
+    page = paginate_bounded(search.cases, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "responses/inbox.html", {"page": page, "filters": filters, "query": query.urlencode()})
+    return render(request, "responses/inbox.html", {"page": page, "filters": filters, "query": query.urlencode(),
+                                                    "partial": search.partial})
 
 
 @login_required

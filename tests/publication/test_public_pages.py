@@ -178,7 +178,8 @@ def test_detail_page_shows_department_and_timings(client, make_public, departmen
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
 @pytest.mark.django_db(transaction=True)
-def test_search_uses_the_index_not_a_table_scan(make_public, moderator, department):
+@pytest.mark.parametrize("query", ["噪音 noise", "噪音 noise 地铁"])  # every word; some of them
+def test_search_uses_the_index_not_a_table_scan(make_public, moderator, department, query):
     from petitions.models import Case
     from publication.models import Publication
     from tests.factories import CaseFactory
@@ -202,7 +203,7 @@ def test_search_uses_the_index_not_a_table_scan(make_public, moderator, departme
                     published_at=other.published_at, search_document=document)
         for case in cases
     ])
-    queryset = search_public_cases(PublicFilters(query="噪音 noise"))
+    queryset = search_public_cases(PublicFilters(query=query))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE publication_publication")
         cursor.execute("ANALYZE petitions_case")
@@ -257,3 +258,12 @@ def test_list_rows_are_the_templates(client, make_public, moderator, query):
     assert len(rows) == 3 if not query else len(rows) == 2
     expected = engines["django"].from_string(TEMPLATE_ROWS).render({"rows": rows})
     assert parse_html(shown) == parse_html(expected)
+
+
+def test_partial_results_are_announced_above_them_in_the_visitors_language(client, cases):
+    page = client.get(reverse("publication:case_list"), {"q": "晚上施工太吵"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text, number = page.content.decode(), cases[0].case.tracking_number
+    assert "以下案件包含其中部分词语" in text and number in text
+    assert text.index("以下案件包含其中部分词语") < text.index(number)
+    exact = client.get(reverse("publication:case_list"), {"q": "夜间施工"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "以下案件包含其中部分词语" not in exact.content.decode()

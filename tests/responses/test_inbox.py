@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from petitions.lifecycle import Status
 from petitions.models import Case
-from responses.models import CaseAssistance
 from publication.search import title_substrings
+from responses.models import CaseAssistance
 from responses.selectors import InboxFilters, inbox_for_user, inbox_search
 from supervision.deadlines import answer_expected_by
 from tests.factories import CategoryFactory, DispatchedCaseFactory, RegionFactory
@@ -276,3 +276,13 @@ def test_filter_options_follow_an_administrators_edit(client, official, departme
     category.save()
     page = client.get(reverse("responses:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Night noise" not in page and added.name_en in page
+
+
+@pytest.mark.django_db
+def test_inbox_says_when_it_shows_titles_with_only_some_of_the_words(client, official, department):
+    wages, _other = make_cases(department, 1, title="工资被拖欠三个月")[0], make_cases(department, 1)[0]
+    client.force_login(official)
+    page = client.get(reverse("responses:inbox"), {"q": "工资拖欠"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "these have some of them" in page and wages.tracking_number in page
+    exact = client.get(reverse("responses:inbox"), {"q": "拖欠"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "these have some of them" not in exact and wages.tracking_number in exact
