@@ -110,6 +110,8 @@ QUERIES = [
     ("噪音", "night_works", TYPED),
     ("积水", "flooding", TYPED),
     ("电梯", "lift", TYPED),
+    ("夜里施工噪声大", "night_works", TYPED),
+    ("马路上有坑", "pothole", TYPED),  # no word in common with the case: a known miss
     ("工地晚上很吵", "night_works", DETAILS),
     ("饭店后厨有老鼠", "kitchen", DETAILS),
     ("邻居违建", "rooftop", DETAILS),
@@ -132,6 +134,7 @@ QUERIES = [
     ("mouldy flat", "mould", TYPED),
     ("music too loud at night", "bar", DETAILS),
     ("pension not paid", "late_pension", TYPED),
+    ("street light not working", "oak_light", TYPED),
 ]
 
 
