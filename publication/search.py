@@ -73,6 +73,46 @@ def query_tokens(text: str) -> list[str]:
     return list(dict.fromkeys(tokens))
 
 
+# A query term is one or more lexemes, any of which counts as the term.
+Term = tuple[str, ...]
+
+
+def _word_forms(stem: str) -> Term:
+    """Snowball keeps an adjective apart from its noun ("noisy" is "noisi",
+    "noise" is "nois"; "dirty", "dirt"): a query word asks for both."""
+    if not (stem.isascii() and stem.isalpha()) or len(stem) < 3:
+        return (stem,)
+    if stem.endswith("i") and len(stem) > 3:
+        return (stem, stem[:-1])
+    return (stem, stem + "i")
+
+
+def query_terms(text: str) -> list[Term]:
+    """The terms of a search, each once, in order: a CJK token, or a word's
+    stem with its other form."""
+    return list(dict.fromkeys(_word_forms(token) if token.isascii() else (token,) for token in query_tokens(text)))
+
+
+def title_substrings(text: str) -> list[str]:
+    """What a search looks for inside titles, as substrings: CJK tokens as
+    they are, and for a word the part its forms share ("nois" for "noisy",
+    "cit" for "cities"), so that a plain LIKE finds every form."""
+    found: list[str] = []
+    for cjk, word in TOKEN_RE.findall(fold(text)):
+        if cjk:
+            found.extend([cjk] if len(cjk) == 1 else [cjk[i:i + 2] for i in range(len(cjk) - 1)])
+        elif word not in ENGLISH_STOP_WORDS:
+            stem = _stem(word)
+            common = 0
+            while common < min(len(stem), len(word)) and stem[common] == word[common]:
+                common += 1
+            part = word[:max(common, 1)]
+            if part.endswith("i") and len(part) > 3:
+                part = part[:-1]
+            found.append(part)
+    return list(dict.fromkeys(found))
+
+
 def similarity_tokens(text: str) -> list[str]:
     """The tokens of a draft case to look for in public ones (any may match)."""
     return query_tokens(text)[:MAX_SIMILAR_TOKENS]
@@ -160,7 +200,7 @@ class Highlighter:
             if cjk:
                 cjk_terms.extend([cjk] if len(cjk) == 1 else [cjk[i:i + 2] for i in range(len(cjk) - 1)])
             elif word not in ENGLISH_STOP_WORDS:
-                stems.add(_stem(word))
+                stems.update(_word_forms(_stem(word)))
         return cls(tuple(dict.fromkeys(cjk_terms)), frozenset(stems))
 
     def __bool__(self) -> bool:

@@ -2,10 +2,12 @@
 similar cases for a draft, the moderation queue, departments' scorecards."""
 
 import datetime
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan, LessThan
 from django.http import Http404
@@ -15,10 +17,12 @@ from accounts.models import Department
 from petitions.models import Case as CaseModel
 from petitions.models import Category, Region
 from publication.models import Publication, PublicationState, PublicStatus
+from publication.partial import partial_matches
 from publication.search import (
+    Term,
     TsRank,
     document_tokens,
-    query_tokens,
+    query_terms,
     similarity_tokens,
     tsquery_literal,
 )
@@ -62,7 +66,20 @@ def _subtree(model, node_id: int):
     return model.objects.filter(Q(pk=node_id) | Q(parent_id=node_id) | Q(parent__parent_id=node_id)).values("pk")
 
 
+@dataclass(frozen=True)
+class PublicSearch:
+    cases: object  # a queryset of Publication
+    partial: bool = False  # no case has every term: these have some of them
+
+
 def search_public_cases(filters: PublicFilters = PublicFilters()):
+    return public_search(filters).cases
+
+
+def public_search(filters: PublicFilters = PublicFilters()) -> PublicSearch:
+    """The public cases the filters keep, newest first; with a query, those
+    that have every term of it, best first, or, when none has, the best
+    partial matches (publication.partial)."""
     cases = public_cases()
     if filters.category_id:
         cases = cases.filter(category_id__in=Subquery(_subtree(Category, filters.category_id)))
@@ -74,12 +91,79 @@ def search_public_cases(filters: PublicFilters = PublicFilters()):
         cases = cases.filter(kind=filters.kind)
     if filters.status:
         cases = cases.filter(public_status=filters.status)
-    tokens = query_tokens(filters.query)
-    if filters.query.strip() and not tokens:
-        return cases.none()
-    if not tokens:
-        return cases.order_by("-published_at", "-id")
-    return _matching(cases, tokens, operator="&").order_by("-rank", "-published_at", "-id")
+    terms = query_terms(filters.query)
+    if filters.query.strip() and not terms:
+        return PublicSearch(cases.none())
+    if not terms:
+        return PublicSearch(cases.order_by("-published_at", "-id"))
+    matcher = public_matcher()
+    exact = cases.filter(matcher.all_of_any([terms]))
+    if exact.exists():
+        return PublicSearch(exact.annotate(rank=matcher.rank(terms)).order_by("-rank", "-published_at", "-id"))
+    partial = partial_matches(cases, terms, matcher)
+    if partial is None:
+        return PublicSearch(cases.none())
+    return PublicSearch(partial.order_by("-score", "-published_at", "-id"), partial=True)
+
+
+def public_matcher():
+    return PostgresDocumentMatcher() if connection.vendor == "postgresql" else TextDocumentMatcher()
+
+
+class PostgresDocumentMatcher:
+    """Terms as tsqueries on the GIN-indexed tsvector; a title match is a
+    match of weight A."""
+
+    @staticmethod
+    def _query(term: Term, *, title: bool = False) -> str:
+        label = ":A" if title else ""
+        return "(" + " | ".join(f"{tsquery_literal([lexeme])}{label}" for lexeme in term) + ")"
+
+    def term(self, term: Term) -> Q:
+        return Q(search_document__matches=self._query(term))
+
+    def all_of_any(self, groups: list[list[Term]]) -> Q:
+        return Q(search_document__matches=" | ".join(
+            "(" + " & ".join(self._query(term) for term in group) + ")" for group in groups))
+
+    def score(self, term: Term, weight: float):
+        return Case(When(search_document__matches=self._query(term, title=True), then=Value(2 * weight)),
+                    When(search_document__matches=self._query(term), then=Value(weight)),
+                    default=Value(0.0), output_field=FloatField())
+
+    def rank(self, terms: list[Term]):
+        return TsRank(F("search_document"), " & ".join(self._query(term) for term in terms))
+
+
+class TextDocumentMatcher:
+    """The embedded default: the same tokens as text, " title | rest ",
+    matched with LIKE."""
+
+    @staticmethod
+    def _found(lexeme: str) -> Q:
+        return Q(search_document__contains=f" {lexeme} ")
+
+    def term(self, term: Term) -> Q:
+        return reduce(operator.or_, (self._found(lexeme) for lexeme in term))
+
+    def all_of_any(self, groups: list[list[Term]]) -> Q:
+        return reduce(operator.or_, (reduce(operator.and_, (self.term(term) for term in group)) for group in groups))
+
+    def _in_title(self, term: Term) -> Q:
+        bar = StrIndex("search_document", Value("|"))
+        conditions = []
+        for lexeme in term:
+            at = StrIndex("search_document", Value(f" {lexeme} "))
+            conditions.append(Q(GreaterThan(at, 0)) & Q(LessThan(at, bar)))
+        return reduce(operator.or_, conditions)
+
+    def score(self, term: Term, weight: float):
+        return Case(When(self._in_title(term), then=Value(2 * weight)), When(self.term(term), then=Value(weight)),
+                    default=Value(0.0), output_field=FloatField())
+
+    def rank(self, terms: list[Term]):
+        # A term found in the title counts double.
+        return reduce(operator.add, (self.score(term, 1.0) for term in terms))
 
 
 def _matching(cases, tokens: list[str], *, operator: str):

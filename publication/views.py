@@ -33,6 +33,7 @@ from publication.selectors import (
     department_trend,
     public_case,
     public_department,
+    public_search,
     recent_answers,
     search_public_cases,
     similar_public_cases,
@@ -78,11 +79,12 @@ def case_list(request):
 
 def _case_list_results(filters, number: int, query: str) -> str:
     # Counted up to a limit: a search for a common word matches a large share of all public cases.
-    page = paginate_bounded(search_public_cases(filters), number)
+    search = public_search(filters)
+    page = paginate_bounded(search.cases, number)
     highlighter = Highlighter.for_query(filters.query)
     rows = [(item, highlighter.mark(item.title), _excerpt(highlighter, item)) for item in page]
     return render_to_string("publication/case_list_results.html", {
-        "page": page, "rows": rows, "query": query, "searching": bool(filters.query)})
+        "page": page, "rows": rows, "query": query, "searching": bool(filters.query), "partial": search.partial})
 
 
 def _excerpt(highlighter, publication):

@@ -1,9 +1,14 @@
 """Reads for officials and dispatchers: the inbox and the routing centre."""
 
 import datetime
+import operator
+import re
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from accounts.models import Department, User
@@ -12,6 +17,8 @@ from petitions.lifecycle import IN_DEPARTMENT, Status
 from petitions.models import Case
 from petitions.selectors import case_list_queryset
 from petitions.tracking import normalise_tracking_number
+from publication.partial import partial_matches
+from publication.search import CJK, Term, title_substrings
 from responses.models import CaseAssistance, ReplyTemplate
 
 
@@ -36,11 +43,22 @@ SORTS = {
 }
 
 
+@dataclass(frozen=True)
+class InboxSearch:
+    cases: object  # a queryset of Case
+    partial: bool = False  # no title has every word searched for: these have some
+
+
 def inbox_for_user(user, filters: InboxFilters = InboxFilters()):
+    return inbox_search(user, filters).cases
+
+
+def inbox_search(user, filters: InboxFilters = InboxFilters()) -> InboxSearch:
     """The cases of the user's departments, with what a case list shows.
     Every filter is served by an index led by lead_department (see
-    petitions.Case.Meta.indexes); text search by a trigram index on
-    PostgreSQL, for three characters or more."""
+    petitions.Case.Meta.indexes); words in titles by a trigram index on
+    PostgreSQL (petitions migration 0010). When no title has every word,
+    the best partial matches (publication.partial) come first."""
     departments = user_department_ids(user)
     cases = Case.objects.all()
     if filters.assisting:
@@ -66,14 +84,55 @@ def inbox_for_user(user, filters: InboxFilters = InboxFilters()):
         cases = cases.filter(status__in=IN_DEPARTMENT, due_at__gte=now, due_at__lt=now + datetime.timedelta(days=1))
     elif filters.due == "overdue":
         cases = cases.filter(status__in=IN_DEPARTMENT, due_at__lt=now)
-    if filters.query:
-        number = normalise_tracking_number(filters.query)
-        if number:
-            cases = cases.filter(tracking_number=number)
-        else:
-            cases = cases.filter(Q(title__icontains=filters.query) | Q(tracking_number=filters.query.strip()))
     cases = cases.select_related("category", "region", "lead_department", "assigned_to")
-    return cases.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+    order = SORTS.get(filters.sort, SORTS["newest"])
+    if not filters.query:
+        return InboxSearch(cases.order_by(*order))
+    number = normalise_tracking_number(filters.query)
+    if number:
+        return InboxSearch(cases.filter(tracking_number=number).order_by(*order))
+    terms = [(part,) for part in title_substrings(filters.query)]
+    matcher = title_matcher()
+    exact = Q(tracking_number=filters.query.strip())
+    if terms:
+        exact |= matcher.all_of_any([terms])
+    if not terms or cases.filter(exact).exists():
+        return InboxSearch(cases.filter(exact).order_by(*order))
+    partial = partial_matches(cases, terms, matcher)
+    if partial is None:  # no title has any of the words
+        return InboxSearch(cases.filter(exact).order_by(*order))
+    return InboxSearch(partial.order_by("-score", *order), partial=True)
+
+
+def title_matcher():
+    return PostgresTitleMatcher() if connection.vendor == "postgresql" else TitleMatcher()
+
+
+class TitleMatcher:
+    """Words of a search as substrings of case titles (LIKE)."""
+
+    def term(self, term: Term) -> Q:
+        return Q(title__icontains=term[0])
+
+    def all_of_any(self, groups: list[list[Term]]) -> Q:
+        return reduce(operator.or_, (reduce(operator.and_, (self.term(term) for term in group)) for group in groups))
+
+    def score(self, term: Term, weight: float):
+        return models.Case(When(self.term(term), then=Value(weight)), default=Value(0.0), output_field=FloatField())
+
+
+CJK_CHARACTER = re.compile(f"([{CJK}])")
+
+
+class PostgresTitleMatcher(TitleMatcher):
+    """The same substrings, in the title as petitions_case_title_search()
+    gives it, whose trigram index serves them. It writes each CJK character
+    three times: a trigram index needs three characters, and "噪音" is in a
+    title exactly when "噪噪噪音音音" is in the tripled one."""
+
+    def term(self, term: Term) -> Q:
+        title = Func(F("title"), function="petitions_case_title_search", output_field=TextField())
+        return Q(Contains(title, CJK_CHARACTER.sub(r"\1\1\1", term[0])))
 
 
 def waiting_for_routing(*, submitted_before):

@@ -21,7 +21,7 @@ from portal.pagination import paginate, paginate_bounded
 from portal.row_cache import cached_rows, case_row_key
 from responses.actions import ACTIONS_BY_NAME
 from responses.forms import InboxFilterForm
-from responses.selectors import inbox_for_user, routing_centre_queue
+from responses.selectors import inbox_search, routing_centre_queue
 from responses.services import cases_sign_for
 
 
@@ -30,15 +30,15 @@ def inbox(request):
     if not is_official(request.user):
         raise PermissionDenied
     filters = InboxFilterForm(request.GET or None)
-    cases = inbox_for_user(request.user, filters.filters())
+    search = inbox_search(request.user, filters.filters())
     # A department has tens of thousands of cases: counted up to a limit, not whole.
-    page = paginate_bounded(cases, request.GET.get("page"))
+    page = paginate_bounded(search.cases, request.GET.get("page"))
     rows = cached_rows(list(page), key=lambda case: case_row_key("inbox-row", case),
                        make=lambda case: render_to_string("responses/inbox_row.html", {"case": case}))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "responses/inbox.html", {"page": page, "rows": rows, "filters": filters,
-                                                    "query": query.urlencode()})
+                                                    "query": query.urlencode(), "partial": search.partial})
 
 
 @login_required

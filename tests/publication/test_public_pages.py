@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from petitions.models import Kind
-from publication.selectors import PublicFilters, search_public_cases
+from publication.selectors import PublicFilters, public_search, search_public_cases
 from tests.factories import CategoryFactory, RegionFactory
 from tests.publication.conftest import answered_case
 
@@ -39,7 +39,15 @@ def test_english_search_stems_words(cases):
     assert titles(PublicFilters(query="noise")) == ["Construction noise at night"]
     assert titles(PublicFilters(query="NOISES")) == ["Construction noise at night"]
     assert titles(PublicFilters(query="constructing")) == ["Construction noise at night"]
-    assert titles(PublicFilters(query="noise bus")) == []
+    assert titles(PublicFilters(query="noisy")) == ["Construction noise at night"]
+
+
+def test_when_no_case_has_every_word_the_partial_matches_are_shown_and_said_so(cases):
+    search = public_search(PublicFilters(query="noise bus"))
+    assert search.partial and [item.title for item in search.cases] == ["Construction noise at night"]
+    assert not public_search(PublicFilters(query="noise night")).partial
+    nothing = public_search(PublicFilters(query="bus timetable"))
+    assert not nothing.partial and list(nothing.cases) == []
 
 
 def test_search_reaches_the_answer(cases):
@@ -89,7 +97,8 @@ def test_list_page_runs_a_fixed_number_of_queries(client, make_public, django_as
     def count(**params):
         client.get(reverse("publication:case_list"), params)  # the option lists: read once, then from the cache
         caches["fragments"].clear()  # the results rendered afresh: the most a request asks
-        with django_assert_num_queries(2) as captured:  # a count up to a limit, and the page
+        # A count up to a limit, and the page; a search first asks whether any case has every word.
+        with django_assert_num_queries(3 if "q" in params else 2) as captured:
             client.get(reverse("publication:case_list"), params)
         with django_assert_num_queries(0):  # the next visitor of the same list: reused
             client.get(reverse("publication:case_list"), params)
@@ -101,6 +110,24 @@ def test_list_page_runs_a_fixed_number_of_queries(client, make_public, django_as
         make_public(f"噪音问题{number}", "夜里很吵很吵。", "已处理。")
     count()
     count(q="噪音", status="answered")
+
+
+def test_a_partial_search_runs_a_bounded_number_of_queries(client, make_public, django_assert_max_num_queries):
+    """Whatever the number of cases: per term, how common it is and (at
+    most) one narrowing of the candidates; then the count and the page."""
+    def partial_search():
+        client.get(reverse("publication:case_list"))  # the option lists: read once, then from the cache
+        caches["fragments"].clear()
+        with django_assert_max_num_queries(1 + 2 * 3 + 2):
+            page = client.get(reverse("publication:case_list"), {"q": "噪音 施工 扰民"}).content.decode()
+        assert "these match some of them" in page
+
+    for number in range(3):
+        make_public(f"噪音问题{number}", "夜里很吵很吵。")
+    partial_search()
+    for number in range(40):
+        make_public(f"施工扰民{number}", "白天施工。")
+    partial_search()
 
 
 def test_a_long_list_is_counted_up_to_a_limit(client, make_public, monkeypatch):
@@ -151,7 +178,8 @@ def test_detail_page_shows_department_and_timings(client, make_public, departmen
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
 @pytest.mark.django_db(transaction=True)
-def test_search_uses_the_index_not_a_table_scan(make_public, moderator, department):
+@pytest.mark.parametrize("query", ["噪音 noise", "噪音 noise 地铁"])  # every word; some of them
+def test_search_uses_the_index_not_a_table_scan(make_public, moderator, department, query):
     from petitions.models import Case
     from publication.models import Publication
     from tests.factories import CaseFactory
@@ -175,7 +203,7 @@ def test_search_uses_the_index_not_a_table_scan(make_public, moderator, departme
                     published_at=other.published_at, search_document=document)
         for case in cases
     ])
-    queryset = search_public_cases(PublicFilters(query="噪音 noise"))
+    queryset = search_public_cases(PublicFilters(query=query))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE publication_publication")
         cursor.execute("ANALYZE petitions_case")
@@ -230,3 +258,12 @@ def test_list_rows_are_the_templates(client, make_public, moderator, query):
     assert len(rows) == 3 if not query else len(rows) == 2
     expected = engines["django"].from_string(TEMPLATE_ROWS).render({"rows": rows})
     assert parse_html(shown) == parse_html(expected)
+
+
+def test_partial_results_are_announced_above_them_in_the_visitors_language(client, cases):
+    page = client.get(reverse("publication:case_list"), {"q": "晚上施工太吵"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text, number = page.content.decode(), cases[0].case.tracking_number
+    assert "以下案件包含其中部分词语" in text and number in text
+    assert text.index("以下案件包含其中部分词语") < text.index(number)
+    exact = client.get(reverse("publication:case_list"), {"q": "夜间施工"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "以下案件包含其中部分词语" not in exact.content.decode()

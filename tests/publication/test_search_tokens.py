@@ -46,3 +46,18 @@ def test_excerpt_centres_on_the_first_match():
 def test_empty_query_marks_nothing():
     highlighter = Highlighter.for_query("  ")
     assert not highlighter and highlighter.mark("a <i>") == "a &lt;i&gt;"
+
+
+def test_a_word_asks_for_its_adjective_or_noun_form_too():
+    from publication.search import query_terms
+
+    assert query_terms("noisy") == [("noisi", "nois")]
+    assert query_terms("noise") == [("nois", "noisi")]
+    assert query_terms("噪音 5") == [("噪音",), ("5",)]
+
+
+def test_title_substrings_are_what_every_form_of_a_word_shares():
+    from publication.search import title_substrings
+
+    assert title_substrings("Noisy cities") == ["nois", "cit"]
+    assert title_substrings("lights 工资拖欠") == ["light", "工资", "资拖", "拖欠"]
