@@ -97,4 +97,19 @@ class CaseRecordForm(CaseSubmitForm):
 
 class CaseLookupForm(forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=40)
-    email = forms.EmailField(label=_("E-mail address used when the case was filed"))
+    # Named "email" for the pages and programs that post it; takes either.
+    email = forms.CharField(label=_("E-mail address or mobile number given with the case"), max_length=254)
+
+    def clean_email(self):
+        from django.core.validators import validate_email
+
+        from accounts.phones import normalise_phone
+
+        value = self.cleaned_data["email"].strip()
+        if "@" in value:
+            validate_email(value)
+            return value.lower()
+        phone = normalise_phone(value)
+        if phone is None:
+            raise forms.ValidationError(_("Enter the e-mail address or the mobile number given with the case."))
+        return phone
