@@ -92,16 +92,15 @@ def sms_record(*, event: Event, case, phone: str, occurrence: str = "") -> None:
     at_once = event == Event.RECEIVED and case.recorded_by_id is not None
     not_before = now if at_once else send_not_before(now)
     key = f"{event}:{case.pk}:{occurrence}"
-    SmsMessage.objects.bulk_create(
-        [SmsMessage(phone=phone, case=case, event=event, key=key, kind=kind,
-                    params=case_params(kind, case), language=case.language, created_at=now,
-                    not_before=not_before)],
-        ignore_conflicts=True,
+    message, created = SmsMessage.objects.get_or_create(
+        phone=phone, key=key,
+        defaults={"case": case, "event": event, "kind": kind, "params": case_params(kind, case),
+                  "language": case.language, "created_at": now, "not_before": not_before},
     )
-    if not_before <= now:
+    if created and not_before <= now:
         from notifications.tasks import send_text
 
-        enqueue_on_commit(send_text, key, phone)
+        enqueue_on_commit(send_text, message.pk)
 
 
 def notify_department(*, event: Event, case, department_id: int, heads_only: bool = False, occurrence: str = "",
@@ -176,16 +175,16 @@ def notifications_mark_read(*, user, notification_ids=None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def sms_claim(*, key: str, phone: str) -> SmsMessage | None:
+def sms_claim(*, message_id: int) -> SmsMessage | None:
     """Claim a waiting text whose time has come, for sending: None when it
     was sent or claimed already, must wait, or its number said STOP."""
     now = timezone.now()
-    claimed = SmsMessage.objects.filter(phone=phone, key=key, status=SmsStatus.WAITING, not_before__lte=now).update(
+    claimed = SmsMessage.objects.filter(pk=message_id, status=SmsStatus.WAITING, not_before__lte=now).update(
         status=SmsStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return None
-    message = SmsMessage.objects.get(phone=phone, key=key)
-    if SmsOptOut.objects.filter(phone=phone).exists():
+    message = SmsMessage.objects.get(pk=message_id)
+    if SmsOptOut.objects.filter(phone=message.phone).exists():
         sms_finish(message=message, status=SmsStatus.FAILED, error="stopped: the number asked for no texts")
         return None
     return message

@@ -80,12 +80,12 @@ def send_daily_digests() -> int:
 
 
 @shared_task(bind=True, autoretry_for=(SmsError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
-def send_text(self, key: str, phone: str) -> bool:
+def send_text(self, message_id: int) -> bool:
     """Send one recorded text: claimed first, so a message delivered twice
     sends it once; a gateway that cannot be reached is tried again with
     backoff, and after the last try the text is marked failed, with the
     error, in the administrators' list."""
-    message = sms_claim(key=key, phone=phone)
+    message = sms_claim(message_id=message_id)
     if message is None:
         return False
     text = build(to=message.phone, kind=message.kind, params=message.params, language=message.language)
@@ -108,6 +108,6 @@ def send_text(self, key: str, phone: str) -> bool:
 def sweep_waiting_texts() -> int:
     """Send the texts whose quiet hours ended, and any whose message was lost."""
     due = waiting_texts_due()
-    for key, phone in due:
-        send_text.delay(key, phone)
+    for message_id in due:
+        send_text.delay(message_id)
     return len(due)

@@ -140,7 +140,7 @@ def test_a_text_that_keeps_failing_is_tried_six_times_then_shown_failed_to_admin
 
     message, attempts = gateway_down
 
-    result = deliver(send_text, message.key, message.phone, task_id="text-1")
+    result = deliver(send_text, message.pk, task_id="text-1")
 
     assert result.failed()
     assert len(attempts) == 1 + send_text.max_retries == 6

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from accounts.models import NotifyBy
 from notifications import sms
-from portal.queue import enqueue_now
 from notifications.models import Event, SmsMessage, SmsOptOut, SmsStatus
 from notifications.services import notify_citizen
 from notifications.tasks import send_text, sweep_waiting_texts
 from petitions.models import Channel
 from petitions.services import case_record_for_citizen, case_submit
+from portal.queue import enqueue_now
 from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +84,8 @@ def test_the_same_task_delivered_twice_sends_one_text():
     case = CaseFactory(citizen=None, contact_phone=MOBILE, contact_email="")
     notify_citizen(event=Event.REPLIED, case=case, occurrence="1")
     message = SmsMessage.objects.get()
-    send_text.apply(args=[message.key, message.phone])
-    send_text.apply(args=[message.key, message.phone])
+    send_text.apply(args=[message.pk])
+    send_text.apply(args=[message.pk])
     assert len(sms.outbox) == 1
 
 
@@ -134,7 +134,7 @@ def test_a_text_waiting_when_its_number_stops_is_not_sent(settings):
     message = SmsMessage.objects.get()
     SmsOptOut.objects.create(phone=MOBILE, source="reply")
     SmsMessage.objects.update(not_before=timezone.now() - timedelta(minutes=5))
-    send_text.apply(args=[message.key, message.phone])
+    send_text.apply(args=[message.pk])
     assert sms.outbox == []
     assert SmsMessage.objects.get().status == SmsStatus.FAILED
 
