@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import NotifyByForm, PhoneCodeForm, PhoneForm
-from accounts.limits import code_over_limit, too_many_attempts
+from accounts.forms import EmailAddForm, NotifyByForm, PhoneCodeForm, PhoneForm
+from accounts.limits import address_over_limit, client_over_limit, code_over_limit, too_many_attempts
 from accounts.phone_codes import phone_code_check, phone_code_send
 from accounts.phones import mask_phone
-from accounts.services import user_phone_confirm, user_set_notify_by, user_sign_in_by_phone
+from accounts.services import user_email_add, user_phone_confirm, user_set_notify_by, user_sign_in_by_phone
 from portal.errors import DomainError
 from twofactor.selectors import confirmed_device_for
 from twofactor.session import pending_start
@@ -109,8 +109,9 @@ def phone_code(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def phone_settings(request):
-    """Add or change the account's number (confirmed by a code), and choose
-    e-mail, texts or both for notices about its cases."""
+    """Add or change the account's number (confirmed by a code), add an
+    e-mail address to an account that has none, and choose e-mail, texts
+    or both for notices about its cases."""
     from notifications.models import SmsOptOut
 
     user = request.user
@@ -119,6 +120,7 @@ def phone_settings(request):
     code_form = PhoneCodeForm(request.POST if action == "confirm" else None, prefix="code")
     notify_form = NotifyByForm(request.POST if action == "notify" else None, initial={"notify_by": user.notify_by},
                                prefix="notify")
+    email_form = EmailAddForm(request.POST if action == "email" else None, prefix="email")
     confirming = request.session.get(CONFIRM_KEY)
     if action == "send":
         sent = _send_code(request, phone_form, session_key=CONFIRM_KEY)
@@ -140,6 +142,17 @@ def phone_settings(request):
             else:
                 messages.success(request, _("Thank you: your mobile number is confirmed."))
                 return redirect("accounts:phone_settings")
+    elif action == "email" and not user.email:
+        limited = client_over_limit(request, action="email_add")
+        if limited is None and email_form.is_valid():
+            limited = address_over_limit(request, email=email_form.cleaned_data["email"])
+            if limited is None:
+                user_email_add(user=user, email=email_form.cleaned_data["email"])
+                messages.success(request, _("A new confirmation link is on its way to %(email)s.")
+                                 % {"email": email_form.cleaned_data["email"]})
+                return redirect("accounts:phone_settings")
+        if limited is not None:
+            return too_many_attempts(request, limited)
     elif action == "notify" and notify_form.is_valid():
         try:
             user_set_notify_by(user=user, notify_by=notify_form.cleaned_data["notify_by"])
@@ -150,12 +163,12 @@ def phone_settings(request):
             return redirect("accounts:phone_settings")
     user.refresh_from_db()
     context = {
-        "phone_form": phone_form, "code_form": code_form, "notify_form": notify_form,
+        "phone_form": phone_form, "code_form": code_form, "notify_form": notify_form, "email_form": email_form,
         "masked_phone": mask_phone(user.phone) if user.phone else "",
         "confirming": mask_phone(confirming["phone"]) if confirming else "",
         "texts_stopped": user.phone_confirmed and SmsOptOut.objects.filter(phone=user.phone).exists(),
     }
-    failed = phone_form.errors or code_form.errors or notify_form.errors
+    failed = phone_form.errors or code_form.errors or notify_form.errors or email_form.errors
     return render(request, "accounts/phone_settings.html", context, status=400 if failed else 200)
 
 

@@ -191,3 +191,29 @@ def user_set_notify_by(*, user: User, notify_by: str) -> User:
     if notify_by in (NotifyBy.SMS, NotifyBy.BOTH):
         sms_opt_in(phone=user.phone)
     return user
+
+
+def user_email_add(*, user: User, email: str) -> None:
+    """An account opened with a mobile number adds an e-mail address, which
+    it confirms by the link e-mailed to it. An address another account
+    holds is not taken: its owner is told someone tried, and the person
+    asking reads the same answer (check your mailbox)."""
+    from accounts.tasks import email_address_confirmation, email_registration_attempt
+
+    if user.email:
+        raise DomainError(_("Your account already has an e-mail address."))
+    email = email.strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                locked = User.objects.select_for_update().get(pk=user.pk)
+                locked.email, locked.email_confirmed_at = email, None
+                locked.save(update_fields=["email", "email_confirmed_at"])
+        except IntegrityError:  # taken a moment ago
+            existing = User.objects.filter(email__iexact=email).first()
+        else:
+            enqueue_on_commit(email_address_confirmation, user.pk)
+            return
+    if existing is not None and existing.pk != user.pk:
+        enqueue_on_commit(email_registration_attempt, existing.pk)

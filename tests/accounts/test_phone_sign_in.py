@@ -3,6 +3,7 @@
 import logging
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -172,3 +173,32 @@ def test_a_staff_account_still_gives_its_totp_code_after_a_texted_code(client):
     response = client.post(reverse("accounts:phone_code"), {"code": last_code()})
     assert response.status_code == 302 and response["Location"].startswith(reverse("twofactor:verify"))
     assert "_auth_user_id" not in client.session
+
+
+def test_a_phone_account_adds_an_e_mail_address_and_confirms_it_by_link(
+        client, mailoutbox, django_capture_on_commit_callbacks):
+    user = UserFactory(email=None, phone=MOBILE, phone_confirmed_at=timezone.now())
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:phone_settings"),
+                               {"action": "email", "email-email": "Wang@Example.org"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "wang@example.org" and not user.email_confirmed
+    assert [message.to for message in mailoutbox] == [["wang@example.org"]]
+    link = re.search(r"https?://\S+/accounts/confirm/\S+/", mailoutbox[0].body).group()
+    client.post(urlsplit(link).path)
+    user.refresh_from_db()
+    assert user.email_confirmed
+
+
+def test_adding_an_address_another_account_holds_answers_the_same_and_takes_nothing(
+        client, mailoutbox, citizen, django_capture_on_commit_callbacks):
+    user = UserFactory(email=None, phone=MOBILE, phone_confirmed_at=timezone.now())
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(reverse("accounts:phone_settings"), {"action": "email", "email-email": citizen.email})
+    assert taken.status_code == 302
+    user.refresh_from_db()
+    assert user.email is None
+    assert [message.to for message in mailoutbox] == [[citizen.email]]  # its owner hears someone tried
