@@ -59,3 +59,17 @@ def mask_phone(e164: str) -> str:
     keep_head = 3 if len(national) >= 10 else max(1, len(national) // 4)
     hidden = max(1, len(national) - keep_head - 4)
     return f"+{number.country_code} {national[:keep_head]}{'*' * hidden}{national[-4:]}"
+
+
+def phone_spellings(stored: str) -> tuple[str, ...]:
+    """The ways a stored number may be written in a text (E.164, spaced
+    international, national, bare digits), for redaction; a number stored
+    as typed (not a valid one) is its own only spelling."""
+    number = _parse(stored)
+    if number is None:
+        return (stored,) if stored else ()
+    formats = (phonenumbers.PhoneNumberFormat.E164, phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+               phonenumbers.PhoneNumberFormat.NATIONAL)
+    spellings = [phonenumbers.format_number(number, fmt) for fmt in formats]
+    spellings.append(phonenumbers.national_significant_number(number))
+    return tuple(dict.fromkeys(spellings))
