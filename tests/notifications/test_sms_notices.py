@@ -189,3 +189,20 @@ def test_case_submit_keeps_the_number_in_one_form(citizen, category, region):
                                  title="路灯不亮", body="小区门口的路灯已经坏了一个星期。",
                                  contact_email=citizen.email, contact_phone="138-1234-5678")
     assert case.contact_phone == MOBILE
+
+
+def test_an_administrator_sends_a_failed_text_again(client):
+    from notifications.tasks import sweep_waiting_texts
+
+    case = CaseFactory(citizen=None, contact_phone=MOBILE, contact_email="")
+    message = SmsMessage.objects.create(phone=MOBILE, case=case, event=Event.REPLIED, key="replied:x:1",
+                                        kind="replied", params={"link": "https://x/t/1/"},
+                                        status=SmsStatus.FAILED, last_error="SmsError: gateway unreachable")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(reverse("admin:notifications_smsmessage_changelist"),
+                           {"action": "send_again", "_selected_action": [message.pk]})
+    assert response.status_code == 302
+    SmsMessage.objects.update(not_before=timezone.now() - timedelta(minutes=2))
+    assert sweep_waiting_texts() == 1
+    assert [text.kind for text in sms.outbox] == ["replied"]
+    assert SmsMessage.objects.get().status == SmsStatus.SENT

@@ -228,3 +228,22 @@ def test_the_file_backend_writes_each_text_where_the_demo_says(settings, tmp_pat
     send_sms(MESSAGE)
     [written] = list((tmp_path / "sms").iterdir())
     assert "您的诉求已受理" in written.read_text(encoding="utf-8")
+
+
+def test_the_console_backend_prints_each_text():
+    import io
+
+    from notifications.sms.backends.console import SmsBackend
+
+    stream = io.StringIO()
+    SmsBackend(stream=stream).send(MESSAGE)
+    assert "您的诉求已受理" in stream.getvalue()
+
+
+def test_a_gateway_without_its_keys_stops_with_a_clear_message(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.SMS_BACKEND = "notifications.sms.backends.tencent.SmsBackend"
+    settings.SMS_TENCENT_SECRET_ID = ""
+    with pytest.raises(ImproperlyConfigured, match="SMS_TENCENT_SECRET_ID"):
+        send_sms(MESSAGE)

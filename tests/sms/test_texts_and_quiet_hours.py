@@ -84,3 +84,12 @@ def test_quiet_hours_within_one_day_and_none(settings):
     assert send_not_before(at(15, 0)) == at(15, 0)
     settings.SMS_QUIET_HOURS = ""
     assert send_not_before(at(23, 0)) == at(23, 0)
+
+
+@pytest.mark.parametrize("value", ["22", "22-25", "night"])
+def test_quiet_hours_that_are_not_two_hours_stop_with_a_clear_message(settings, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.SMS_QUIET_HOURS = value
+    with pytest.raises(ImproperlyConfigured, match="SMS_QUIET_HOURS"):
+        send_not_before(at(12))
