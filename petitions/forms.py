@@ -77,7 +77,10 @@ class CaseRecordForm(CaseSubmitForm):
     channel = forms.ChoiceField(label=_("How the case came in"),
                                 choices=[(channel, channel.label) for channel in (Channel.PHONE, Channel.WALK_IN)])
     contact_name = forms.CharField(label=_("Citizen's name"), max_length=100)
-    contact_phone = forms.CharField(label=_("Citizen's phone"), required=False, max_length=30)
+    contact_phone = forms.CharField(
+        label=_("Citizen's phone"), required=False, max_length=30,
+        help_text=_("A mobile number gets the receipt with the tracking number by text at once."),
+    )
     contact_email = forms.EmailField(label=_("Citizen's e-mail (optional)"), required=False)
     wants_public = forms.BooleanField(
         label=_("The citizen agrees that the case and its answer may be published (without their name)."),

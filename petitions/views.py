@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from notifications.selectors import receipt_texted
 from petitions.forms import CaseLookupForm, CaseRecordForm, CaseSubmitForm
 from petitions.permissions import can_record_for_citizens, case_sight, get_attachment_for_user
 from petitions.selectors import case_for_page, case_lookup, case_timeline, cases_for_citizen
@@ -169,6 +170,8 @@ def case_record_view(request):
                     _("The case was recorded. Read the tracking number to the citizen: %(number)s")
                     % {"number": case.tracking_number},
                 )
+                if receipt_texted(case):
+                    messages.info(request, _("The receipt is texted to the citizen's mobile number."))
             else:
                 messages.info(request, _("This form had already been sent: here is the case it created."))
             return redirect("petitions:case_detail", case_id=case.pk)

@@ -100,3 +100,16 @@ def test_a_phone_only_account_submits_a_case_with_its_number(client, category, r
     assert response.status_code == 302
     case = Case.objects.get(citizen=user)
     assert case.contact_phone == MOBILE and case.contact_email == ""
+
+
+def test_the_operator_is_told_the_receipt_is_texted(client, operator, category, region):
+    client.force_login(operator)
+    page = client.get(reverse("petitions:case_record")).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    response = client.post(reverse("petitions:case_record"), {
+        "channel": "phone", "contact_name": "王先生", "contact_phone": "138 1234 5678", "kind": "complaint",
+        "category": category.pk, "region": region.pk, "urgency": "normal", "title": "路灯不亮",
+        "body": "小区门口的路灯已经坏了一个星期。", "submission_key": key,
+    }, follow=True)
+    assert "受理回执已通过短信发送到市民的手机。" in response.content.decode()
+    assert Case.objects.get().contact_phone == MOBILE
