@@ -45,7 +45,7 @@ class PhoneCodeSentSerializer(serializers.Serializer):
 
 
 class PhoneCodeView(APIView):
-    authentication_classes = []
+    # Open to anyone; a staff session still passes its two-factor code first.
     permission_classes = [AllowAny]
 
     @extend_schema(operation_id="phone_code_send", summary="Text a sign-in code to a mobile number",
@@ -67,7 +67,7 @@ class PhoneCodeView(APIView):
 
 
 class PhoneTokenView(APIView):
-    authentication_classes = []
+    # Open to anyone; a staff session still passes its two-factor code first.
     permission_classes = [AllowAny]
 
     @extend_schema(operation_id="phone_token_create", summary="Create an API token with a texted code",
