@@ -89,7 +89,7 @@ def sms_record(*, event: Event, case, phone: str, occurrence: str = "") -> None:
         return
     kind = SMS_EVENTS[event]
     now = timezone.now()
-    at_once = event == Event.RECEIVED and case.recorded_by_id is not None
+    at_once = event == Event.RECEIVED and case.channel in ("phone", "walk_in")
     not_before = now if at_once else send_not_before(now)
     key = f"{event}:{case.pk}:{occurrence}"
     message, created = SmsMessage.objects.get_or_create(

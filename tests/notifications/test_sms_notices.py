@@ -206,3 +206,14 @@ def test_an_administrator_sends_a_failed_text_again(client):
     assert sweep_waiting_texts() == 1
     assert [text.kind for text in sms.outbox] == ["replied"]
     assert SmsMessage.objects.get().status == SmsStatus.SENT
+
+
+def test_a_receipt_for_a_case_sent_through_open311_at_night_waits_for_the_morning(settings, monkeypatch):
+    settings.SMS_QUIET_HOURS = "22-8"
+    night = datetime(2026, 12, 7, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    monkeypatch.setattr(timezone, "now", lambda: night)
+    case = CaseFactory(citizen=None, contact_phone=MOBILE, contact_email="", channel=Channel.API,
+                       recorded_by=UserFactory())
+    notify_citizen(event=Event.RECEIVED, case=case)
+    assert sms.outbox == []
+    assert SmsMessage.objects.get().not_before == datetime(2026, 12, 8, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
