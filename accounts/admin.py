@@ -15,22 +15,25 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
+    list_display = ["email", "full_name", "masked_phone", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups",
-                   ("email_confirmed_at", admin.EmptyFieldListFilter)]
-    # Set only by the person following the link e-mailed to them (accounts.services).
-    readonly_fields = ["email_confirmed_at"]
-    search_fields = ["email", "full_name"]
+                   ("email_confirmed_at", admin.EmptyFieldListFilter),
+                   ("phone_confirmed_at", admin.EmptyFieldListFilter)]
+    # Set only by the person following the link e-mailed to them, or typing
+    # the code texted to them (accounts.services).
+    readonly_fields = ["email_confirmed_at", "phone_confirmed_at"]
+    search_fields = ["email", "full_name", "phone"]
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal details"), {"fields": ("full_name", "phone", "notify_daily_digest")}),
+        (_("Personal details"), {"fields": ("full_name", "phone", "notify_by", "notify_daily_digest")}),
         (_("Roles and permissions"), {
             "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
             "description": _("Roles are groups: operator, dispatcher, supervisor, moderator. "
                              "Officials are users with a department below."),
         }),
-        (_("Important dates"), {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "email_confirmed_at",
+                                                     "phone_confirmed_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
 
@@ -39,7 +42,16 @@ class UserAdmin(DjangoUserAdmin):
             # A new address is the account's only once its owner follows a
             # link sent to it (the account menu offers one).
             obj.email_confirmed_at = None
+        if change and "phone" in form.changed_data:
+            obj.phone_confirmed_at = None
         super().save_model(request, obj, form, change)
+
+
+    @admin.display(description=_("mobile number"), ordering="phone")
+    def masked_phone(self, user):
+        from accounts.phones import mask_phone
+
+        return mask_phone(user.phone) if user.phone else ""
 
 
 @admin.register(Department)

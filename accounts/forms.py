@@ -2,11 +2,11 @@
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import NotifyBy, User
 from portal.queue import enqueue_on_commit
 
 
@@ -53,3 +53,45 @@ class PasswordResetRequestForm(PasswordResetForm):
         from accounts.tasks import email_password_reset
 
         enqueue_on_commit(email_password_reset, self.cleaned_data["email"], get_language())
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"), max_length=30,
+        help_text=_("A mainland number as 11 digits; any other with + and its country code."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_phone(self):
+        from accounts.phones import mobile_or_error
+
+        return mobile_or_error(self.cleaned_data["phone"])
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("The six-digit code from the text"), regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code is six digits.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "6"}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
+
+
+class NotifyByForm(forms.Form):
+    notify_by = forms.ChoiceField(label=_("Tell me about my cases by"), choices=NotifyBy.choices,
+                                  widget=forms.RadioSelect)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form; a confirmed mobile number works as the name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail address or mobile number")
+
+
+class EmailAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))

@@ -46,3 +46,20 @@ def too_many_attempts(request, limited: Limited):
     response = render(request, "accounts/too_many_attempts.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(limited.retry_after)
     return response
+
+
+def code_client_over_limit(request) -> Limited | None:
+    """Count one more texted code asked for by this client (any number)."""
+    return _over(request, group="accounts.sms.client", key=addresses.ratelimit_key,
+                 rate=settings.SMS_CODE_RATE_PER_CLIENT)
+
+
+def code_number_over_limit(request, *, phone: str) -> Limited | None:
+    """Count one more code texted to `phone` (E.164), whichever form or
+    program asked: no one can fill a stranger's phone with texts."""
+    return _over(request, group="accounts.sms.number", key=lambda _group, _request: phone,
+                 rate=settings.SMS_CODE_RATE_PER_NUMBER)
+
+
+def code_over_limit(request, *, phone: str) -> Limited | None:
+    return code_client_over_limit(request) or code_number_over_limit(request, phone=phone)

@@ -15,9 +15,9 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
-        if not email:
-            raise ValueError("An e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if not email and not extra.get("phone"):
+            raise ValueError("An e-mail address or a mobile number is required")
+        user = self.model(email=self.normalize_email(email).lower() if email else None, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -33,13 +33,25 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+class NotifyBy(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message (SMS)")
+    BOTH = "both", _("E-mail and text message")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """Everyone who logs in: citizens and staff alike. Staff roles are
     groups (see accounts.roles); officials are users with a department."""
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    # Empty (NULL) for an account opened with a mobile number alone.
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # E.164 (accounts.phones). Signs in, and links cases recorded with it,
+    # only once confirmed by a texted code; unique among confirmed numbers.
+    phone = models.CharField(_("mobile number"), max_length=30, blank=True)
+    phone_confirmed_at = models.DateTimeField(_("mobile number confirmed"), null=True, blank=True)
+    notify_by = models.CharField(_("notices about my cases by"), max_length=10, choices=NotifyBy.choices,
+                                 default=NotifyBy.EMAIL, db_default=NotifyBy.EMAIL)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -66,9 +78,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(fields=["phone"], condition=models.Q(phone_confirmed_at__isnull=False),
+                                    name="user_confirmed_phone_unique"),
+        ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        if self.full_name or self.email:
+            return self.full_name or self.email
+        from accounts.phones import mask_phone
+
+        return mask_phone(self.phone) if self.phone else f"#{self.pk}"
+
+    @property
+    def phone_confirmed(self) -> bool:
+        return bool(self.phone) and self.phone_confirmed_at is not None
+
+    @property
+    def wants_sms(self) -> bool:
+        return self.phone_confirmed and self.notify_by in (NotifyBy.SMS, NotifyBy.BOTH)
+
+    @property
+    def wants_email(self) -> bool:
+        return bool(self.email) and self.notify_by in (NotifyBy.EMAIL, NotifyBy.BOTH)
 
     @property
     def display_name(self) -> str:
@@ -119,3 +151,25 @@ class DepartmentMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.department}"
+
+
+class PhoneCode(models.Model):
+    """A six-digit code texted to a number, kept only as a keyed hash: valid
+    for a few minutes, used once, and given up after a few wrong tries."""
+
+    phone = models.CharField(max_length=30)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("texted code")
+        verbose_name_plural = _("texted codes")
+        indexes = [models.Index(fields=["phone", "-created_at"], name="phonecode_latest_idx")]
+
+    def __str__(self) -> str:
+        from accounts.phones import mask_phone
+
+        return mask_phone(self.phone)

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import NotifyBy, User
 from portal.errors import DomainError
 from portal.queue import enqueue_on_commit
 
@@ -130,3 +130,90 @@ def user_set_notification_preference(*, user: User, daily_digest: bool) -> User:
     user.notify_daily_digest = daily_digest
     user.save(update_fields=["notify_daily_digest"])
     return user
+
+
+def user_sign_in_by_phone(*, phone: str, language: str = "") -> tuple[User, bool]:
+    """After the right texted code: the account that confirmed `phone`, or a
+    new one opened with it (confirmed, texts by default, no password until
+    its owner sets one). Returns (user, created). The cases operators
+    recorded with the number join the account."""
+    from petitions.services import cases_link_to_citizen
+
+    user = User.objects.filter(phone=phone, phone_confirmed_at__isnull=False).first()
+    created = False
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email=None, phone=phone, phone_confirmed_at=timezone.now(),
+                                                notify_by=NotifyBy.SMS, language=language)
+                created = True
+        except IntegrityError:  # opened a moment ago by another request
+            user = User.objects.get(phone=phone, phone_confirmed_at__isnull=False)
+    if not user.is_active:
+        raise DomainError(_("This account is not active."))
+    cases_link_to_citizen(citizen_id=user.pk)
+    return user, created
+
+
+def user_phone_confirm(*, actor: User, phone: str) -> User:
+    """The logged-in account takes `phone`, proved by the texted code: it
+    is confirmed, and the cases recorded with it join the account. A
+    number another account confirmed stays that account's."""
+    from petitions.services import cases_link_to_citizen
+
+    taken = _("This number is confirmed by another account. Sign in with it, or use another number.")
+    if User.objects.filter(phone=phone, phone_confirmed_at__isnull=False).exclude(pk=actor.pk).exists():
+        raise DomainError(taken)
+    try:
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=actor.pk)
+            if user.phone != phone or user.phone_confirmed_at is None:
+                user.phone, user.phone_confirmed_at = phone, timezone.now()
+                user.save(update_fields=["phone", "phone_confirmed_at"])
+    except IntegrityError:  # confirmed by another account a moment ago
+        raise DomainError(taken) from None
+    cases_link_to_citizen(citizen_id=user.pk)
+    return user
+
+
+def user_set_notify_by(*, user: User, notify_by: str) -> User:
+    """E-mail, texts or both, for notices about the person's cases. Asking
+    for texts again lifts a STOP sent from the account's number."""
+    from notifications.services import sms_opt_in
+
+    if notify_by in (NotifyBy.SMS, NotifyBy.BOTH) and not user.phone_confirmed:
+        raise DomainError(_("Confirm a mobile number first, to receive texts."))
+    if notify_by in (NotifyBy.EMAIL, NotifyBy.BOTH) and not user.email:
+        raise DomainError(_("Your account has no e-mail address: choose texts."))
+    if notify_by != user.notify_by:
+        user.notify_by = notify_by
+        user.save(update_fields=["notify_by"])
+    if notify_by in (NotifyBy.SMS, NotifyBy.BOTH):
+        sms_opt_in(phone=user.phone)
+    return user
+
+
+def user_email_add(*, user: User, email: str) -> None:
+    """An account opened with a mobile number adds an e-mail address, which
+    it confirms by the link e-mailed to it. An address another account
+    holds is not taken: its owner is told someone tried, and the person
+    asking reads the same answer (check your mailbox)."""
+    from accounts.tasks import email_address_confirmation, email_registration_attempt
+
+    if user.email:
+        raise DomainError(_("Your account already has an e-mail address."))
+    email = email.strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                locked = User.objects.select_for_update().get(pk=user.pk)
+                locked.email, locked.email_confirmed_at = email, None
+                locked.save(update_fields=["email", "email_confirmed_at"])
+        except IntegrityError:  # taken a moment ago
+            existing = User.objects.filter(email__iexact=email).first()
+        else:
+            enqueue_on_commit(email_address_confirmation, user.pk)
+            return
+    if existing is not None and existing.pk != user.pk:
+        enqueue_on_commit(email_registration_attempt, existing.pk)

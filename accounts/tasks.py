@@ -78,3 +78,10 @@ def email_password_reset(self, email: str, language: str) -> int:
             to=user.email, template="password_reset", language=language,
             context={"user": user, "reset_url": link, "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}))
     return sent
+
+
+@shared_task
+def prune_phone_codes() -> int:
+    from accounts.phone_codes import phone_codes_prune
+
+    return phone_codes_prune()

@@ -365,7 +365,8 @@ class MembershipSerializer(serializers.Serializer):
 
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    email = serializers.EmailField()
+    email = serializers.EmailField(allow_null=True, help_text="Null for an account opened with a mobile number.")
+    phone = serializers.CharField(allow_null=True, help_text="The confirmed mobile number (E.164), or null.")
     full_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
     memberships = MembershipSerializer(many=True)

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import account, cases, supervision, work
+from api.views import account, cases, phone, supervision, work
 
 app_name = "api"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/me/", account.MeView.as_view(), name="me"),
     path("v1/tokens/", account.TokenListView.as_view(), name="tokens"),
+    path("v1/auth/phone/code/", phone.PhoneCodeView.as_view(), name="phone-code"),
+    path("v1/auth/phone/token/", phone.PhoneTokenView.as_view(), name="phone-token"),
     path("v1/tokens/<int:token_id>/revoke/", account.TokenRevokeView.as_view(), name="token-revoke"),
     path("v1/cases/", cases.CaseListView.as_view(), name="cases"),
     path("v1/cases/record/", cases.CaseRecordView.as_view(), name="case-record"),

@@ -87,3 +87,64 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} ({self.case_id})"
+
+
+class SmsStatus(models.TextChoices):
+    WAITING = "waiting", _("waiting")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class SmsMessage(models.Model):
+    """One text about one event of a case, to one number: `key` makes it
+    once-only per number; claimed (waiting → sending) by a conditional
+    update before the gateway is called, so a task delivered twice sends
+    it once. Kept until quiet hours end in `not_before`."""
+
+    phone = models.CharField(_("mobile number"), max_length=30)
+    case = models.ForeignKey("petitions.Case", on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(_("event"), max_length=30, choices=Event.choices)
+    key = models.CharField(max_length=120)
+    kind = models.CharField(_("text"), max_length=30)
+    params = models.JSONField(default=dict)
+    language = models.CharField(max_length=10, default="zh-hans")
+    status = models.CharField(_("status"), max_length=10, choices=SmsStatus.choices, default=SmsStatus.WAITING)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    not_before = models.DateTimeField(_("not before"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    gateway_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        constraints = [models.UniqueConstraint(fields=["phone", "key"], name="sms_once_per_number")]
+        indexes = [
+            # The sweeper's and the admin's: what still waits, by when it may go.
+            models.Index(fields=["not_before"], condition=models.Q(status="waiting"), name="sms_waiting_idx"),
+            models.Index(fields=["status", "-created_at"], name="sms_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.case_id})"
+
+
+class SmsOptOut(models.Model):
+    """A number that asked for no more texts (replied STOP, or chose so in
+    its account's settings); texts about cases are not sent to it."""
+
+    phone = models.CharField(_("mobile number"), max_length=30, unique=True)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    source = models.CharField(_("how"), max_length=20)
+
+    class Meta:
+        verbose_name = _("number that stopped texts")
+        verbose_name_plural = _("numbers that stopped texts")
+
+    def __str__(self) -> str:
+        from accounts.phones import mask_phone
+
+        return mask_phone(self.phone)

@@ -36,3 +36,20 @@ def digest_reader_ids() -> list[int]:
     )
 
 
+
+
+def waiting_texts_due(*, grace_seconds: int = 60, limit: int = 1000) -> list[int]:
+    """Ids of texts whose time came at least `grace_seconds` ago
+    and still wait: their quiet hours ended, or their task was lost."""
+    from notifications.models import SmsMessage, SmsStatus
+
+    cutoff = timezone.now() - timezone.timedelta(seconds=grace_seconds)
+    return list(SmsMessage.objects.filter(status=SmsStatus.WAITING, not_before__lte=cutoff)
+                .order_by("not_before").values_list("pk", flat=True)[:limit])
+
+
+def receipt_texted(case) -> bool:
+    """Whether the case's receipt went, or is going, out by text."""
+    from notifications.models import Event, SmsMessage
+
+    return SmsMessage.objects.filter(case=case, event=Event.RECEIVED).exists()

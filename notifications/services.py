@@ -6,12 +6,13 @@ raising an event or delivering its task twice acts once."""
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.phones import is_mobile
 from accounts.roles import Role
-from notifications.models import Event, Notification
+from notifications.models import Event, Notification, SmsMessage, SmsOptOut, SmsStatus
 from portal.queue import enqueue_on_commit
 
 
@@ -28,9 +29,13 @@ def notify(*, event: Event, case=None, users=(), addresses=(), occurrence: str =
     then hear in `language`."""
     key = f"{event}:{case.pk if case is not None else about}:{occurrence}"
     shown = {"case": case, "title": title, "path": path}
+    now = timezone.now()
+    # Someone who takes no e-mail (texts only, or no address) has nothing
+    # to e-mail: the row is marked done at once, so no task or sweep waits on it.
     rows = [
-        Notification(recipient=user, email=user.email, event=event, key=key, language=_language_for(user, case),
-                     **shown)
+        Notification(recipient=user, email=user.email or "", event=event, key=key,
+                     language=_language_for(user, case), created_at=now,
+                     emailed_at=None if user.wants_email else now, **shown)
         for user in {user.pk: user for user in users if user is not None}.values()
     ]
     rows += [
@@ -58,12 +63,51 @@ def email_on_commit(keys: list[str]) -> None:
 
 
 def notify_citizen(*, event: Event, case, occurrence: str = "") -> None:
-    """Tell the case's citizen: their account, or the bare address given
-    with the case."""
+    """Tell the case's citizen: their account (in the site, and by e-mail,
+    text or both as they chose), or the bare address and mobile number
+    given with the case."""
     if case.citizen_id:
         notify(event=event, case=case, users=[case.citizen], occurrence=occurrence)
-    elif case.contact_email:
-        notify(event=event, case=case, addresses=[case.contact_email], occurrence=occurrence)
+        phone = case.citizen.phone if case.citizen.wants_sms else ""
+    else:
+        if case.contact_email:
+            notify(event=event, case=case, addresses=[case.contact_email], occurrence=occurrence)
+        phone = case.contact_phone
+    if event in SMS_EVENTS and is_mobile(phone):
+        sms_record(event=event, case=case, phone=phone, occurrence=occurrence)
+
+
+# The events a citizen hears of by text, and the text each sends.
+SMS_EVENTS = {
+    Event.RECEIVED: "received",
+    Event.MATERIAL_REQUESTED: "material_requested",
+    Event.REPLIED: "replied",
+}
+
+
+def sms_record(*, event: Event, case, phone: str, occurrence: str = "") -> None:
+    """One text for this event to `phone`, once however often it is raised;
+    sent after commit, or when the quiet hours end. The receipt for a case
+    an operator just recorded goes at once: the caller has just hung up."""
+    from notifications.sms.quiet import send_not_before
+    from notifications.sms.texts import case_params
+
+    if SmsOptOut.objects.filter(phone=phone).exists():
+        return
+    kind = SMS_EVENTS[event]
+    now = timezone.now()
+    at_once = event == Event.RECEIVED and case.channel in ("phone", "walk_in")
+    not_before = now if at_once else send_not_before(now)
+    key = f"{event}:{case.pk}:{occurrence}"
+    message, created = SmsMessage.objects.get_or_create(
+        phone=phone, key=key,
+        defaults={"case": case, "event": event, "kind": kind, "params": case_params(kind, case),
+                  "language": case.language, "created_at": now, "not_before": not_before},
+    )
+    if created and not_before <= now:
+        from notifications.tasks import send_text
+
+        enqueue_on_commit(send_text, message.pk)
 
 
 def notify_department(*, event: Event, case, department_id: int, heads_only: bool = False, occurrence: str = "",
@@ -136,3 +180,44 @@ def notifications_mark_read(*, user, notification_ids=None) -> int:
     if notification_ids is not None:
         unread = unread.filter(id__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+def sms_claim(*, message_id: int) -> SmsMessage | None:
+    """Claim a waiting text whose time has come, for sending: None when it
+    was sent or claimed already, must wait, or its number said STOP."""
+    now = timezone.now()
+    claimed = SmsMessage.objects.filter(pk=message_id, status=SmsStatus.WAITING, not_before__lte=now).update(
+        status=SmsStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    message = SmsMessage.objects.get(pk=message_id)
+    if SmsOptOut.objects.filter(phone=message.phone).exists():
+        sms_finish(message=message, status=SmsStatus.FAILED, error="stopped: the number asked for no texts")
+        return None
+    return message
+
+
+def sms_finish(*, message: SmsMessage, status: str, error: str = "", gateway_id: str = "") -> None:
+    """Record how a claimed text ended: sent, failed for good, or back to
+    waiting for the next try (with the error an administrator sees)."""
+    fields = {"status": status, "last_error": error[:300]}
+    if status == SmsStatus.SENT:
+        fields.update(sent_at=timezone.now(), gateway_id=gateway_id[:100])
+    SmsMessage.objects.filter(pk=message.pk, status=SmsStatus.SENDING).update(**fields)
+
+
+def sms_requeue(*, message_ids) -> int:
+    """An administrator sends failed or stuck texts again."""
+    return SmsMessage.objects.filter(pk__in=message_ids).exclude(status=SmsStatus.SENT).update(
+        status=SmsStatus.WAITING, not_before=timezone.now(), claimed_at=None)
+
+
+def sms_opt_out(*, phone: str, source: str) -> bool:
+    """No more texts about cases to `phone` (it replied STOP, or its owner
+    chose so); what waits for it is not sent. True if it was new."""
+    _row, created = SmsOptOut.objects.get_or_create(phone=phone, defaults={"source": source[:20]})
+    return created
+
+
+def sms_opt_in(*, phone: str) -> None:
+    SmsOptOut.objects.filter(phone=phone).delete()

@@ -1,11 +1,24 @@
 """E-mail for notifications: thin tasks, safe to run twice."""
 
+import logging
+
 from celery import shared_task
 
-from notifications.models import Notification
-from notifications.selectors import digest_reader_ids, unsent_notification_ids
-from notifications.services import digest_claim, notification_claim_for_email, notification_release
+from accounts.phones import mask_phone
+from notifications.models import Notification, SmsStatus
+from notifications.selectors import digest_reader_ids, unsent_notification_ids, waiting_texts_due
+from notifications.services import (
+    digest_claim,
+    notification_claim_for_email,
+    notification_release,
+    sms_claim,
+    sms_finish,
+)
+from notifications.sms import SmsError, SmsRefused, send_sms
+from notifications.sms.texts import build
 from portal.mail import send_templated_mail
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -65,3 +78,37 @@ def send_daily_digests() -> int:
             raise
         sent += 1
     return sent
+
+
+@shared_task(bind=True, autoretry_for=(SmsError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def send_text(self, message_id: int) -> bool:
+    """Send one recorded text: claimed first, so a message delivered twice
+    sends it once; a gateway that cannot be reached is tried again with
+    backoff, and after the last try the text is marked failed, with the
+    error, in the administrators' list."""
+    message = sms_claim(message_id=message_id)
+    if message is None:
+        return False
+    text = build(to=message.phone, kind=message.kind, params=message.params, language=message.language)
+    try:
+        gateway_id = send_sms(text)
+    except SmsRefused as refused:
+        sms_finish(message=message, status=SmsStatus.FAILED, error=str(refused))
+        logger.warning("text %s to %s refused: %s", message.pk, mask_phone(message.phone), refused)
+        return False
+    except Exception as error:
+        final = self.request.retries >= self.max_retries or not isinstance(error, SmsError)
+        sms_finish(message=message, status=SmsStatus.FAILED if final else SmsStatus.WAITING,
+                   error=f"{type(error).__name__}: {error}")
+        raise
+    sms_finish(message=message, status=SmsStatus.SENT, gateway_id=gateway_id)
+    return True
+
+
+@shared_task
+def sweep_waiting_texts() -> int:
+    """Send the texts whose quiet hours ended, and any whose message was lost."""
+    due = waiting_texts_due()
+    for message_id in due:
+        send_text.delay(message_id)
+    return len(due)

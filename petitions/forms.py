@@ -77,7 +77,10 @@ class CaseRecordForm(CaseSubmitForm):
     channel = forms.ChoiceField(label=_("How the case came in"),
                                 choices=[(channel, channel.label) for channel in (Channel.PHONE, Channel.WALK_IN)])
     contact_name = forms.CharField(label=_("Citizen's name"), max_length=100)
-    contact_phone = forms.CharField(label=_("Citizen's phone"), required=False, max_length=30)
+    contact_phone = forms.CharField(
+        label=_("Citizen's phone"), required=False, max_length=30,
+        help_text=_("A mobile number gets the receipt with the tracking number by text at once."),
+    )
     contact_email = forms.EmailField(label=_("Citizen's e-mail (optional)"), required=False)
     wants_public = forms.BooleanField(
         label=_("The citizen agrees that the case and its answer may be published (without their name)."),
@@ -97,4 +100,19 @@ class CaseRecordForm(CaseSubmitForm):
 
 class CaseLookupForm(forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=40)
-    email = forms.EmailField(label=_("E-mail address used when the case was filed"))
+    # Named "email" for the pages and programs that post it; takes either.
+    email = forms.CharField(label=_("E-mail address or mobile number given with the case"), max_length=254)
+
+    def clean_email(self):
+        from django.core.validators import validate_email
+
+        from accounts.phones import normalise_phone
+
+        value = self.cleaned_data["email"].strip()
+        if "@" in value:
+            validate_email(value)
+            return value.lower()
+        phone = normalise_phone(value)
+        if phone is None:
+            raise forms.ValidationError(_("Enter the e-mail address or the mobile number given with the case."))
+        return phone

@@ -184,6 +184,8 @@ class Case(models.Model):
             models.Index(fields=["citizen", "-submitted_at"], name="case_citizen_idx"),
             # An address confirmed: the cases recorded with it before (accounts.services).
             models.Index(fields=["contact_email"], name="case_unlinked_email_idx", condition=UNLINKED_OFFLINE),
+            # Likewise a mobile number confirmed (stored in E.164).
+            models.Index(fields=["contact_phone"], name="case_unlinked_phone_idx", condition=UNLINKED_OFFLINE),
             # Routing centre queue, the routing sweeper, the supervisors' list.
             models.Index(fields=["status", "-submitted_at"], name="case_status_idx"),
             models.Index(fields=["-submitted_at"], name="case_submitted_idx"),

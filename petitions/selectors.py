@@ -90,13 +90,12 @@ def _actor_label(record, case, viewer_is_staff: bool) -> str:
 
 
 def case_lookup(*, tracking_number: str, email: str) -> Case | None:
-    """A case found by its tracking number and the e-mail address it was
-    filed with; None when either does not match (never says which)."""
+    """A case found by its tracking number and the e-mail address or the
+    mobile number (E.164) it was filed with; None when either does not
+    match (never says which)."""
     number = normalise_tracking_number(tracking_number)
-    if number is None or not email:
+    contact = (email or "").strip()
+    if number is None or not contact:
         return None
-    return (
-        case_list_queryset()
-        .filter(tracking_number=number, contact_email=email.strip().lower())
-        .first()
-    )
+    match = {"contact_phone": contact} if contact.startswith("+") else {"contact_email": contact.lower()}
+    return case_list_queryset().filter(tracking_number=number, **match).first()

@@ -1,8 +1,11 @@
 """Writes on cases that citizens (and operators on their behalf) make."""
 
 import os
+from functools import reduce
+from operator import or_
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -64,7 +67,7 @@ def case_submit(
     fields = dict(
         kind=kind, channel=channel, category=category, region=region, urgency=urgency, title=title.strip(),
         body=body.strip(), address=address.strip(), wants_public=wants_public, contact_name=contact_name.strip(),
-        contact_email=contact_email.strip().lower(), contact_phone=contact_phone.strip(),
+        contact_email=(contact_email or "").strip().lower(), contact_phone=_phone_form(contact_phone),
         language=language or get_language() or "zh-hans", submission_key=submission_key, **submitter,
     )
     for _attempt in range(TRACKING_NUMBER_ATTEMPTS):
@@ -95,6 +98,14 @@ def case_submit(
     raise DomainError(_("The case could not be saved just now. Please send it again."))
 
 
+def _phone_form(raw: str) -> str:
+    """A number in E.164 when it is one, so look-ups and linking find it
+    however it was typed; otherwise as typed (an extension, a note)."""
+    from accounts.phones import normalise_phone
+
+    return normalise_phone(raw or "") or (raw or "").strip()
+
+
 def _already_submitted(submission_key, *, citizen, recorded_by) -> Case | None:
     """The case this person already sent with this form, if any. A key sent
     by someone else never reveals their case."""
@@ -109,33 +120,44 @@ def case_record_for_citizen(*, actor, channel: str, **fields) -> tuple[Case, boo
     if channel not in (Channel.PHONE, Channel.WALK_IN):
         raise DomainError(_("Choose whether the case came by phone or in person."))
     from accounts.models import User
+    from accounts.phones import normalise_phone
 
     email = (fields.get("contact_email") or "").strip().lower()
+    phone = normalise_phone(fields.get("contact_phone") or "")
     owner = User.objects.filter(email=email).first() if email else None
-    # Only an account that confirmed the address gets the case: anyone may
-    # register any address.
+    # Only an account that confirmed the address, or the number, gets the
+    # case: anyone may register any address or type any number.
     citizen = owner if owner is not None and owner.email_confirmed else None
+    if citizen is None and phone:
+        citizen = User.objects.filter(phone=phone, phone_confirmed_at__isnull=False).first()
     case, created = case_submit(actor=citizen, channel=channel, recorded_by=actor, **fields)
-    if created and owner is not None and citizen is None:
+    if created and citizen is None:
         # Confirmed while the case was being written, its linking may have
         # looked before this case was there: look again, after it.
-        cases_link_to_citizen(citizen_id=owner.pk)
+        late = (Q(email=email) if email else Q()) | (Q(phone=phone) if phone else Q())
+        for owner_id in User.objects.filter(late).values_list("pk", flat=True) if (email or phone) else ():
+            cases_link_to_citizen(citizen_id=owner_id)
     return case, created
 
 
 def cases_link_to_citizen(*, citizen_id: int) -> int:
-    """If the account has confirmed its address, the cases operators
-    recorded with that address and no account holds become its own ("My
-    cases", notices, feedback). Under the account's row lock, which the
+    """The cases operators recorded with an address or a mobile number the
+    account has confirmed, and no account holds, become its own ("My
+    cases", notices, feedback). Under the account's row lock, which a
     confirmation holds until it commits, so a case recorded meanwhile is
     linked by one or the other. Returns how many were linked."""
     from accounts.models import User
 
     with transaction.atomic():
         citizen = User.objects.select_for_update().get(pk=citizen_id)
-        if not citizen.email_confirmed:
+        confirmed = []
+        if citizen.email_confirmed and citizen.email:
+            confirmed.append(Q(contact_email=citizen.email.lower()))
+        if citizen.phone_confirmed:
+            confirmed.append(Q(contact_phone=citizen.phone))
+        if not confirmed:
             return 0
-        cases = list(Case.objects.select_for_update().filter(UNLINKED_OFFLINE, contact_email=citizen.email.lower()))
+        cases = list(Case.objects.select_for_update().filter(UNLINKED_OFFLINE).filter(reduce(or_, confirmed)))
         for case in cases:
             case.citizen = citizen
             case._history_user = citizen

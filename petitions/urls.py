@@ -10,4 +10,5 @@ urlpatterns = [
     path("cases/<int:case_id>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("my/cases/", views.my_cases, name="my_cases"),
     path("track/", views.case_lookup_view, name="case_lookup"),
+    path("t/<str:number>/", views.case_short_link, name="case_short_link"),
 ]

@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from notifications.selectors import receipt_texted
 from petitions.forms import CaseLookupForm, CaseRecordForm, CaseSubmitForm
 from petitions.permissions import can_record_for_citizens, case_sight, get_attachment_for_user
 from petitions.selectors import case_for_page, case_lookup, case_timeline, cases_for_citizen
 from petitions.services import case_record_for_citizen, case_submit
+from petitions.tracking import normalise_tracking_number
 from portal.addresses import ratelimit_key
 from portal.errors import DomainError
 from portal.pagination import paginate
@@ -31,7 +33,7 @@ def case_submit_view(request):
         # Flood limits per client address and e-mail domain (signatures app).
         from signatures.throttle import Action, check, too_many_requests
 
-        limited = check(request, action=Action.SUBMIT, email=request.user.email)
+        limited = check(request, action=Action.SUBMIT, email=request.user.email or "")
         if limited:
             return too_many_requests(request, limited)
     if request.method == "POST" and form.is_valid():
@@ -47,8 +49,8 @@ def case_submit_view(request):
                 body=data["body"],
                 address=data["address"],
                 contact_name=data["contact_name"] or request.user.full_name,
-                contact_phone=data["contact_phone"],
-                contact_email=request.user.email,
+                contact_phone=data["contact_phone"] or (request.user.phone if request.user.phone_confirmed else ""),
+                contact_email=request.user.email or "",
                 wants_public=data["wants_public"],
                 attachment=data["attachment"],
                 submission_key=data["submission_key"],
@@ -58,14 +60,18 @@ def case_submit_view(request):
                 messages.info(request, _("This form had already been sent: here is the case it created. "
                                          "To file another case, open “Submit a case” again."))
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Your case has been received. Its tracking number is %(number)s; "
-                        "a receipt is on its way to %(email)s."
+                if case.contact_email:
+                    messages.success(
+                        request,
+                        _(
+                            "Your case has been received. Its tracking number is %(number)s; "
+                            "a receipt is on its way to %(email)s."
+                        )
+                        % {"number": case.tracking_number, "email": case.contact_email},
                     )
-                    % {"number": case.tracking_number, "email": case.contact_email},
-                )
+                else:
+                    messages.success(request, _("Your case has been received. Its tracking number is %(number)s.")
+                                     % {"number": case.tracking_number})
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -164,6 +170,8 @@ def case_record_view(request):
                     _("The case was recorded. Read the tracking number to the citizen: %(number)s")
                     % {"number": case.tracking_number},
                 )
+                if receipt_texted(case):
+                    messages.info(request, _("The receipt is texted to the citizen's mobile number."))
             else:
                 messages.info(request, _("This form had already been sent: here is the case it created."))
             return redirect("petitions:case_detail", case_id=case.pk)
@@ -195,7 +203,7 @@ def attachment_download(request, case_id: int, attachment_id: int):
 def case_lookup_view(request):
     """Status by tracking number and e-mail, without an account. Rate
     limited per address, and the same answer whichever of the two is wrong."""
-    form = CaseLookupForm(request.POST or None)
+    form = CaseLookupForm(request.POST or None, initial={"tracking_number": request.GET.get("n", "")[:40]})
     case = None
     status = 200
     if request.method == "POST":
@@ -205,7 +213,18 @@ def case_lookup_view(request):
         elif form.is_valid():
             case = case_lookup(tracking_number=form.cleaned_data["tracking_number"], email=form.cleaned_data["email"])
             if case is None:
-                form.add_error(None, _("No case matches that tracking number and e-mail address."))
+                form.add_error(None, _("No case matches that tracking number and contact."))
     replies = case.replies(manager="published").select_related("department") if case else []
     context = {"form": form, "case": case, "replies": replies}
     return render(request, "petitions/case_lookup.html", context, status=status)
+
+
+def case_short_link(request, number: str):
+    """The short address a text carries: the look-up page with the number
+    filled in (the case itself still needs the contact it was filed with)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    tracking = normalise_tracking_number(number)
+    query = f"?{urlencode({'n': tracking})}" if tracking else ""
+    return redirect(reverse("petitions:case_lookup") + query)

@@ -54,6 +54,11 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.sweep_unsent_notifications",
         "schedule": 300.0,
     },
+    # Texts whose quiet hours ended, and any whose message was lost.
+    "sweep-waiting-texts": {
+        "task": "notifications.tasks.sweep_waiting_texts",
+        "schedule": 60.0,
+    },
     # The deadline scan: reminders, breach notices, second-level notices,
     # closing cases whose feedback window ended. Exactly-once per notice
     # however often it runs, so the interval only sets how late one may be.
@@ -95,6 +100,10 @@ app.conf.beat_schedule = {
         for queue in WORKER_QUEUES
     },
     # Once-only claims older than any redelivery can be are forgotten.
+    "prune-phone-codes": {
+        "task": "accounts.tasks.prune_phone_codes",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "prune-task-claims": {
         "task": "portal.tasks.prune_task_claims",
         "schedule": crontab(hour=3, minute=30),

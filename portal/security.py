@@ -68,11 +68,15 @@ def client_ip(request) -> str:
 
 def login_username(request, credentials) -> str:
     """E-mail addresses are stored lower-case; count "Alice@x" and
-    "alice@x" as one account so changing case buys no extra attempts."""
+    "alice@x" as one account so changing case buys no extra attempts. A
+    mobile number counts in its one stored form, however it is spelled."""
+    from accounts.phones import normalise_mobile
+
     username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD)
     if username is None:
         username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD, "")
-    return str(username).strip().lower()
+    username = str(username).strip().lower()
+    return (normalise_mobile(username) if username and "@" not in username else None) or username
 
 
 class LoginLockoutBackend(AxesStandaloneBackend):

@@ -214,6 +214,8 @@ LOGOUT_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = [
     "portal.security.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A confirmed mobile number and its password, on the same login page.
+    "accounts.backends.PhonePasswordBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -271,6 +273,47 @@ else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Text messages (SMS; notifications/sms/, docs/deploy.md) ---------------
+# Like EMAIL_BACKEND: the file backend writes each text to var/sms/ (the
+# embedded default: read the sign-in codes there); "aliyun" and "tencent"
+# send through those gateways with the settings below.
+_SMS_BACKEND_NAMES = {
+    name: f"notifications.sms.backends.{name}.SmsBackend"
+    for name in ("aliyun", "tencent", "filebased", "console", "locmem")
+}
+SMS_BACKEND = env_str("SMS_BACKEND", "filebased")
+SMS_BACKEND = _SMS_BACKEND_NAMES.get(SMS_BACKEND, SMS_BACKEND)
+SMS_FILE_PATH = VAR_DIR / "sms"
+# Numbers typed without a country code are this country's.
+SMS_DEFAULT_REGION = env_str("SMS_DEFAULT_REGION", "CN")
+# The signature the gateway puts before every text (approved with it).
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", "问政")
+# The gateway's approved template for each kind of text (see notifications/sms/texts.py).
+SMS_TEMPLATES = {
+    kind: env_str(f"SMS_TEMPLATE_{kind.upper()}")
+    for kind in ("code", "received", "material_requested", "replied", "rate")
+}
+SMS_ALIYUN_ACCESS_KEY_ID = env_str("SMS_ALIYUN_ACCESS_KEY_ID")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("SMS_ALIYUN_ACCESS_KEY_SECRET")
+SMS_ALIYUN_ENDPOINT = env_str("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+SMS_TENCENT_SECRET_ID = env_str("SMS_TENCENT_SECRET_ID")
+SMS_TENCENT_SECRET_KEY = env_str("SMS_TENCENT_SECRET_KEY")
+SMS_TENCENT_SDK_APP_ID = env_str("SMS_TENCENT_SDK_APP_ID")
+SMS_TENCENT_REGION = env_str("SMS_TENCENT_REGION", "ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env_str("SMS_TENCENT_ENDPOINT", "https://sms.tencentcloudapi.com/")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+# The gateway's callback for replies (STOP, TD, 退订) carries this secret;
+# unset, the callback answers 404.
+SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
+# Texts about cases wait out these hours (local time, "22-8"; empty: none).
+SMS_QUIET_HOURS = env_str("SMS_QUIET_HOURS", "22-8")
+# Sign-in codes: valid this long, this many tries each; sent at most this
+# often to one number, and asked for at most this often by one client.
+SMS_CODE_VALID_SECONDS = env_int("SMS_CODE_VALID_SECONDS", 300)
+SMS_CODE_MAX_ATTEMPTS = env_int("SMS_CODE_MAX_ATTEMPTS", 5)
+SMS_CODE_RATE_PER_NUMBER = env_rate("SMS_CODE_RATE_PER_NUMBER", "5/h")
+SMS_CODE_RATE_PER_CLIENT = env_rate("SMS_CODE_RATE_PER_CLIENT", "20/h")
 
 # --- Celery ---------------------------------------------------------------
 # With REDIS_URL the broker is Redis; without it, kombu's SQLAlchemy transport

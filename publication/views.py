@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.phones import phone_spellings
 from petitions.selectors import case_for_page
 from portal.addresses import ratelimit_key
 from portal.errors import DomainError
@@ -230,8 +231,8 @@ def moderate_case(request, case_id: int):
     case = case_for_moderation(case_id)
     reply = latest_published_reply(case)
     original = {"title": case.title, "body": case.body, "answer": reply.body if reply else ""}
-    names = tuple(filter(None, [case.contact_name, getattr(case.citizen, "full_name", ""), case.contact_phone,
-                                case.contact_email]))
+    names = tuple(filter(None, [case.contact_name, getattr(case.citizen, "full_name", ""),
+                                *phone_spellings(case.contact_phone), case.contact_email]))
     existing = getattr(case, "publication", None)
     if existing is not None and existing.is_public:
         initial = {"title": existing.title, "body": existing.body,

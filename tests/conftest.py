@@ -28,6 +28,13 @@ def _isolated_portal(settings, tmp_path):
     caches["fragments"].clear()
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # Texts go to notifications.sms.outbox, at any hour (tests of quiet hours set them).
+    from notifications import sms
+
+    settings.SMS_BACKEND = "notifications.sms.backends.locmem.SmsBackend"
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+    settings.SMS_QUIET_HOURS = ""
+    sms.outbox.clear()
     yield
     celery_app.conf.task_always_eager = False
 

@@ -27,7 +27,8 @@ class MeView(APIView):
         user = request.user
         memberships = user.memberships.select_related("department").order_by("department__code")
         return Response(MeSerializer({
-            "id": user.pk, "email": user.email, "full_name": user.full_name, "is_superuser": user.is_superuser,
+            "id": user.pk, "email": user.email, "phone": user.phone if user.phone_confirmed else None,
+            "full_name": user.full_name, "is_superuser": user.is_superuser,
             "roles": sorted(user_roles(user)), "memberships": memberships,
         }).data)
 

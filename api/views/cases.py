@@ -75,7 +75,7 @@ class CaseListView(ListAPIView):
                 actor=request.user, channel=Channel.API, kind=data["kind"], category=data["category"],
                 region=data["region"], urgency=data["urgency"], title=data["title"], body=data["body"],
                 address=data["address"], contact_name=data["contact_name"] or request.user.full_name,
-                contact_phone=data["contact_phone"], contact_email=request.user.email,
+                contact_phone=data["contact_phone"], contact_email=request.user.email or "",
                 wants_public=data["wants_public"], attachment=data["attachment"],
                 submission_key=data["submission_key"], language=request.LANGUAGE_CODE,
             )

@@ -113,3 +113,42 @@ def test_old_task_claims_are_forgotten_and_recent_ones_kept():
     assert task_claims_prune() == 1
     assert list(TaskClaim.objects.values_list("key", flat=True)) == ["recent"]
     assert not task_claim("recent")  # still claimed
+
+
+@pytest.fixture
+def gateway_down(monkeypatch):
+    """An SMS gateway that cannot be reached."""
+    from notifications.models import SmsMessage
+    from notifications.sms import SmsError
+
+    attempts = []
+
+    def refuse(message):
+        attempts.append(message.to)
+        raise SmsError("gateway unreachable: connection refused")
+
+    monkeypatch.setattr("notifications.tasks.send_sms", refuse)
+    case = CaseFactory(citizen=None, contact_phone="+8613812345678", contact_email="")
+    message = SmsMessage.objects.create(phone=case.contact_phone, case=case, event=Event.REPLIED,
+                                        key=f"replied:{case.pk}:1", kind="replied", params={"link": "x"})
+    return message, attempts
+
+
+def test_a_text_that_keeps_failing_is_tried_six_times_then_shown_failed_to_administrators(client, gateway_down):
+    from notifications.models import SmsStatus
+    from notifications.tasks import send_text
+
+    message, attempts = gateway_down
+
+    result = deliver(send_text, message.pk, task_id="text-1")
+
+    assert result.failed()
+    assert len(attempts) == 1 + send_text.max_retries == 6
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (SmsStatus.FAILED, 6)
+    assert "connection refused" in message.last_error
+    assert FailedTask.objects.get().task_name == "notifications.tasks.send_text"
+
+    client.force_login(UserFactory(email="root@example.org", is_staff=True, is_superuser=True))
+    listing = client.get(reverse("admin:notifications_smsmessage_changelist") + "?status=failed").content.decode()
+    assert "connection refused" in listing and "+86 138****5678" in listing and "+8613812345678" not in listing

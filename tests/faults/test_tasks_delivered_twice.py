@@ -42,7 +42,12 @@ def state() -> dict:
     e-mailed, and what the cases' and notices' states are."""
     counts = {model._meta.label: model._default_manager.count()
               for model in apps.get_models() if model._meta.app_label in PROJECT_APPS}
+    from notifications import sms
+    from notifications.models import SmsMessage
+
     return {**counts, "e-mails": sorted((m.subject, tuple(m.to)) for m in mail.outbox),
+            "texts": sorted((m.to, m.kind) for m in sms.outbox),
+            "text statuses": sorted(SmsMessage.objects.values_list("status", flat=True)),
             "statuses": sorted(Case.objects.values_list("status", flat=True)),
             "e-mailed": Notification.objects.exclude(emailed_at=None).count()}
 
@@ -103,6 +108,24 @@ def a_signature_to_confirm(settings):
                                     created_at=timezone.now()).pk
 
 
+def a_waiting_text() -> list:
+    from notifications.models import Event, SmsMessage
+
+    case = CaseFactory(citizen=None, contact_phone="+8613812345678", contact_email="")
+    message = SmsMessage.objects.create(phone=case.contact_phone, case=case, event=Event.REPLIED,
+                                        key=f"replied:{case.pk}:1", kind="replied", params={"link": "x"},
+                                        not_before=timezone.now() - dt.timedelta(minutes=5))
+    return [message.pk]
+
+
+def an_old_phone_code() -> bool:
+    from accounts.models import PhoneCode
+
+    old = timezone.now() - dt.timedelta(days=2)
+    PhoneCode.objects.create(phone="+8613812345678", code_hash="0" * 64, created_at=old, expires_at=old)
+    return True
+
+
 def an_old_task_claim() -> bool:
     from portal.models import TaskClaim
 
@@ -147,6 +170,9 @@ DELIVERIES = {
     "accounts.tasks.email_address_confirmation": lambda s, m: [UserFactory(email_confirmed_at=None).pk],
     "accounts.tasks.email_registration_attempt": lambda s, m: [UserFactory().pk],
     "accounts.tasks.email_password_reset": lambda s, m: [UserFactory().email, "en"],
+    "accounts.tasks.prune_phone_codes": lambda s, m: an_old_phone_code() and [],
+    "notifications.tasks.send_text": lambda s, m: a_waiting_text(),
+    "notifications.tasks.sweep_waiting_texts": lambda s, m: a_waiting_text() and [],
 }
 # Run twice by their own apps' tests, which need more set-up than fits here.
 ELSEWHERE = {

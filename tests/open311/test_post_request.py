@@ -254,3 +254,20 @@ def test_the_same_key_written_differently_counts_against_the_same_limit(client, 
                            HTTP_ACCEPT_LANGUAGE="en")
     assert_errors(response, 429, "json", contains="Too many")
     assert Case.objects.count() == 2
+
+
+def test_a_mobile_number_sent_through_open311_is_kept_in_one_form_and_links_to_no_account(
+        client, api_key, pothole, region):
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    UserFactory(phone="+8613812345678", phone_confirmed_at=timezone.now())
+    response = post(client, "json", spec_example(api_key, email=None, phone="138 1234 5678"))
+    assert response.status_code == 201, response.content
+    case = Case.objects.get()
+    # As with its e-mail address: a third party's number puts nothing in anyone's "My cases";
+    # the caller follows the case by its number and the mobile number.
+    assert case.contact_phone == "+8613812345678" and case.citizen is None
+    found = client.post("/track/", {"tracking_number": case.tracking_number, "email": "13812345678"})
+    assert "A large sinkhole" in found.content.decode()

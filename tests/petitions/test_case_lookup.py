@@ -35,7 +35,7 @@ def test_either_one_wrong_reveals_nothing_and_says_the_same(client, citizen, wro
     response = client.post(URL, data, HTTP_ACCEPT_LANGUAGE="en")
     content = response.content.decode()
     assert "路灯不亮" not in content
-    assert "No case matches that tracking number and e-mail address." in content
+    assert "No case matches that tracking number and contact." in content
 
 
 @pytest.mark.django_db

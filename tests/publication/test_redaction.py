@@ -38,3 +38,12 @@ def test_the_cases_contact_phone_and_email_are_removed_as_typed(client, moderato
     page = client_for(client, moderator).get(reverse("publication:moderate_case", args=[case.pk])).content.decode()
     form = page[page.index('id="redacted-heading"'):]
     assert "0755 8888" not in form and "wang(at)example.org" not in form
+
+
+def test_a_contact_number_stored_in_one_form_is_removed_however_the_author_wrote_it(
+        client, moderator, department, citizen):
+    case = answered_case(department=department, title="反映噪音", body="请打 +44 7911 123456 或 07911 123456",
+                         citizen=citizen, contact_phone="+447911123456", contact_email="")
+    page = client_for(client, moderator).get(reverse("publication:moderate_case", args=[case.pk])).content.decode()
+    form = page[page.index('id="redacted-heading"'):]
+    assert "7911 123456" not in form and "7911123456" not in form

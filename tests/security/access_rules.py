@@ -176,6 +176,10 @@ RULES = {
     "accounts:password_change": signed_in("the caller's own password"),
     "accounts:password_change_done": signed_in("the caller's own password"),
     "accounts:notification_settings": signed_in("the caller's e-mail preference"),
+    "accounts:phone_sign_in": public("sign-in by mobile number (a code to any valid number)"),
+    "accounts:phone_code": public("the texted code's step (the number is in the caller's session)"),
+    "accounts:phone_settings": signed_in("the caller's mobile number and notice choice"),
+    "accounts:password_set": signed_in("the caller's first password"),
     # --- two-factor authentication (twofactor/) ---------------------------------------------------
     "twofactor:setup": Rule("the caller's own authenticator (staff accounts)", SIGNED_IN - CITIZENS),
     # Without a device, the backup-codes page sends a staff account to set one up.
@@ -202,6 +206,9 @@ RULES = {
         # Someone else's e-mail address with the owner's tracking number finds nothing.
         data=lambda w: {"tracking_number": w.case.tracking_number, "email": "stranger@example.org"},
     ),
+    "petitions:case_short_link": public(
+        "short link to the look-up (the contact is still asked)",
+        target=lambda w: {"number": w.case.tracking_number.replace("-", "")}, expect=(302,)),
     # --- officials and dispatchers ------------------------------------------------------------
     "responses:inbox": Rule("department inbox", OFFICIALS),
     "responses:inbox_sign_for": Rule(
@@ -239,6 +246,8 @@ RULES = {
                                lambda w: {"notification_id": w.notification.pk},
                                missing=lambda w: {"notification_id": MISSING_ID}, positive="POST"),
     "notifications:read_all": signed_in("the caller's notifications", positive="POST"),
+    # The gateway's secret is the capability; unset (as here), the address is closed to all.
+    "notifications:sms_inbound": public("SMS reply callback", positive="POST", expect=(404,)),
     # --- public side and moderation -------------------------------------------------------------
     "publication:case_list": public(query=lambda w: {"q": "Noise"}),
     "publication:cases_export": public("open data", target=lambda w: {"fmt": "csv"}),
@@ -377,6 +386,11 @@ RULES = {
     "api:schema": public("API schema"),
     "api:docs": public("API documentation"),
     "api:me": signed_in("the caller's account"),
+    "api:phone-code": public("texted sign-in code for a program", positive="POST", expect=(202,),
+                             data=lambda w: {"phone": "13812345678"}),
+    # A wrong code: no token for anyone.
+    "api:phone-token": public("API token by texted code", positive="POST", expect=(400,),
+                              data=lambda w: {"phone": "13812345678", "code": "000000", "name": "x"}),
     "api:tokens": signed_in("the caller's tokens", data=lambda w: {"name": "sneaky"}),
     "api:token-revoke": Rule("API token (the owner's)", frozenset({"owner"}), lambda w: {"token_id": w.token.pk},
                              missing=lambda w: {"token_id": MISSING_ID}, positive="POST"),

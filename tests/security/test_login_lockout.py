@@ -134,3 +134,15 @@ def test_a_forwarded_chain_counts_the_address_our_proxy_added(rf, settings):
     request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="10.0.0.1")
     assert client_ip(request) == "10.0.0.1"
     assert ApiAnonThrottle().get_ident(request) == "10.0.0.1"  # not DRF's own X-Forwarded-For reading
+
+
+def test_spelling_a_mobile_number_differently_buys_no_attempts(client, db):
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    UserFactory(phone="+8613812345678", phone_confirmed_at=timezone.now())
+    spellings = ["13812345678", "138 1234 5678", "+86 138-1234-5678", "008613812345678", "+8613812345678"]
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, spellings[attempt % len(spellings)], "wrong-password")
+    assert _login(client, "138 1234 5678", PASSWORD).status_code == 429

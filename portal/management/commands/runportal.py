@@ -67,6 +67,7 @@ class Command(BaseCommand):
             f"Demo accounts (password for each: {DEMO_PASSWORD}):",
             *[f"  {email:32} {role}" for email, _name, role, *_rest in ACCOUNTS],
             "Sent e-mail is written to var/mail/ unless EMAIL_HOST is set. Stop with Ctrl+C.",
+            "Texts (sign-in codes too) are written to var/sms/ unless SMS_BACKEND names a gateway.",
             "DEBUG is on: Django's debug pages." if settings.DEBUG
             else "DEBUG is off, as users meet the site (DEBUG=1 for Django's debug pages).",
             "",
