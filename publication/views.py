@@ -1,6 +1,7 @@
 """Pages of the public side (anyone may read them), the moderators' queue,
 and the author's choice to show their name."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -246,10 +247,11 @@ def moderate_case(request, case_id: int):
         # since must not be published unseen.
         reviewed = request.POST.get("reply_id", "")
         reviewed_reply_id = int(reviewed) if reviewed.isdigit() else None
+        exact_location = request.POST.get("exact_location") == "on"
         try:
             if decision == "approve":
                 publication_approve(actor=request.user, case_id=case.pk, **original, redacted=False,
-                                    expected_reply_id=reviewed_reply_id)
+                                    expected_reply_id=reviewed_reply_id, exact_location=exact_location)
                 messages.success(request, _("Case %(number)s is published as written.")
                                  % {"number": case.tracking_number})
                 return redirect("publication:moderation_queue")
@@ -260,7 +262,7 @@ def moderate_case(request, case_id: int):
                     publication_approve(actor=request.user, case_id=case.pk, title=texts["title"],
                                         body=texts["body"], answer=texts["answer"],
                                         redacted=texts != {k: v.strip() for k, v in original.items()},
-                                        expected_reply_id=reviewed_reply_id)
+                                        expected_reply_id=reviewed_reply_id, exact_location=exact_location)
                     messages.success(request, _("Case %(number)s is published with your corrections.")
                                      % {"number": case.tracking_number})
                     return redirect("publication:moderation_queue")
@@ -286,6 +288,7 @@ def moderate_case(request, case_id: int):
     return render(request, "publication/moderate_case.html", {
         "case": case, "reply": reply, "original": original, "publication": existing, "history": history,
         "approve_form": approve_form, "reject_form": reject_form,
+        "precision": settings.MAP_PUBLIC_PRECISION_METRES,
     }, status=status)
 
 
