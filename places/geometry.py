@@ -191,6 +191,7 @@ def rounded(lat: float, lon: float, metres: int) -> tuple[float, float]:
     if metres <= 0:
         return lat, lon
     step_lat = metres / 111_320
-    step_lon = metres / (111_320 * max(math.cos(math.radians(lat)), 0.01))
-    return (round((math.floor(lat / step_lat) + 0.5) * step_lat, 6),
-            round((math.floor(lon / step_lon) + 0.5) * step_lon, 6))
+    centre_lat = (math.floor(lat / step_lat) + 0.5) * step_lat
+    # The columns' width from the row's middle, so a row's squares line up.
+    step_lon = metres / (111_320 * max(math.cos(math.radians(centre_lat)), 0.01))
+    return round(centre_lat, 6), round((math.floor(lon / step_lon) + 0.5) * step_lon, 6)
