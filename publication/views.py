@@ -142,12 +142,33 @@ def following(request):
 def similar_cases(request):
     """The htmx fragment beside the submission form: published cases like
     the one being typed, so the citizen can read their answers first."""
+    nearby = []
     if getattr(request, "limited", False):
         matches = []
     else:
         text = f"{request.GET.get('title', '')[:200]} {request.GET.get('body', '')[:SIMILAR_TEXT_CHARS]}"
         matches = similar_public_cases(text)
-    return render(request, "publication/similar_cases.html", {"matches": matches})
+        point = _draft_point(request.GET)
+        if point is not None:
+            # Open cases about the same thing within MAP_NEAR_METRES of the pin come first (places).
+            from places.selectors import nearby_open_similar
+
+            category = request.GET.get("category", "")
+            nearby = nearby_open_similar(text, *point, category_id=int(category) if category.isdigit() else None)
+            shown = {item.publication.pk for item in nearby}
+            matches = [match for match in matches if match.publication.pk not in shown]
+    return render(request, "publication/similar_cases.html", {"matches": matches, "nearby": nearby,
+                                                               "near_metres": settings.MAP_NEAR_METRES})
+
+
+def _draft_point(params) -> tuple[float, float] | None:
+    from places.conf import city_bounds
+
+    try:
+        lat, lon = float(params.get("latitude", "")), float(params.get("longitude", ""))
+    except ValueError:
+        return None
+    return (lat, lon) if city_bounds().contains(lat, lon) else None
 
 
 def department_list(request):

@@ -95,3 +95,17 @@ def test_near_here_lists_the_closest_cases_first_without_scripts(client, publish
     text = page.content.decode()
     assert text.index(close.title) < text.index(far.title)
     assert "data-map-public" in text and 'name="near_latitude"' in text
+
+
+def test_the_duplicate_hint_puts_an_open_case_within_a_hundred_metres_first(client, publish, category, settings):
+    settings.MAP_NEAR_METRES = 100
+    near = publish("39.913900", "116.397100", category=category, title="东华门路口井盖缺失")
+    far = publish("39.930000", "116.410000", category=category, title="景山路口井盖缺失")
+    text = {"title": "路口井盖缺失", "body": "井盖不见了，很危险。", "category": category.pk}
+    page = client.get(reverse("publication:similar_cases"), {**text, "latitude": "39.913818",
+                                                             "longitude": "116.397026"}).content.decode()
+    assert "within 100 m" in page or "100 米" in page
+    assert page.index(near.title) < page.index(far.title)
+    # Without a pin, the words alone decide.
+    plain = client.get(reverse("publication:similar_cases"), text).content.decode()
+    assert "within 100 m" not in plain and near.title in plain
