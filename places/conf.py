@@ -22,6 +22,6 @@ def map_config() -> str:
         "subdomains": settings.MAP_TILE_SUBDOMAINS,
         "maxZoom": settings.MAP_TILE_MAX_ZOOM,
         "crs": settings.MAP_TILE_CRS,
-        "bounds": bounds.as_list(),
+        "bounds": [bounds.west, bounds.south, bounds.east, bounds.north],
         "centre": list(bounds.centre),
     })

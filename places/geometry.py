@@ -33,9 +33,6 @@ class Bounds:
     def centre(self) -> tuple[float, float]:
         return (self.south + self.north) / 2, (self.west + self.east) / 2
 
-    def as_list(self) -> list[float]:
-        return [self.south, self.west, self.north, self.east]
-
 
 def parse_bbox(raw: str, *, limit: Bounds | None = None) -> Bounds:
     """"west,south,east,north" (the order of GeoJSON's bbox and of
