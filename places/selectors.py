@@ -36,14 +36,17 @@ def _cells_q(bounds: Bounds) -> Q:
 
 
 def public_points(filters, bounds: Bounds, *, limit: int = MAX_POINTS) -> list[dict]:
-    """Published cases whose public point lies in the box, newest first:
-    one index range scan per row of cells (pub_map_cell_idx)."""
+    """Published cases whose public point lies in the box: one index range
+    scan per row of cells (pub_map_cell_idx)."""
     from publication.selectors import search_public_cases
 
     rows = (search_public_cases(filters).filter(_cells_q(bounds))
             .filter(latitude__gte=bounds.south, latitude__lte=bounds.north,
                     longitude__gte=bounds.west, longitude__lte=bounds.east)
-            .order_by("-published_at", "-id")
+            # No order: a box holding more than `limit` is shown as counts
+            # instead, and an ORDER BY would invite the newest-first index,
+            # walking every published case to find a street's few.
+            .order_by()
             .values("case__tracking_number", "title", "latitude", "longitude")[:limit])
     return [{"tracking_number": row["case__tracking_number"], "title": row["title"],
              "lat": float(row["latitude"]), "lon": float(row["longitude"])} for row in rows]
@@ -128,7 +131,7 @@ def public_cases_near(filters, lat: float, lon: float, *, metres: int, limit: in
     candidates = (search_public_cases(filters).filter(_cells_q(box))
                   .filter(latitude__gte=box.south, latitude__lte=box.north,
                           longitude__gte=box.west, longitude__lte=box.east)
-                  .order_by("-published_at", "-id")[:MAX_POINTS])
+                  .order_by()[:MAX_POINTS])
     found = []
     for publication in candidates:
         distance = geometry.distance_m(lat, lon, float(publication.latitude), float(publication.longitude))
