@@ -55,14 +55,14 @@ def test_a_point_outside_the_city_is_refused_on_the_field(client, citizen, categ
     response = client.post(reverse("petitions:case_submit"),
                            form_data(category, region, latitude="31.2304", longitude="121.4737"))  # Shanghai
     assert response.status_code == 200
-    assert "outside the city" in response.context["form"].errors["latitude"][0]
+    assert "不在本平台服务的城市范围内" in response.context["form"].errors["latitude"][0]
     assert not Case.objects.exists()
 
 
 def test_half_a_point_is_refused(client, citizen, category, region):
     client.force_login(citizen)
     response = client.post(reverse("petitions:case_submit"), form_data(category, region, latitude="39.91"))
-    assert "both" in response.context["form"].errors["latitude"][0]
+    assert "同时填写纬度和经度" in response.context["form"].errors["latitude"][0]
 
 
 def test_the_city_bounds_are_a_setting(settings, citizen, category, region):
