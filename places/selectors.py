@@ -72,14 +72,26 @@ def public_cells(filters, bounds: Bounds) -> list[dict]:
     everyone: computed once per filters and snapped box and kept in the
     shared cache for CELLS_CACHE_SECONDS (a beat task keeps the whole
     city's unfiltered view warm: places.tasks)."""
-    size = cell_size_for(bounds)
-    box = snapped(bounds, size)
-    key = "map-cells:" + hashlib.sha256(f"{filters!r}:{box!r}:{size}".encode()).hexdigest()
+    key, box, size = _cells_key(filters, bounds)
     cells = cache.get(key)
     if cells is None:
         cells = count_cells(filters, box, size)
         cache.set(key, cells, CELLS_CACHE_SECONDS)
     return cells
+
+
+def refresh_public_cells(filters, bounds: Bounds) -> list[dict]:
+    """Count again and keep the result (the beat task that warms the city view)."""
+    key, box, size = _cells_key(filters, bounds)
+    cells = count_cells(filters, box, size)
+    cache.set(key, cells, CELLS_CACHE_SECONDS)
+    return cells
+
+
+def _cells_key(filters, bounds: Bounds) -> tuple[str, Bounds, int]:
+    size = cell_size_for(bounds)
+    box = snapped(bounds, size)
+    return "map-cells:" + hashlib.sha256(f"{filters!r}:{box!r}:{size}".encode()).hexdigest(), box, size
 
 
 def count_cells(filters, box: Bounds, size: int) -> list[dict]:

@@ -109,3 +109,16 @@ def test_the_duplicate_hint_puts_an_open_case_within_a_hundred_metres_first(clie
     # Without a pin, the words alone decide.
     plain = client.get(reverse("publication:similar_cases"), text).content.decode()
     assert "within 100 m" not in plain and near.title in plain
+
+
+def test_the_beat_task_keeps_the_city_view_counted(client, publish, django_assert_max_num_queries):
+    from places.tasks import warm_public_map
+
+    cache.clear()
+    publish("39.913818", "116.397026")
+    assert warm_public_map() == 1
+    publish("39.950000", "116.430000")
+    assert warm_public_map() == 2  # twice: counted again, nothing else
+    with django_assert_max_num_queries(2):
+        data = client.get(URL).json()
+    assert sum(cell["count"] for cell in data["cells"]) == 2
