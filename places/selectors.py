@@ -22,7 +22,10 @@ DETAIL_MAX_ROWS = 40
 MAX_POINTS = 500
 # The coarse grid aims at about this many cells across the view.
 CELLS_ACROSS = 24
-CELL_SIZES = (2, 5, 10, 20, 50, 100, 200, 500)
+# Multiples of BASE_CELL_SIZE, so an unfiltered view adds up the base grid.
+CELL_SIZES = (5, 10, 20, 50, 100, 200, 500)
+# Up to this many rows of cells, a box is counted one index range per row.
+RANGES_MAX_ROWS = 200
 # Grid counts are the same for everyone: kept in the shared cache.
 CELLS_CACHE_SECONDS = 300
 NEAR_LIMIT = 20
@@ -70,22 +73,61 @@ def snapped(bounds: Bounds, size: int) -> Bounds:
 def public_cells(filters, bounds: Bounds) -> list[dict]:
     """Published cases counted per coarse grid cell in the box. The same for
     everyone: computed once per filters and snapped box and kept in the
-    shared cache for CELLS_CACHE_SECONDS (a beat task keeps the whole
-    city's unfiltered view warm: places.tasks)."""
+    shared cache for CELLS_CACHE_SECONDS; unfiltered, added up from the
+    base grid a beat task keeps counted (places.tasks)."""
     key, box, size = _cells_key(filters, bounds)
     cells = cache.get(key)
     if cells is None:
-        cells = count_cells(filters, box, size)
+        base = cache.get(BASE_GRID_KEY) if _unfiltered(filters) and size % BASE_CELL_SIZE == 0 else None
+        cells = _from_base_grid(base, box, size) if base is not None else count_cells(filters, box, size)
         cache.set(key, cells, CELLS_CACHE_SECONDS)
     return cells
 
 
-def refresh_public_cells(filters, bounds: Bounds) -> list[dict]:
-    """Count again and keep the result (the beat task that warms the city view)."""
-    key, box, size = _cells_key(filters, bounds)
-    cells = count_cells(filters, box, size)
-    cache.set(key, cells, CELLS_CACHE_SECONDS)
-    return cells
+# The unfiltered map (what most visitors see) counted over the whole city in
+# cells of BASE_CELL_SIZE by the beat task; any coarser view of it is added
+# up from those counts without asking the database.
+BASE_CELL_SIZE = 5
+BASE_GRID_KEY = "map-cells:base-grid"
+
+
+def _unfiltered(filters) -> bool:
+    from publication.selectors import PublicFilters
+
+    return filters == PublicFilters()
+
+
+def refresh_base_grid() -> dict:
+    """Count the published cases of the whole city per base cell and keep
+    {(row, column): count} in the shared cache (places.tasks)."""
+    from publication.selectors import PublicFilters
+
+    box = snapped(city_bounds(), BASE_CELL_SIZE)
+    grid = {}
+    for cell in count_cells(PublicFilters(), box, BASE_CELL_SIZE):
+        row = geometry.cell_row(cell["south"] + CELL_DEGREES / 2) // BASE_CELL_SIZE
+        column = geometry.cell_column(cell["west"] + CELL_DEGREES / 2) // BASE_CELL_SIZE
+        grid[(row, column)] = cell["count"]
+    cache.set(BASE_GRID_KEY, grid, CELLS_CACHE_SECONDS * 2)
+    return grid
+
+
+def _from_base_grid(grid: dict, box: Bounds, size: int) -> list[dict]:
+    factor = size // BASE_CELL_SIZE
+    first_row, last_row = geometry.cell_row(box.south) // BASE_CELL_SIZE, geometry.cell_row(box.north) // BASE_CELL_SIZE
+    first_column = geometry.cell_column(box.west) // BASE_CELL_SIZE
+    last_column = geometry.cell_column(box.east) // BASE_CELL_SIZE
+    counts: dict[tuple[int, int], int] = {}
+    for (row, column), count in grid.items():
+        if first_row <= row <= last_row and first_column <= column <= last_column:
+            key = (row // factor, column // factor)
+            counts[key] = counts.get(key, 0) + count
+    cells = []
+    for (row, column), count in counts.items():
+        bounds = geometry.cell_bounds(row, column, size)
+        cells.append({"south": bounds.south, "west": bounds.west, "north": bounds.north, "east": bounds.east,
+                      "count": count})
+    return sorted(cells, key=lambda cell: (cell["south"], cell["west"]))
 
 
 def _cells_key(filters, bounds: Bounds) -> tuple[str, Bounds, int]:
@@ -102,13 +144,17 @@ def count_cells(filters, box: Bounds, size: int) -> list[dict]:
     # Floor: integer division on PostgreSQL, but SQLite's MOD answers a float.
     row = Floor(ExpressionWrapper(F("map_cell") / ROW_STRIDE / size, output_field=BigIntegerField()))
     column = Floor(ExpressionWrapper(Mod("map_cell", ROW_STRIDE) / size, output_field=FloatField()))
-    counted = (search_public_cases(filters).order_by()
-               # One range over the rows' cells (the index), the columns checked on each.
-               .filter(map_cell__gte=first_row * ROW_STRIDE + first_column,
-                       map_cell__lte=last_row * ROW_STRIDE + last_column)
-               .annotate(column_in_row=Mod("map_cell", ROW_STRIDE))
-               .filter(column_in_row__gte=first_column, column_in_row__lte=last_column)
-               .annotate(cell_row=row, cell_column=column)
+    cases = search_public_cases(filters).order_by()
+    if last_row - first_row < RANGES_MAX_ROWS:
+        # One index range per row of cells: only the box's cases are read.
+        cases = cases.filter(_cells_q(box))
+    else:
+        # A city-wide box: one range over its rows' cells, the columns checked on each.
+        cases = (cases.filter(map_cell__gte=first_row * ROW_STRIDE + first_column,
+                              map_cell__lte=last_row * ROW_STRIDE + last_column)
+                 .annotate(column_in_row=Mod("map_cell", ROW_STRIDE))
+                 .filter(column_in_row__gte=first_column, column_in_row__lte=last_column))
+    counted = (cases.annotate(cell_row=row, cell_column=column)
                .values("cell_row", "cell_column").annotate(count=Count("id")))
     cells = []
     for item in counted:

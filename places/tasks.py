@@ -1,15 +1,13 @@
-"""Keeps the public map's whole-city view (the same for every visitor) in
-the shared cache, so no visitor waits for it to be counted."""
+"""Keeps the public map's unfiltered counts (what most visitors see) in the
+shared cache, so no visitor waits for the whole city to be counted."""
 
 from celery import shared_task
 
 
 @shared_task
 def warm_public_map() -> int:
-    """Recount the unfiltered city view's grid cells; running it twice
-    only counts twice. Returns how many cells hold cases."""
-    from places.conf import city_bounds
-    from places.selectors import refresh_public_cells
-    from publication.selectors import PublicFilters
+    """Recount the published cases per base cell over the whole city;
+    running it twice only counts twice. Returns how many cells hold cases."""
+    from places.selectors import refresh_base_grid
 
-    return len(refresh_public_cells(PublicFilters(), city_bounds()))
+    return len(refresh_base_grid())
