@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import account, cases, phone, supervision, work
+from places import api as places_api
 
 app_name = "api"
 urlpatterns = [
@@ -26,6 +27,8 @@ urlpatterns = [
     path("v1/supervision/extensions/", supervision.PendingExtensionsView.as_view(), name="supervision-extensions"),
     path("v1/supervision/rates/", supervision.RatesView.as_view(), name="supervision-rates"),
     path("v1/interviews/", include("interviews.api")),
+    path("v1/map/cases/", places_api.PublicMapView.as_view(), name="map-cases"),
+    path("v1/supervision/heat-map/", places_api.HeatMapView.as_view(), name="supervision-heat-map"),
     # Anything else under v1 answers 404 in the API's error shape, not the site's page.
     re_path(r"^v1/", account.NotFoundView.as_view()),
 ]

@@ -9,7 +9,8 @@ agreed (wants_public) and the demo moderator published it with one of a
 dozen realistic public texts (noise, roads, street lights, ...), written
 with COPY; each text's search document is built once by
 publication.search.build_document, exactly as the moderation service
-builds it. Run by hand, after generate.py; never by the tests."""
+builds it; each gets a public point on the map. Run by hand, after
+generate.py; never by the tests."""
 
 import argparse
 import io
@@ -51,7 +52,28 @@ TEXTS = [
 ]
 COLUMNS = ["case_id", "state", "show_author_name", "title", "body", "answer", "redacted", "kind", "category_id",
            "region_id", "department_id", "public_status", "submitted_at", "answered_at", "published_at",
-           "rejection_note", "moderated_by_id", "moderated_at", "search_document"]
+           "rejection_note", "moderated_by_id", "moderated_at", "search_document", "latitude", "longitude",
+           "exact_location", "map_cell"]
+
+
+def _place(case_id: int) -> list[str]:
+    """A public point for the map: most cases in the core districts, the
+    rest over the city's box, the same for a case every run; rounded as the
+    moderation service rounds it (places.services.public_point)."""
+    import random
+
+    from places.conf import city_bounds
+    from places.services import public_point
+
+    chance = random.Random(case_id)
+    box = city_bounds()
+    if chance.random() < 0.7:
+        lat, lon = chance.gauss(39.91, 0.04), chance.gauss(116.40, 0.05)
+    else:
+        lat, lon = chance.uniform(box.south, box.north), chance.uniform(box.west, box.east)
+    lat, lon = min(max(lat, box.south), box.north), min(max(lon, box.west), box.east)
+    public_lat, public_lon, cell = public_point(lat, lon, exact=False)
+    return [str(public_lat), str(public_lon), "f", str(cell)]
 
 
 def _escape(value: str) -> str:
@@ -81,7 +103,7 @@ def publish(every: int) -> int:
                 buffer.write("\t".join([
                     str(case_id), "published", "f", title, body, answer, "f", kind, str(category), str(region),
                     str(department) if department else "\\N", "answered", submitted.isoformat(), replied.isoformat(),
-                    at, "", str(moderator), at, documents[number]]) + "\n")
+                    at, "", str(moderator), at, documents[number], *_place(case_id)]) + "\n")
             buffer.seek(0)
             cursor.copy_expert(f"COPY publication_publication ({', '.join(COLUMNS)}) FROM STDIN", buffer)
             published += len(rows)

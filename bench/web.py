@@ -9,7 +9,8 @@ view listing the 50 newest rows of a 1,000,000-row table by an indexed key.
 Portal figures: case submission through the API (validation, insert,
 history, enqueue after commit), an official's inbox page and its API
 (reloaded, and each request a new URL so nothing rendered is reused), the
-public case list and a Chinese search. Load comes from wrk (Debian's
+public case list, a Chinese search and the public map's data (city and
+street). Load comes from wrk (Debian's
 package) in a second process on 127.0.0.1; gunicorn runs 2 sync workers
 (--web-workers) with persistent database connections. Run by hand; never by the tests."""
 
@@ -347,6 +348,11 @@ def main() -> None:
          "ceiling: 50 newest of 1M rows"),
         ("public case list", "/public/cases/", headers_script(), "ceiling: 50 newest of 1M rows"),
         ("public search 噪音", "/public/cases/?q=%E5%99%AA%E9%9F%B3", headers_script(),
+         "ceiling: 50 newest of 1M rows"),
+        # The public map's data: the whole city (grid counts, from the shared
+        # cache) and one street (points, one index range per row of cells).
+        ("public map, city", "/api/v1/map/cases/", headers_script(), "ceiling: 50 newest of 1M rows"),
+        ("public map, street", "/api/v1/map/cases/?bbox=116.39,39.90,116.42,39.925", headers_script(),
          "ceiling: 50 newest of 1M rows"),
         ("petition signature confirmed", "/", lambda: CONFIRM_SCRIPT % {
             "tokens": pending_signatures(arguments.signatures), "threads": 2, "csrf": "b" * 32},

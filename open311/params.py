@@ -71,6 +71,7 @@ class RequestFilters:
     start: datetime | None = None
     end: datetime | None = None
     statuses: list[str] | None = None
+    bbox: object = None  # places.geometry.Bounds
 
 
 def parse_request_filters(querydict, *, now=None) -> RequestFilters:
@@ -114,7 +115,17 @@ def parse_request_filters(querydict, *, now=None) -> RequestFilters:
     if end - start > MAX_RANGE:
         raise BadRequest(_("start_date and end_date may not be more than 90 days apart."))
     service_codes = comma_list(optional(querydict, "service_code")) or None
-    return RequestFilters(service_codes=service_codes, start=start, end=end, statuses=statuses)
+    bbox = None
+    raw_bbox = optional(querydict, "bbox")
+    if raw_bbox:
+        from places.geometry import parse_bbox
+
+        try:
+            bbox = parse_bbox(raw_bbox)
+        except ValueError:
+            message = _("bbox must be four numbers: west,south,east,north (WGS84 longitude and latitude).")
+            raise BadRequest(message) from None
+    return RequestFilters(service_codes=service_codes, start=start, end=end, statuses=statuses, bbox=bbox)
 
 
 @dataclass

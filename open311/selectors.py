@@ -111,6 +111,18 @@ def _request_queryset(visible: Q):
     )
 
 
+def public_in_box(bounds) -> Q:
+    """The public point (as the public map shows it) inside the box, found
+    through the publication's grid cells (places.geometry)."""
+    from places.geometry import cell_ranges
+
+    rows = Q()
+    for first, last in cell_ranges(bounds):
+        rows |= Q(publication__map_cell__gte=first, publication__map_cell__lte=last)
+    return rows & Q(publication__latitude__gte=bounds.south, publication__latitude__lte=bounds.north,
+                    publication__longitude__gte=bounds.west, publication__longitude__lte=bounds.east)
+
+
 def service_requests(filters: RequestFilters, *, api_key=None) -> list[Case]:
     """Newest first, at most MAX_REQUESTS: one query.
 
@@ -126,6 +138,8 @@ def service_requests(filters: RequestFilters, *, api_key=None) -> list[Case]:
     )
     if filters.service_codes:
         cases = cases.filter(category__code__in=filters.service_codes)
+    if filters.bbox is not None:
+        cases = cases.filter(public_in_box(filters.bbox))
     wanted = set(filters.statuses or [])
     if wanted == {"open"}:
         cases = cases.filter(status__in=sorted(OPEN_STATUSES))

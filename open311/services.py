@@ -39,6 +39,7 @@ def service_request_create(*, api_key, category, data: NewRequest, service_setti
             title=_title(description, service_name),
             body=_body(description, service_name, data, category.open311_attributes),
             address=data.address_string,
+            latitude=data.lat, longitude=data.long,
             contact_email=data.email,
             contact_phone=data.phone,
             contact_name=" ".join(part for part in (data.first_name, data.last_name) if part),

@@ -242,10 +242,20 @@ def _request_data(case, api_key=None) -> dict:
         "address": (case.address or None) if where else None,
         "address_id": (extras.address_id or None) if where else None,
         "zipcode": None,
-        "lat": extras.lat if where else None,
-        "long": extras.long if where else None,
+        "lat": extras.lat if where else _public_point(case, "latitude"),
+        "long": extras.long if where else _public_point(case, "longitude"),
         "media_url": (extras.media_url or None) if where else None,
     }
+
+
+def _public_point(case, name: str):
+    """The point as the public map shows it (rounded unless a moderator
+    approved the exact one), for a published case."""
+    try:
+        publication = case.publication
+    except ObjectDoesNotExist:
+        return None
+    return getattr(publication, name) if publication.is_public else None
 
 
 def _expected(case):

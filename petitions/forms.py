@@ -35,6 +35,15 @@ class CaseSubmitForm(forms.Form):
         max_length=Case._meta.get_field("body").max_length,
     )
     address = forms.CharField(label=_("Address or place (optional)"), required=False, max_length=200)
+    # Filled by the map's pin when scripts run; typed by hand otherwise (WGS-84).
+    latitude = forms.DecimalField(
+        label=_("Latitude (optional)"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude (optional)"), required=False, max_digits=9, decimal_places=6, min_value=-180,
+        max_value=180, widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
     contact_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=100)
     contact_phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=30)
     wants_public = forms.BooleanField(
@@ -62,6 +71,14 @@ class CaseSubmitForm(forms.Form):
         # A petition gathers co-signatures on the public side, so it must be public.
         if cleaned.get("kind") == Kind.PETITION and not cleaned.get("wants_public"):
             self.add_error("wants_public", _("A petition is published for others to sign: tick this box to file one."))
+        if "latitude" in cleaned and "longitude" in cleaned:
+            from places.services import checked_point
+            from portal.errors import DomainError
+
+            try:
+                checked_point(cleaned["latitude"], cleaned["longitude"])
+            except DomainError as error:
+                self.add_error("latitude", error.message)
         return cleaned
 
     def clean_attachment(self):

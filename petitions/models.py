@@ -72,7 +72,7 @@ class Urgency(models.TextChoices):
 # largest table that every submission and every step writes and no query
 # reads.
 HISTORY_UNINDEXED = ["tracking_number", "submission_key", "category", "region", "citizen", "recorded_by",
-                     "lead_department", "assigned_to", "merged_into"]
+                     "lead_department", "assigned_to", "merged_into", "area"]
 
 
 # A case with a lead department: every case once routed.
@@ -92,6 +92,12 @@ class Case(models.Model):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("details"), max_length=5000)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # Where it is, in WGS-84 (places/: validated inside CITY_BOUNDS), and the
+    # smallest area holding that point when it was set.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    area = models.ForeignKey("places.Area", verbose_name=_("area"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="cases", db_index=False)
     wants_public = models.BooleanField(_("author asks for it to be public"), default=False)
 
     # Indexed by case_citizen_idx (citizen first); likewise lead_department
@@ -172,6 +178,11 @@ class Case(models.Model):
                          condition=ROUTED),
             # "Due within a day", "overdue" and sorting by due date.
             models.Index(fields=["lead_department", "due_at"], name="case_dept_due_idx", condition=ROUTED),
+            # The inbox's filters by place: an area from the list, or a box drawn on the map.
+            models.Index(fields=["lead_department", "area", "-submitted_at"], name="case_dept_area_idx",
+                         condition=ROUTED & models.Q(area__isnull=False)),
+            models.Index(fields=["lead_department", "latitude", "longitude"], name="case_dept_point_idx",
+                         condition=ROUTED & models.Q(latitude__isnull=False)),
             # The keys most cases leave empty, indexed where they are set (a
             # lookup by one, and the foreign keys' checks, are).
             models.Index(fields=["assigned_to"], name="case_assigned_to_idx",

@@ -30,6 +30,7 @@ EVENT_LABELS = {
     "reply_sent_back": _("Reply sent back by the head"),
     "replied": _("Reply published"),
     "linked_to_account": _("Linked to the citizen's account (address confirmed)"),
+    "relocated": _("Place on the map corrected"),
 }
 # What the citizen sees of their case's history; the rest is the
 # departments' internal work.

@@ -16,6 +16,7 @@ from petitions.attachments import attachment_content_type
 from petitions.models import UNLINKED_OFFLINE, Attachment, Case, Channel, Kind, Urgency
 from petitions.permissions import can_record_for_citizens
 from petitions.tracking import new_tracking_number
+from places.services import area_for_point, checked_point
 from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
 from responses.tasks import route_case
@@ -37,6 +38,8 @@ def case_submit(
     wants_public: bool = False,
     urgency: str = Urgency.NORMAL,
     address: str = "",
+    latitude=None,
+    longitude=None,
     contact_name: str = "",
     contact_phone: str = "",
     channel: str = Channel.WEB,
@@ -64,9 +67,11 @@ def case_submit(
         # A petition gathers co-signatures on the public side (signatures app).
         raise DomainError(_("A petition is published for others to sign: agree to publication to file one."))
     content_type = attachment_content_type(attachment) if attachment is not None else None
+    latitude, longitude = checked_point(latitude, longitude)
     fields = dict(
         kind=kind, channel=channel, category=category, region=region, urgency=urgency, title=title.strip(),
-        body=body.strip(), address=address.strip(), wants_public=wants_public, contact_name=contact_name.strip(),
+        body=body.strip(), address=address.strip(), latitude=latitude, longitude=longitude,
+        area=area_for_point(latitude, longitude), wants_public=wants_public, contact_name=contact_name.strip(),
         contact_email=(contact_email or "").strip().lower(), contact_phone=_phone_form(contact_phone),
         language=language or get_language() or "zh-hans", submission_key=submission_key, **submitter,
     )

@@ -48,6 +48,8 @@ def case_submit_view(request):
                 title=data["title"],
                 body=data["body"],
                 address=data["address"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
                 contact_name=data["contact_name"] or request.user.full_name,
                 contact_phone=data["contact_phone"] or (request.user.phone if request.user.phone_confirmed else ""),
                 contact_email=request.user.email or "",
@@ -157,7 +159,8 @@ def case_record_view(request):
             case, created = case_record_for_citizen(
                 actor=request.user, channel=data["channel"], kind=data["kind"], category=data["category"],
                 region=data["region"], urgency=data["urgency"], title=data["title"], body=data["body"],
-                address=data["address"], contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                address=data["address"], latitude=data["latitude"], longitude=data["longitude"],
+                contact_name=data["contact_name"], contact_phone=data["contact_phone"],
                 contact_email=data["contact_email"], wants_public=data["wants_public"],
                 attachment=data["attachment"], submission_key=data["submission_key"], language=request.LANGUAGE_CODE,
             )

@@ -88,6 +88,13 @@ app.conf.beat_schedule = {
         "task": "signatures.tasks.detect_surges",
         "schedule": crontab(minute="*/15"),
     },
+    # The public map's whole-city view, recounted before its cache entry
+    # (places.selectors.CELLS_CACHE_SECONDS) runs out.
+    "warm-public-map": {
+        "task": "places.tasks.warm_public_map",
+        "schedule": 240.0,
+        "options": {"expires": 240.0},
+    },
     # Heartbeats for the health checks (portal/health.py): one per queue,
     # dropped rather than piled up while that queue has no worker.
     **{

@@ -157,7 +157,9 @@ def load_demo() -> list[tuple[str, str, str]]:
         accounts.append((email, DEMO_PASSWORD, role))
     # Each further mechanism's own demo data, on the city above.
     from interviews.demo import load_interviews_demo
+    from places.demo import load_demo_places
 
+    load_demo_places()
     accounts += load_interviews_demo(password=DEMO_PASSWORD)
     return accounts
 

@@ -30,6 +30,19 @@ DEFAULT_CSP_PATH_OVERRIDES = {
 }
 
 
+def map_tile_origin(url: str) -> str:
+    """The tile server's origin for img-src; a {s} subdomain becomes a wildcard."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "tiles"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    host = parts.netloc
+    if "{s}" in url.split("//", 1)[-1].split("/", 1)[0]:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
+
+
 def csp_header_value(policy: dict[str, list[str]]) -> str:
     return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
 
@@ -41,6 +54,10 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         policy = getattr(settings, "CSP_POLICY", DEFAULT_CSP)
+        tiles = map_tile_origin(getattr(settings, "MAP_TILE_URL", ""))
+        if tiles:
+            # The map's tiles are images from the configured tile server (places/).
+            policy = {**policy, "img-src": [*policy.get("img-src", []), tiles]}
         self.header = (
             "Content-Security-Policy-Report-Only"
             if getattr(settings, "CSP_REPORT_ONLY", False)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "signatures",
     "interviews",
     "open311",
+    "places",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # backup codes for a lost phone (twofactor/)
@@ -436,6 +437,35 @@ OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
 OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "")
 OPEN311_ENDPOINT_TYPE = env_str("OPEN311_ENDPOINT_TYPE", "production")  # or "test"
+
+# --- Maps (places/, docs/deploy.md) ----------------------------------------
+# Tiles come from MAP_TILE_URL (Leaflet's {z}/{x}/{y}, {s} for a subdomain
+# from MAP_TILE_SUBDOMAINS); MAP_TILE_CRS=gcj02 for a source drawn in China's
+# offset coordinates (AutoNavi, Tencent): points are converted for display
+# and back on input, and always stored in WGS-84.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "")
+MAP_TILE_MAX_ZOOM = env_int("MAP_TILE_MAX_ZOOM", 18)
+MAP_TILE_CRS = env_str("MAP_TILE_CRS", "wgs84")
+if MAP_TILE_CRS not in ("wgs84", "gcj02"):
+    raise ImproperlyConfigured(f"MAP_TILE_CRS must be wgs84 or gcj02, got {MAP_TILE_CRS!r}")
+# The city's box, "west,south,east,north" in WGS-84 degrees: a case's point
+# must lie inside it. The default is Beijing's, the demo city's.
+CITY_BOUNDS = env_list("CITY_BOUNDS", ["115.42", "39.44", "117.51", "41.06"])
+try:
+    _west, _south, _east, _north = (float(value) for value in CITY_BOUNDS)
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"CITY_BOUNDS must be four numbers west,south,east,north, got {CITY_BOUNDS!r}") from _error
+if not (-180 <= _west < _east <= 180 and -90 <= _south < _north <= 90):
+    raise ImproperlyConfigured(f"CITY_BOUNDS must be west,south,east,north in degrees, got {CITY_BOUNDS!r}")
+CITY_BOUNDS = [_west, _south, _east, _north]
+# The public sees a point moved to the middle of a square this wide, unless
+# a moderator approved the exact point.
+MAP_PUBLIC_PRECISION_METRES = env_int("MAP_PUBLIC_PRECISION_METRES", 200)
+# An open case about the same thing this close is the first duplicate hint.
+MAP_NEAR_METRES = env_int("MAP_NEAR_METRES", 100)
 
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")
 if LOG_FORMAT not in ("plain", "json"):

@@ -31,6 +31,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("interviews/", include("interviews.urls")),
     path("", include("publication.urls")),
+    path("", include("places.urls")),
     path("open311/", include("open311.urls")),
     path("accounts/api-tokens/", include("api.page_urls")),
     # Django's language switch; a logged-in person's choice is kept for their e-mails.

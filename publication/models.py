@@ -82,6 +82,14 @@ class Publication(models.Model):
     # by the next decision. The answers to review are read from these rows.
     answer_to_review = models.BooleanField(default=False, db_default=False, editable=False)
 
+    # Where the public sees the case: its point rounded to
+    # MAP_PUBLIC_PRECISION_METRES, or exact if the moderator approved that
+    # (places.services.public_point), and the map's grid cell of it.
+    latitude = models.DecimalField(_("public latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("public longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    exact_location = models.BooleanField(_("show the exact place"), default=False)
+    map_cell = models.BigIntegerField(null=True, blank=True, editable=False)
+
     search_document = SearchDocumentField(blank=True, default="", editable=False)
 
     # Every decision, who made it and when (history_user, history_date).
@@ -105,6 +113,8 @@ class Publication(models.Model):
             # Answers published after the last decision, oldest decision first.
             models.Index(fields=["moderated_at", "id"], name="pub_answer_review_idx",
                          condition=PUBLISHED & Q(answer_to_review=True)),
+            # The public map: published cases in a box, one index range per row of cells.
+            models.Index(fields=["map_cell"], condition=PUBLISHED & Q(map_cell__isnull=False), name="pub_map_cell_idx"),
             # A GIN index on search_document is made by migration on PostgreSQL.
         ]
 

@@ -12,6 +12,7 @@ from notifications.services import notify
 from petitions.lifecycle import Status
 from petitions.models import Case
 from petitions.permissions import is_owner, log_refusal
+from places.services import publication_point_set
 from portal.errors import ActionForbidden, DomainError
 from publication.models import Publication, PublicationState, PublicStatus
 from publication.search import document_expression
@@ -76,14 +77,16 @@ UNCHECKED = object()
 
 
 def publication_approve(*, actor, case_id: int, title: str, body: str, answer: str = "",
-                        redacted: bool = False, expected_reply_id=UNCHECKED) -> Publication:
+                        redacted: bool = False, expected_reply_id=UNCHECKED,
+                        exact_location: bool = False) -> Publication:
     """Publish the case with the texts the moderator approved (the original
     ones, or copies with personal data removed). Approving again, after a
     new answer, publishes that answer. The first publication sends
     `case_published` once the decision has committed.
 
     `expected_reply_id` is the answer the moderator reviewed (None: they saw
-    none); if another is now the case's latest, nothing is published."""
+    none); if another is now the case's latest, nothing is published.
+    The case's point is shown rounded unless `exact_location`."""
     title, body, answer = title.strip(), body.strip(), answer.strip()
     with transaction.atomic():
         case = _lock_case(case_id)
@@ -114,6 +117,7 @@ def publication_approve(*, actor, case_id: int, title: str, body: str, answer: s
         publication.public_status = PublicStatus.ANSWERED if reply is not None else PublicStatus.AWAITING
         publication.answered_at = (reply.published_at or reply.created_at) if reply is not None else None
         publication.submitted_at = case.submitted_at
+        publication_point_set(publication, case, exact=exact_location)
         if first_time:
             publication.published_at = now
         publication.rejection_reason, publication.rejection_note = None, ""

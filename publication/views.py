@@ -1,6 +1,7 @@
 """Pages of the public side (anyone may read them), the moderators' queue,
 and the author's choice to show their name."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -144,12 +145,33 @@ def following(request):
 def similar_cases(request):
     """The htmx fragment beside the submission form: published cases like
     the one being typed, so the citizen can read their answers first."""
+    nearby = []
     if getattr(request, "limited", False):
         matches = []
     else:
         text = f"{request.GET.get('title', '')[:200]} {request.GET.get('body', '')[:SIMILAR_TEXT_CHARS]}"
         matches = similar_public_cases(text)
-    return render(request, "publication/similar_cases.html", {"matches": matches})
+        point = _draft_point(request.GET)
+        if point is not None:
+            # Open cases about the same thing within MAP_NEAR_METRES of the pin come first (places).
+            from places.selectors import nearby_open_similar
+
+            category = request.GET.get("category", "")
+            nearby = nearby_open_similar(text, *point, category_id=int(category) if category.isdigit() else None)
+            shown = {item.publication.pk for item in nearby}
+            matches = [match for match in matches if match.publication.pk not in shown]
+    return render(request, "publication/similar_cases.html", {"matches": matches, "nearby": nearby,
+                                                               "near_metres": settings.MAP_NEAR_METRES})
+
+
+def _draft_point(params) -> tuple[float, float] | None:
+    from places.conf import city_bounds
+
+    try:
+        lat, lon = float(params.get("latitude", "")), float(params.get("longitude", ""))
+    except ValueError:
+        return None
+    return (lat, lon) if city_bounds().contains(lat, lon) else None
 
 
 def department_list(request):
@@ -249,10 +271,11 @@ def moderate_case(request, case_id: int):
         # since must not be published unseen.
         reviewed = request.POST.get("reply_id", "")
         reviewed_reply_id = int(reviewed) if reviewed.isdigit() else None
+        exact_location = request.POST.get("exact_location") == "on"
         try:
             if decision == "approve":
                 publication_approve(actor=request.user, case_id=case.pk, **original, redacted=False,
-                                    expected_reply_id=reviewed_reply_id)
+                                    expected_reply_id=reviewed_reply_id, exact_location=exact_location)
                 messages.success(request, _("Case %(number)s is published as written.")
                                  % {"number": case.tracking_number})
                 return redirect("publication:moderation_queue")
@@ -263,7 +286,7 @@ def moderate_case(request, case_id: int):
                     publication_approve(actor=request.user, case_id=case.pk, title=texts["title"],
                                         body=texts["body"], answer=texts["answer"],
                                         redacted=texts != {k: v.strip() for k, v in original.items()},
-                                        expected_reply_id=reviewed_reply_id)
+                                        expected_reply_id=reviewed_reply_id, exact_location=exact_location)
                     messages.success(request, _("Case %(number)s is published with your corrections.")
                                      % {"number": case.tracking_number})
                     return redirect("publication:moderation_queue")
@@ -289,6 +312,7 @@ def moderate_case(request, case_id: int):
     return render(request, "publication/moderate_case.html", {
         "case": case, "reply": reply, "original": original, "publication": existing, "history": history,
         "approve_form": approve_form, "reject_form": reject_form,
+        "precision": settings.MAP_PUBLIC_PRECISION_METRES,
     }, status=status)
 
 

@@ -257,9 +257,29 @@ def _supervision_actions():
     ]
 
 
+def _places_actions():
+    """Correcting where the case is (places/)."""
+    from places.forms import RelocateForm
+    from places.services import can_relocate, case_relocate
+
+    return [
+        CaseAction(
+            "relocate", _("Correct the place"), _("Save the corrected place"), RelocateForm, can_relocate,
+            lambda user, case, data, version: case_relocate(
+                actor=user, case_id=case.pk, latitude=data["latitude"], longitude=data["longitude"],
+                reason=data["reason"], expected_version=version),
+            _("The case's place was corrected."),
+            help=_("Move the pin (or type the latitude and longitude) to where the matter really is, and say why. "
+                   "The case keeps the earlier place in its history."),
+        ),
+    ]
+
+
 ACTIONS += _supervision_actions()
+ACTIONS += _places_actions()
 ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
 
 
 def offered_actions(user, case) -> list[CaseAction]:
     return [action for action in ACTIONS if action.offered(user, case)]
+

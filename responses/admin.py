@@ -7,12 +7,12 @@ from responses.models import ReplyTemplate, ReturnRequest, RoutingDecision, Rout
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(SimpleHistoryAdmin):
-    list_display = ["priority", "name", "kind", "category", "region", "lead_department", "is_active"]
+    list_display = ["priority", "name", "kind", "category", "region", "area", "lead_department", "is_active"]
     list_display_links = ["name"]
     list_filter = ["is_active", "kind", "lead_department"]
     search_fields = ["name", "keywords"]
-    list_select_related = ["category", "region", "lead_department"]
-    autocomplete_fields = ["lead_department"]
+    list_select_related = ["category", "region", "area", "lead_department"]
+    autocomplete_fields = ["lead_department", "area"]
 
 
 @admin.register(RoutingDecision)

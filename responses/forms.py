@@ -162,6 +162,12 @@ class InboxFilterForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices])
     due = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
         ("", _("Any")), ("day", _("Due within a day")), ("overdue", _("Overdue"))])
+    area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None,
+                                  error_messages={"invalid_choice": _("Choose an area from the list.")})
+    bbox = forms.CharField(
+        label=_("Box on the map (west, south, east, north)"), required=False, max_length=200,
+        help_text=_("Filled by “Use the map's view” below; or type four numbers in degrees."),
+    )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     assisting = forms.BooleanField(label=_("Cases we assist on"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
@@ -172,10 +178,20 @@ class InboxFilterForm(forms.Form):
         self.reference = ReferenceChoices()
         self.fields["category"].choices = self.reference.tree("category", _("Any"))
         self.fields["region"].choices = self.reference.tree("region", _("Any"))
+        from places.selectors import area_choices
+
+        self.fields["area"].choices = area_choices(_("Any"))
 
     @property
     def rendering_key(self) -> str:
-        return rendering_key(self)
+        from places.selectors import area_options
+
+        return f"{rendering_key(self)}:{area_options()[0]}"
+
+    def clean_bbox(self):
+        from places.forms import clean_bbox
+
+        return clean_bbox(self.cleaned_data["bbox"].strip())
 
     def filters(self) -> InboxFilters:
         if not self.is_valid():
@@ -185,5 +201,6 @@ class InboxFilterForm(forms.Form):
             status=data["status"], kind=data["kind"], urgency=data["urgency"], due=data["due"],
             category_id=data["category"], region_id=data["region"],
             assigned_to_me=data["mine"], assisting=data["assisting"], query=data["q"].strip(),
+            area_id=data["area"], bbox=data["bbox"],
             sort=data["sort"] or "newest",
         )

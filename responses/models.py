@@ -14,7 +14,8 @@ class RoutingRule(models.Model):
     """Rules are tried in priority order (lowest first); the first whose
     every given condition matches routes the case. An empty condition
     matches anything; a category or region also matches its descendants;
-    keywords match when any one of them appears in the title or details."""
+    an area matches a case whose point on the map lies inside it; keywords
+    match when any one of them appears in the title or details."""
 
     name = models.CharField(_("name"), max_length=100)
     priority = models.PositiveIntegerField(_("priority"), default=100, help_text=_("Lower runs first."))
@@ -24,6 +25,12 @@ class RoutingRule(models.Model):
     )
     region = models.ForeignKey(
         "petitions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # The case's point lies inside this area (places.Area): a street
+    # office's patch, whatever region the citizen chose.
+    area = models.ForeignKey(
+        "places.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="routing_rules", help_text=_("Matches cases whose place on the map lies inside it."),
     )
     keywords = models.TextField(
         _("keywords"), blank=True, help_text=_("One per line or separated by commas; any one matches.")

@@ -34,6 +34,8 @@ class InboxFilters:
     query: str = ""
     sort: str = "newest"  # "newest", "oldest", "due"
     assisting: bool = False  # cases the user's departments assist on
+    area_id: int | None = None  # places.Area: the case's area or one within it
+    bbox: object = None  # places.geometry.Bounds: the case's point inside
 
 
 SORTS = {
@@ -79,6 +81,10 @@ def inbox_search(user, filters: InboxFilters = InboxFilters()) -> InboxSearch:
         cases = cases.filter(urgency=filters.urgency)
     if filters.assigned_to_me:
         cases = cases.filter(assigned_to=user)
+    if filters.area_id or filters.bbox is not None:
+        from places.selectors import filter_by_place
+
+        cases = filter_by_place(cases, area_id=filters.area_id, bounds=filters.bbox)
     now = timezone.now()
     if filters.due == "day":
         cases = cases.filter(status__in=IN_DEPARTMENT, due_at__gte=now, due_at__lt=now + datetime.timedelta(days=1))

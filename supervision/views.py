@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Department
 from accounts.roles import Role, has_role
 from petitions.models import Category, Region
+from places.selectors import heat_cells
 from portal.pagination import paginate
 from portal.queue import enqueue_on_commit
 from responses.forms import StatusFilterForm
@@ -26,6 +27,7 @@ from supervision.models import ExportJob, Extension
 from supervision.selectors import case_overview, export_job_for
 
 LABEL_MODELS = {"department": Department, "category": Category, "region": Region}
+HEAT_TABLE_ROWS = 20
 
 
 def _require_supervisor(request):
@@ -79,6 +81,8 @@ def dashboard(request):
         "pending_extensions": Extension.objects.filter(state=Extension.State.PENDING)
         .select_related("clock__case", "clock__department", "requested_by").order_by("requested_at")[:20],
         "query": query.urlencode(), "drill_base": base,
+        # The heat map's busiest squares as a table; the map reads the same from the API (places).
+        "heat_cells": heat_cells(scope)[:HEAT_TABLE_ROWS],
     }
     return render(request, "supervision/dashboard.html", context)
 

@@ -31,6 +31,8 @@ INBOX_PARAMETERS = [
     _query("due", description="day: due within a day; overdue: past due.", enum=["day", "overdue"]),
     _query("mine", OpenApiTypes.BOOL, "Only the cases assigned to me."),
     _query("assisting", OpenApiTypes.BOOL, "The cases my departments assist on (协办) instead of lead."),
+    _query("area", OpenApiTypes.INT, "An area's id (places): cases whose point lies in it or in an area within it."),
+    _query("bbox", description="west,south,east,north in WGS-84 degrees: cases whose point lies in the box."),
     _query("sort", enum=["newest", "oldest", "due"]),
 ]
 

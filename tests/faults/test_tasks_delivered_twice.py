@@ -163,6 +163,7 @@ DELIVERIES = {
     "supervision.tasks.record_ledger_checkpoint": lambda s, m: [],
     "signatures.tasks.send_signature_confirmation": lambda s, m: [a_signature_to_confirm(s)],
     "signatures.tasks.detect_surges": lambda s, m: [],
+    "places.tasks.warm_public_map": lambda s, m: [],
     "portal.tasks.record_worker_heartbeat": lambda s, m: ["routing"],
     "portal.tasks.prune_task_claims": lambda s, m: an_old_task_claim() and [],
     "portal.tasks.prune_broker_messages": lambda s, m: a_taken_broker_message(s) and [],
@@ -201,8 +202,8 @@ def test_a_task_delivered_twice_does_its_work_once(name, settings, monkeypatch):
     task.apply(args=args, task_id=f"{name}-message").get()  # the same message again
 
     assert state() == once
-    # No surge in an empty portal; the heartbeat is kept in the cache, the
-    # broker's messages in its own file.
+    # No surge in an empty portal; the heartbeat and the map's counts are
+    # kept in the cache, the broker's messages in its own file.
     nothing_in_the_database = ("signatures.tasks.detect_surges", "portal.tasks.record_worker_heartbeat",
-                               "portal.tasks.prune_broker_messages")
+                               "portal.tasks.prune_broker_messages", "places.tasks.warm_public_map")
     assert once != before or name in nothing_in_the_database, "the set-up gave the task nothing to do"

@@ -2,6 +2,7 @@
 filters and fields in both formats, status mapping and query counts."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -81,16 +82,19 @@ def test_a_request_sent_through_open311_shows_its_location_media_and_deadline(
     RoutingRuleFactory(category=pothole, lead_department=department)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/open311/v2/requests.json", {
-            "api_key": api_key.raw, "service_code": "pothole", "lat": "37.762221815", "long": "-122.4651145",
+            "api_key": api_key.raw, "service_code": "pothole", "lat": "39.913818215", "long": "116.397026145",
             "address_id": "545483", "phone": "111", "description": "Deep hole", "attribute[SIZE]": "S",
             "media_url": "http://city.gov.s3.amazonaws.com/requests/media/638344.jpg",
         })
     number = response.json()[0]["service_request_id"]
     case = publish(Case.objects.get(tracking_number=number), moderator)
     [public] = json_of(client.get(f"/open311/v2/requests/{number}.json"))
-    assert (public["lat"], public["long"], public["address_id"], public["media_url"]) == (None, None, None, None)
+    assert (public["address_id"], public["media_url"]) == (None, None)
+    # The public reads the point as the public map shows it: rounded, not as sent.
+    assert (public["lat"], public["long"]) == (float(case.publication.latitude), float(case.publication.longitude))
+    assert public["lat"] != 39.913818215
     [request] = json_of(client.get(f"/open311/v2/requests/{number}.json", {"api_key": api_key.raw}))
-    assert request["lat"] == 37.762221815 and request["long"] == -122.4651145
+    assert request["lat"] == 39.913818215 and request["long"] == 116.397026145
     assert request["address_id"] == "545483"
     assert request["media_url"] == "http://city.gov.s3.amazonaws.com/requests/media/638344.jpg"
     # When it can be expected answered: not the sign-for deadline the case
@@ -100,7 +104,7 @@ def test_a_request_sent_through_open311_shows_its_location_media_and_deadline(
     assert expected.estimate and expected.at > case.due_at
     assert request["expected_datetime"] == w3c_datetime(expected.at)
     root = parse_xml(client.get(f"/open311/v2/requests/{number}.xml", {"api_key": api_key.raw}))
-    assert root[0].findtext("lat") == "37.762221815" and root[0].findtext("long") == "-122.4651145"
+    assert root[0].findtext("lat") == "39.913818215" and root[0].findtext("long") == "116.397026145"
 
 
 def test_the_sending_key_sees_its_own_private_request_by_id_only(client, api_key, pothole):
@@ -225,3 +229,33 @@ def test_request_lists_are_rate_limited_per_address(client, settings):
     assert response.status_code == 429
     assert response.json()[0]["code"] == 429 and "Too many" in response.json()[0]["description"]
     assert client.get("/open311/v2/requests.json", REMOTE_ADDR="198.51.100.78").status_code == 200
+
+
+def test_a_posted_point_is_the_cases_and_requests_can_be_filtered_by_a_box(
+    client, api_key, pothole, moderator, settings
+):
+    settings.MAP_PUBLIC_PRECISION_METRES = 0  # the sent point, for the comparison below
+    numbers = {}
+    for name, (lat, long) in {"donghuamen": ("39.913818", "116.397026"), "xinjiekou": ("39.945", "116.37")}.items():
+        response = client.post("/open311/v2/requests.json", {
+            "api_key": api_key.raw, "service_code": "pothole", "lat": lat, "long": long, "phone": "111",
+            "description": f"Hole in {name}", "attribute[SIZE]": "S"})
+        numbers[name] = response.json()[0]["service_request_id"]
+        case = Case.objects.get(tracking_number=numbers[name])
+        assert (case.latitude, case.longitude) == (Decimal(lat), Decimal(long))  # stored with the case, in WGS-84
+        publish(case, moderator)
+    box = {"bbox": "116.39,39.90,116.42,39.925"}
+    found = json_of(client.get("/open311/v2/requests.json", box))
+    assert [item["service_request_id"] for item in found] == [numbers["donghuamen"]]
+    assert (found[0]["lat"], found[0]["long"]) == (39.913818, 116.397026)
+    assert len(json_of(client.get("/open311/v2/requests.json"))) == 2
+    response = client.get("/open311/v2/requests.json", {"bbox": "116.42,39.9"})
+    assert response.status_code == 400
+
+
+def test_a_point_outside_the_city_is_refused(client, api_key, pothole):
+    response = client.post("/open311/v2/requests.json", {
+        "api_key": api_key.raw, "service_code": "pothole", "lat": "37.762221815", "long": "-122.4651145",
+        "phone": "111", "description": "Deep hole", "attribute[SIZE]": "S"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "outside the city" in response.json()[0]["description"]

@@ -83,6 +83,9 @@ MATRIX = {
                      lambda case: SupervisionOrder.objects.filter(case=case, state="answered").exists()),
     "close_order": (Status.ACCEPTED, {"supervisor"}, lambda w: {"order": w.order.pk},
                     lambda case: SupervisionOrder.objects.filter(case=case, state="closed").exists()),
+    "relocate": (Status.ACCEPTED, {"official", "head", "dispatcher"},
+                 lambda w: {"latitude": "39.915", "longitude": "116.404", "reason": "市民描述的位置在路口北侧。"},
+                 lambda case: case.latitude is not None),
     "feedback": (Status.REPLIED, {"owner"}, lambda w: {"resolved": "yes", "satisfaction": "satisfied"},
                  lambda case: case.status == Status.CLOSED),
 }

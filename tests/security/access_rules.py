@@ -282,6 +282,8 @@ RULES = {
     "publication:department_detail": public("public department", target=lambda w: {"code": w.department_a.code}),
     "publication:department_feed": public("public feed", target=lambda w: {"code": w.department_a.code}),
     "publication:category_feed": public("public feed", target=lambda w: {"code": w.category.code}),
+    "places:public_map": public("public map", query=lambda w: {"near_latitude": "39.9138",
+                                                                "near_longitude": "116.397"}),
     "publication:moderation_queue": Rule("moderation queue", frozenset({"moderator"})),
     "publication:moderate_case": Rule(
         "case awaiting moderation", frozenset({"moderator"}), lambda w: {"case_id": w.case_awaiting.pk},
@@ -419,6 +421,8 @@ RULES = {
     "api:supervision-deadlines": supervisors(),
     "api:supervision-extensions": supervisors(),
     "api:supervision-rates": supervisors(),
+    "api:map-cases": public("public map data", query=lambda w: {"bbox": "116.39,39.90,116.42,39.925"}),
+    "api:supervision-heat-map": supervisors("heat map of cases (supervision, no object)"),
     "api/^v1/": public("API catch-all", path="/api/v1/nothing/", expect=(404,)),
     # --- the page for API tokens ------------------------------------------------------------------
     "api_pages:tokens": signed_in("the caller's tokens"),
