@@ -130,3 +130,9 @@ def user_set_notification_preference(*, user: User, daily_digest: bool) -> User:
     user.notify_daily_digest = daily_digest
     user.save(update_fields=["notify_daily_digest"])
     return user
+
+
+def user_set_api_tokens_shown(*, user: User, shown: bool) -> User:
+    user.show_api_tokens = shown
+    user.save(update_fields=["show_api_tokens"])
+    return user
