@@ -12,12 +12,13 @@ from django.utils import timezone
 from accounts.models import Department, User
 from petitions.lifecycle import Status
 from petitions.models import Case, Category, Channel, Kind, Region, RejectionReason, Urgency
+from petitions.services import case_record_for_citizen, case_submit
 from publication.services import publication_approve
 from responses import services as responses
 from signatures.models import PetitionSettings
 from signatures.services import confirmation_token, petition_open, signature_confirm, signature_start
 from supervision import services as supervision
-from supervision.models import ClockKind, ClockState, Feedback
+from supervision.models import ClockKind, ClockState, Feedback, SupervisionClock
 from supervision.scan import scan
 
 DAY = 24.0
@@ -155,7 +156,7 @@ CASES = [
      "夜间渣土车通行噪音", "每天夜里两点左右有大量渣土车经过我家楼下，噪音和震动很大。"),
     (18, 9, 2, K.COMPLAINT, "health", "city", True, "rated:satisfied",
      "医院挂号难号源被倒卖", "某医院专家号一放出就没了，网上却有人高价转卖，请调查号源倒卖问题。"),
-    (26, 15, 3, K.COMPLAINT, "consumer-food", "xicheng-xinjiekou", False, "overdue",
+    (32, 15, 3, K.COMPLAINT, "consumer-food", "xicheng-xinjiekou", False, "overdue",
      "菜市场电子秤缺斤短两", "在新街口菜市场买菜，回家复称发现少了近一两，多个摊位都有这种情况。"),
     (14, 10, 4, K.COMPLAINT, "housing-property", "dongcheng", False, "approval-pending",
      "物业公司拒绝公开维修基金使用情况", "多次要求物业公布小区维修基金使用明细，物业一直推脱。"),
@@ -311,8 +312,6 @@ def _reply_text(case):
 
 
 def _clock(case_id, kind):
-    from supervision.models import SupervisionClock
-
     return (SupervisionClock.objects.filter(case_id=case_id, kind=kind, state=ClockState.RUNNING)
             .order_by("-pk").first())
 
@@ -328,7 +327,9 @@ def _plan(demo, story, row):
                       body=body, wants_public=public, language="en" if english else "zh-hans",
                       urgency=Urgency.NORMAL)
         if author == "phone":
-            case, _created = responses_case_record(demo, fields, story.index)
+            case, _created = case_record_for_citizen(
+                actor=demo.operator, channel=Channel.PHONE, contact_name="来电市民",
+                contact_phone=f"1390000{story.index:04d}", **fields)
         else:
             citizen = demo.citizens[author]
             case, _created = case_submit(actor=citizen, contact_email=citizen.email, contact_name=citizen.full_name,
@@ -466,19 +467,6 @@ def _plan(demo, story, row):
         demo.at(story, start + 2 * h, lambda story: responses.case_withdraw(
             actor=Case.objects.get(pk=story.case_id).citizen, case_id=story.case_id))
     # "waiting" and "centre": routed (or not) and left for the department or the dispatcher.
-
-
-def responses_case_record(demo, fields, index):
-    from petitions.services import case_record_for_citizen
-
-    return case_record_for_citizen(actor=demo.operator, channel=Channel.PHONE, contact_name="来电市民",
-                                   contact_phone=f"1390000{index:04d}", **fields)
-
-
-def case_submit(**kwargs):
-    from petitions.services import case_submit as submit
-
-    return submit(**kwargs)
 
 
 def _plan_petition(demo, story, row):

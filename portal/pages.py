@@ -3,7 +3,6 @@ accessibility and terms. Their long texts are written per language
 (templates/pages/NAME.LANGUAGE.html) rather than sentence by sentence."""
 
 from django.shortcuts import render
-from django.template.loader import select_template
 from django.urls import path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +20,7 @@ def _page(name):
     @require_GET
     def view(request):
         language = "zh-hans" if (get_language() or "").startswith("zh") else "en"
-        text = select_template([f"pages/{name}.{language}.html", f"pages/{name}.en.html"])
-        return render(request, "pages/page.html", {"title": PAGES[name], "text": text.template.name})
+        return render(request, "pages/page.html", {"title": PAGES[name], "text": f"pages/{name}.{language}.html"})
     view.__name__ = name
     return view
 
