@@ -155,8 +155,10 @@ def _tree(model, rows, **extra):
 
 
 @transaction.atomic
-def load_demo() -> list[tuple[str, str, str]]:
-    """Load the demo city; returns (e-mail, password, role) per account."""
+def load_demo(*, history: bool = True) -> list[tuple[str, str, str]]:
+    """Load the demo city, with its past cases unless told not to (the
+    benchmarks' generator brings its own); returns (e-mail, password, role)
+    per account."""
     departments = _tree(Department, DEPARTMENTS, requires_head_approval=APPROVING_DEPARTMENTS)
     categories = _tree(Category, CATEGORIES)
     regions = _tree(Region, REGIONS)
@@ -192,9 +194,10 @@ def load_demo() -> list[tuple[str, str, str]]:
                 user=user, department=departments[department], defaults={"is_head": is_head}
             )
         accounts.append((email, DEMO_PASSWORD, role))
-    from portal.demo_history import load_history
+    if history:
+        from portal.demo_history import load_history
 
-    load_history()
+        load_history()
     return accounts
 
 
