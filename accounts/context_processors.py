@@ -9,11 +9,14 @@ def roles(request):
         return {}
     from notifications.selectors import unread_count
 
-    return {
+    flags = {
         "is_official": is_official(user),
         "is_dispatcher": has_role(user, Role.DISPATCHER),
         "is_supervisor": has_role(user, Role.SUPERVISOR),
         "is_operator": has_role(user, Role.OPERATOR),
         "is_moderator": has_role(user, Role.MODERATOR),
-        "unread_notifications": unread_count(user),
     }
+    # Staff see their work in the menu, not a citizen's "Submit a case" and "My cases".
+    flags["is_staff_member"] = any(flags.values()) or user.is_staff
+    flags["unread_notifications"] = unread_count(user)
+    return flags

@@ -39,6 +39,10 @@ class NotificationSettingsForm(forms.Form):
     notify_daily_digest = forms.BooleanField(
         label=_("Send me one e-mail a day with everything new, instead of an e-mail for each event."), required=False
     )
+    show_api_tokens = forms.BooleanField(
+        label=_("Show “API tokens” in my menu (for programs that use the portal's API on my behalf)."),
+        required=False,
+    )
 
 
 class PasswordResetRequestForm(PasswordResetForm):

@@ -58,6 +58,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     notify_daily_digest = models.BooleanField(
         _("one daily e-mail digest instead of an e-mail per event"), default=False
     )
+    # Few citizens write programs against the API: its tokens page is in
+    # their menu only once they ask for it (staff always have it).
+    show_api_tokens = models.BooleanField(_("show the API tokens page in my menu"), default=False,
+                                          db_default=False)
     # The language the person last used the site in (at login, or when they
     # switch): their e-mails speak it, except a citizen's about their own
     # case, which speak the language they filed it in. Blank: not known

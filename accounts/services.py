@@ -217,3 +217,9 @@ def user_email_add(*, user: User, email: str) -> None:
             return
     if existing is not None and existing.pk != user.pk:
         enqueue_on_commit(email_registration_attempt, existing.pk)
+
+
+def user_set_api_tokens_shown(*, user: User, shown: bool) -> User:
+    user.show_api_tokens = shown
+    user.save(update_fields=["show_api_tokens"])
+    return user

@@ -20,6 +20,7 @@ from accounts.services import (
     user_confirmation_resend,
     user_password_reset_complete,
     user_register,
+    user_set_api_tokens_shown,
     user_set_language,
     user_set_notification_preference,
 )
@@ -120,11 +121,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def notification_settings(request):
     form = NotificationSettingsForm(
         request.POST if request.method == "POST" else None,
-        initial={"notify_daily_digest": request.user.notify_daily_digest},
+        initial={"notify_daily_digest": request.user.notify_daily_digest,
+                 "show_api_tokens": request.user.show_api_tokens},
     )
     if request.method == "POST" and form.is_valid():
         user_set_notification_preference(user=request.user, daily_digest=form.cleaned_data["notify_daily_digest"])
-        messages.success(request, _("Your e-mail preference was saved."))
+        user_set_api_tokens_shown(user=request.user, shown=form.cleaned_data["show_api_tokens"])
+        messages.success(request, _("Your settings were saved."))
         return redirect("accounts:notification_settings")
     return render(request, "accounts/notification_settings.html", {"form": form})
 

@@ -278,7 +278,7 @@ def _routes(categories: list[Category], regions: list[Region]):
 def generate(total: int, *, seed: int = 2026, due_now: int = 1000, workers: int = 2,
              write_events: bool = True) -> None:
     if not Department.objects.exists():
-        load_demo()
+        load_demo(history=False)
     _check_event_format()
     started = time.monotonic()
     with connection.cursor() as cursor:

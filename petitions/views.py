@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -22,7 +23,17 @@ from responses.models import ReplyState
 
 
 def home(request):
-    return render(request, "petitions/home.html")
+    from portal import front
+
+    now = timezone.now()
+    return render(request, "petitions/home.html", {
+        "figures": front.month_figures(now=now),
+        "month": timezone.localdate(now),
+        "answers": front.latest_answers(),
+        "topics": front.hot_topics(now=now),
+        "departments": front.front_departments(),
+        "limits": front.deadline_limits(),
+    })
 
 
 @login_required

@@ -4,6 +4,9 @@ routing rules that cover most categories, and one account per role.
 Everything here is ordinary data an administrator could enter in the admin;
 the demo only saves typing. Loading it twice changes nothing."""
 
+import functools
+
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -102,25 +105,61 @@ ACCOUNTS = [
     ("official@wenzheng.example", "赵办事员", "official (City Management)", [], "city-management", False, False),
     ("head@wenzheng.example", "钱处长", "department head (City Management)", [], "city-management", True, False),
     ("transport@wenzheng.example", "孙办事员", "official (Transport)", [], "transport", False, False),
+    ("environment@wenzheng.example", "郑办事员", "official (Ecology and Environment)", [], "environment", False, False),
+    ("housing@wenzheng.example", "冯办事员", "official (Housing; replies need the head's approval)", [], "housing",
+     False, False),
+    ("housing-head@wenzheng.example", "陈主任", "department head (Housing: approves replies)", [], "housing", True,
+     False),
+    ("market@wenzheng.example", "褚办事员", "official (Market Regulation)", [], "market-regulation", False, False),
+    ("hr@wenzheng.example", "卫办事员", "official (Human Resources and Social Security)", [], "human-resources",
+     False, False),
+    ("education@wenzheng.example", "蒋办事员", "official (Education)", [], "education", False, False),
+    ("health@wenzheng.example", "沈办事员", "official (Health)", [], "health", False, False),
+    ("dongcheng@wenzheng.example", "韩办事员", "official (Dongcheng District)", [], "dongcheng", False, False),
+    ("xicheng@wenzheng.example", "杨办事员", "official (Xicheng District)", [], "xicheng", False, False),
+    ("donghuamen@wenzheng.example", "朱办事员", "official (Donghuamen Street Office)", [], "dongcheng-donghuamen",
+     False, False),
+    ("xinjiekou@wenzheng.example", "秦办事员", "official (Xinjiekou Street Office)", [], "xicheng-xinjiekou",
+     False, False),
     ("supervisor@wenzheng.example", "周督办", "supervisor", [Role.SUPERVISOR], None, False, False),
     ("moderator@wenzheng.example", "吴审核", "moderator", [Role.MODERATOR], None, False, False),
     ("admin@wenzheng.example", "系统管理员", "administrator", [], None, False, True),
 ]
 
 
-def _tree(model, rows):
+# The one department whose replies wait for its head's approval, so the
+# approval can be tried (housing@ drafts, housing-head@ approves).
+APPROVING_DEPARTMENTS = {"housing"}
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashed once: the hasher is slow on purpose, and every demo account shares the password.
+    return make_password(DEMO_PASSWORD)
+
+
+def demo_user_create(**fields) -> User:
+    user = User.objects.create_user(password=None, **fields)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
+    return user
+
+
+def _tree(model, rows, **extra):
     nodes = {}
     for code, name, name_en, parent in rows:
-        nodes[code], _created = model.objects.update_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "parent": nodes.get(parent)}
-        )
+        defaults = {"name": name, "name_en": name_en, "parent": nodes.get(parent)}
+        defaults.update({field: code in codes for field, codes in extra.items()})
+        nodes[code], _created = model.objects.update_or_create(code=code, defaults=defaults)
     return nodes
 
 
 @transaction.atomic
-def load_demo() -> list[tuple[str, str, str]]:
-    """Load the demo city; returns (e-mail, password, role) per account."""
-    departments = _tree(Department, DEPARTMENTS)
+def load_demo(*, history: bool = True) -> list[tuple[str, str, str]]:
+    """Load the demo city, with its past cases unless told not to (the
+    benchmarks' generator brings its own); returns (e-mail, password, role)
+    per account."""
+    departments = _tree(Department, DEPARTMENTS, requires_head_approval=APPROVING_DEPARTMENTS)
     categories = _tree(Category, CATEGORIES)
     regions = _tree(Region, REGIONS)
     for priority, name, kind, category, region, keywords, department in RULES:
@@ -142,8 +181,8 @@ def load_demo() -> list[tuple[str, str, str]]:
     for email, full_name, role, groups, department, is_head, superuser in ACCOUNTS:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(
-                email=email, password=DEMO_PASSWORD, full_name=full_name,
+            user = demo_user_create(
+                email=email, full_name=full_name,
                 is_staff=superuser, is_superuser=superuser,
                 # Made-up addresses no one can confirm; the demo needs its
                 # citizen's phone cases linked as a real confirmed one's are.
@@ -155,11 +194,16 @@ def load_demo() -> list[tuple[str, str, str]]:
                 user=user, department=departments[department], defaults={"is_head": is_head}
             )
         accounts.append((email, DEMO_PASSWORD, role))
-    # Each further mechanism's own demo data, on the city above.
+    # Each further mechanism's own demo data, on the city above; the
+    # history is written only into an empty city, so it comes first.
     from interviews.demo import load_interviews_demo
     from places.demo import load_demo_places
 
     load_demo_places()
+    if history:
+        from portal.demo_history import load_history
+
+        load_history()
     accounts += load_interviews_demo(password=DEMO_PASSWORD)
     return accounts
 

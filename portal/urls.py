@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("places.urls")),
     path("open311/", include("open311.urls")),
     path("accounts/api-tokens/", include("api.page_urls")),
+    path("about/", include("portal.pages")),
     # Django's language switch; a logged-in person's choice is kept for their e-mails.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from accounts.landing import landing_url
 from portal.security import lockout_response
 from twofactor import services
 from twofactor.forms import CodeForm, CodeOrBackupCodeForm
@@ -37,6 +38,10 @@ class TwoStepLoginView(LoginView):
 
     template_name = "accounts/login.html"
 
+    def get_default_redirect_url(self):
+        # Staff land at their work; LoginView prefers a safe `next` to this.
+        return landing_url(self.request.user)
+
     def form_valid(self, form):
         user = form.get_user()
         if confirmed_device_for(user) is None:
@@ -47,12 +52,16 @@ class TwoStepLoginView(LoginView):
         return redirect(f"{reverse('twofactor:verify')}{query}")
 
 
-def _next_url(request, default="home"):
+def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
         return target
-    return reverse(default)
+    return ""
+
+
+def _next_url(request, default=None):
+    return _safe_next(request) or (reverse(default) if default else landing_url(request.user))
 
 
 @never_cache
@@ -99,7 +108,8 @@ def verify(request):
         form.add_wrong_code_error()
     return render(request, "twofactor/verify.html", {
         "form": form,
-        "next": _next_url(request),
+        # Only a `next` that was asked for: without one the user lands at their work.
+        "next": _safe_next(request),
         "required": requires_two_factor(user),
     }, status=400 if form.is_bound else 200)
 

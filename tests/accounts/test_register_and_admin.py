@@ -71,8 +71,8 @@ def test_demo_data_loads_twice_without_duplicates():
     from accounts.models import Department
     from responses.models import RoutingRule
 
-    call_command("load_demo")
-    call_command("load_demo")
+    call_command("load_demo", "--without-history")
+    call_command("load_demo", "--without-history")
     assert Department.objects.count() == 12
     assert RoutingRule.objects.count() == 11
     assert User.objects.filter(email="dispatcher@wenzheng.example", groups__name="dispatcher").exists()

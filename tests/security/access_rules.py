@@ -158,6 +158,10 @@ RULES = {
     "health_web": public("health check"),
     "health_worker": public("health check", expect=(200, 503)),
     "health_beat": public("health check", expect=(200, 503)),
+    "pages:contact": public("the site's notices"),
+    "pages:privacy": public("the site's notices"),
+    "pages:accessibility": public("the site's notices"),
+    "pages:terms": public("the site's notices"),
     # --- accounts -----------------------------------------------------------------------------
     "accounts:register": public("registration"),
     "accounts:register_done": public("registration sent"),
