@@ -1,0 +1,60 @@
+"""Every page of every role (tests/e2e/pages.py), in a real browser: fits a
+375 px wide phone without sideways scrolling, and axe-core finds no serious
+or critical WCAG 2.1 AA violation, in English and in Chinese."""
+
+import pytest
+
+from tests.e2e.pages import ROLES, open_as, pages_for
+from tests.security.access_world import build_world
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_problems(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
+                                       "resultTypes": ["violations"]})
+    return [f"{page.url}: {violation['id']} ({violation['impact']}): "
+            + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+                        for node in violation["nodes"][:5])
+            for violation in results.response["violations"] if violation["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture
+def world(db):
+    from django.db import transaction
+
+    with transaction.atomic():
+        return build_world()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_scrolls_sideways_on_a_phone(live_server, browser, world, role):
+    context = open_as(browser, live_server, world, role, width=375)
+    page = context.new_page()
+    too_wide = []
+    for listed in pages_for(role):
+        response = page.goto(live_server.url + listed.path(world))
+        assert response.status == 200, (listed.name, response.status)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            too_wide.append(f"{listed.name} ({page.url}): {width} px")
+    context.close()
+    assert not too_wide, "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_has_a_serious_accessibility_violation(live_server, browser, world, role, locale):
+    context = open_as(browser, live_server, world, role, locale=locale)
+    page = context.new_page()
+    problems = []
+    for listed in pages_for(role):
+        response = page.goto(live_server.url + listed.path(world))
+        assert response.status == 200, (listed.name, response.status)
+        problems += axe_problems(page)
+    context.close()
+    assert not problems, "\n".join(problems)
