@@ -89,10 +89,10 @@ def dashboard_export(request, fmt: str):
     _form, _scope, group, _sort, rows, labels, _now = _dashboard_data(request)
     table = rate_rows(rows, labels)
     if fmt == "csv":
-        response = HttpResponse(write_csv(rate_header(), table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(write_csv(rate_header(group), table), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
-            write_xlsx(rate_header(), table, title=_("Rates")),
+            write_xlsx(rate_header(group), table, title=_("Rates")),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
