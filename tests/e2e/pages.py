@@ -4,8 +4,8 @@ here, with the roles that reach it, and every browser check covers it.
 
 Paths are built from the access matrix's world (tests/security/access_world.py)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.urls import reverse
 
@@ -97,6 +97,6 @@ def open_as(browser, live_server, world, role: str, *, locale: str = "en-US", wi
         client = Client()
         client.force_login(user)
         host = live_server.url.split("//", 1)[1].split(":")[0]
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                              "domain": host, "path": "/"}])
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}])
     return context
