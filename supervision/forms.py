@@ -30,6 +30,13 @@ class ExtensionRequestForm(CaseActionForm):
         self.fields["clock"].label_from_instance = lambda clock: _("%(clock)s, due %(due)s") % {
             "clock": clock.get_kind_display(), "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")}
 
+    def clean(self):
+        data = super().clean()
+        clock, new_due_at = data.get("clock"), data.get("new_due_at")
+        if clock is not None and new_due_at is not None and new_due_at <= clock.due_at:
+            self.add_error("new_due_at", _("Choose a new due time later than the current one."))
+        return data
+
 
 class ExtensionDecisionForm(CaseActionForm):
     extension = forms.ModelChoiceField(label=_("Extension asked for"), queryset=Extension.objects.none(),
@@ -53,6 +60,12 @@ class OrderIssueForm(CaseActionForm):
     instructions = forms.CharField(label=_("Instructions to the department"), max_length=5000,
                                    widget=forms.Textarea(attrs={"rows": 4}))
     due_at = forms.DateTimeField(label=_("Answer due by"), widget=LocalDateTimeInput())
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        if due_at <= timezone.now():
+            raise forms.ValidationError(_("The answer must be due in the future."))
+        return due_at
 
 
 class OrderAnswerForm(CaseActionForm):
