@@ -129,7 +129,8 @@ def drill_down(request):
 METRIC_LABELS = {
     "dispatched": gettext_lazy("Cases dispatched"), "sign_for_due": gettext_lazy("Cases whose sign-for came due"),
     "signed_in_time": gettext_lazy("Cases signed for in time"), "returned": gettext_lazy("Cases returned (退单)"),
-    "replies_due": gettext_lazy("Cases whose reply came due"), "replied_in_time": gettext_lazy("Cases replied to in time"),
+    "replies_due": gettext_lazy("Cases whose reply came due"),
+    "replied_in_time": gettext_lazy("Cases replied to in time"),
     "overdue": gettext_lazy("Cases that missed a deadline"), "evaluated": gettext_lazy("Cases the citizen rated"),
     "resolved": gettext_lazy("Cases the citizen said were resolved"),
     "satisfied": gettext_lazy("Cases the citizen was satisfied or basically satisfied with"),
