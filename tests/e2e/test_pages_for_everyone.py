@@ -9,6 +9,12 @@ from tests.security.access_world import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+# The elements that reach furthest right, to say what overflows.
+WIDEST = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > 375)
+  .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right).slice(0, 3)
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).trim().replace(/ +/g, '.') : '')
+       + ' ' + Math.round(e.getBoundingClientRect().right) + 'px').join(', ')"""
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -41,7 +47,7 @@ def test_no_page_scrolls_sideways_on_a_phone(live_server, browser, world, role):
         assert response.status == 200, (listed.name, response.status)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 375:
-            too_wide.append(f"{listed.name} ({page.url}): {width} px")
+            too_wide.append(f"{listed.name} ({page.url}): {width} px, widest: {page.evaluate(WIDEST)}")
     context.close()
     assert not too_wide, "\n".join(too_wide)
 
