@@ -84,15 +84,19 @@ def pages_for(role: str) -> list[Page]:
 
 
 def open_as(browser, live_server, world, role: str, *, locale: str = "en-US", width: int = 1280):
-    """A browser page signed in as the role (a session made on the server,
+    """A browser context signed in as the role (a session made on the server,
     no login form), in the language asked for."""
+    return signed_in_context(browser, live_server, world.user(role), locale=locale, width=width)
+
+
+def signed_in_context(browser, live_server, user, *, locale: str = "en-US", width: int = 1280):
+    """A browser context signed in as the user (None: anonymous)."""
     from django.conf import settings
     from django.test import Client
 
     context = browser.new_context(locale=locale, extra_http_headers={"Accept-Language": locale},
                                   viewport={"width": width, "height": 800})
     context.set_default_timeout(15_000)
-    user = world.user(role)
     if user is not None:
         client = Client()
         client.force_login(user)

@@ -13,20 +13,38 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WIDEST = """[...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > 375)
   .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right).slice(0, 3)
-  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).trim().replace(/ +/g, '.') : '')
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+       + (e.className ? '.' + String(e.className).trim().replace(/ +/g, '.') : '')
        + ' ' + Math.round(e.getBoundingClientRect().right) + 'px').join(', ')"""
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+# Items axe leaves for review that a person has reviewed and found sound: the
+# colours of the dashboard chart's SVG text (drawn over the chart, checked in
+# supervision/charts.py's palette) cannot be read by axe.
+REVIEWED = ("element contains an image node",)
+
+
 def axe_problems(page) -> list[str]:
+    """Serious or critical WCAG 2.1 AA violations, and the serious or
+    critical items axe could not decide ("needs review"): those must not
+    pass unseen either."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
-                                       "resultTypes": ["violations"]})
-    return [f"{page.url}: {violation['id']} ({violation['impact']}): "
-            + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
-                        for node in violation["nodes"][:5])
-            for violation in results.response["violations"] if violation["impact"] in ("serious", "critical")]
+                                       "resultTypes": ["violations", "incomplete"]}).response
+    problems = []
+    for kind in ("violations", "incomplete"):
+        for item in results[kind]:
+            if item["impact"] not in ("serious", "critical"):
+                continue
+            for node in item["nodes"]:
+                messages = " ".join(check.get("message", "") for check in node.get("any", []) + node.get("all", [])
+                                    + node.get("none", []))
+                if kind == "incomplete" and any(reason in messages for reason in REVIEWED):
+                    continue
+                problems.append(f"{page.url}: {kind} {item['id']} ({item['impact']}): {node['target']} {messages}")
+    return problems
 
 
 @pytest.fixture
