@@ -33,3 +33,9 @@ def parenthesised(value):
 def labelled(value):
     """A label followed by its colon: "Place:", "地点："."""
     return format_html(gettext("{label}:"), label=value)
+
+
+@register.simple_tag
+def colon():
+    """The colon alone, after an element: ":" or "："."""
+    return labelled("")
