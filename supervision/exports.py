@@ -44,7 +44,8 @@ GROUP_LABELS = {"department": gettext_noop("Department"), "category": gettext_no
 
 
 def rate_header(group: str = "department") -> list[str]:
-    return [_(GROUP_LABELS.get(group, label) if name == "key_label" else label) for name, label in RATE_COLUMNS]
+    labels = [GROUP_LABELS.get(group, label) if name == "key_label" else label for name, label in RATE_COLUMNS]
+    return [_(label) for label in labels]
 
 
 def _when(moment) -> str:
