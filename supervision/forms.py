@@ -30,13 +30,6 @@ class ExtensionRequestForm(CaseActionForm):
         self.fields["clock"].label_from_instance = lambda clock: _("%(clock)s, due %(due)s") % {
             "clock": clock.get_kind_display(), "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")}
 
-    def clean(self):
-        data = super().clean()
-        clock, new_due_at = data.get("clock"), data.get("new_due_at")
-        if clock is not None and new_due_at is not None and new_due_at <= clock.due_at:
-            self.add_error("new_due_at", _("Choose a new due time later than the current one."))
-        return data
-
 
 class ExtensionDecisionForm(CaseActionForm):
     extension = forms.ModelChoiceField(label=_("Extension asked for"), queryset=Extension.objects.none(),

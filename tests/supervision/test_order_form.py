@@ -1,6 +1,6 @@
-"""A supervision order or an extension asked with a time already past is a
-mistake in the form: the case page comes back (200) with the error beside
-the field, and nothing is issued."""
+"""A supervision order due at a time already past is a mistake in the form:
+the case page comes back (200) with the error beside the field, and
+nothing is issued."""
 
 import datetime
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from petitions.models import Case
 from petitions.services import case_submit
 from responses import services
-from supervision.models import Extension, SupervisionClock, SupervisionOrder
+from supervision.models import SupervisionOrder
 from tests.factories import RoutingRuleFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +42,3 @@ def test_an_order_due_in_the_past_is_a_form_error(client, worked, supervisor):
     assert "请尽快处理" in page  # what was typed is kept
     assert not SupervisionOrder.objects.exists()
 
-
-def test_an_extension_not_later_than_the_deadline_is_a_form_error(client, worked, official):
-    client.force_login(official)
-    clock = SupervisionClock.objects.get(case=worked, kind="reply")
-    response = client.post(reverse("responses:case_action", args=[worked.pk, "extension"]), {
-        "clock": clock.pk, "new_due_at": local(clock.due_at - datetime.timedelta(hours=2)),
-        "reason": "需要现场勘查", "version": worked.version}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
-    assert "Choose a new due time later than the current one." in response.content.decode()
-    assert not Extension.objects.exists()
