@@ -24,8 +24,10 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Items axe leaves for review that a person has reviewed and found sound: the
 # colours of the dashboard chart's SVG text (drawn over the chart, checked in
-# supervision/charts.py's palette) cannot be read by axe.
-REVIEWED = ("element contains an image node",)
+# supervision/charts.py's palette), and the last columns of the dashboard's
+# wide ranking table while scrolled out of its scrolling box (ink on white,
+# as every other cell) cannot be read by axe.
+REVIEWED = ("element contains an image node", "partially obscured by another element")
 
 
 def axe_problems(page) -> list[str]:
