@@ -15,15 +15,22 @@ ALLOWED_TYPES = {
 }
 
 
+def _sizes_apart(size: int, limit: int) -> tuple[str, str]:
+    """Two sizes written so that they differ: rounded, unless rounding makes
+    a file a few bytes over the limit look the same as the limit."""
+    rounded = filesizeformat(size), filesizeformat(limit)
+    if rounded[0] != rounded[1]:
+        return rounded
+    return tuple(_("%(bytes)s bytes") % {"bytes": f"{value:,}"} for value in (size, limit))
+
+
 def attachment_content_type(upload) -> str:
     """Return the sniffed MIME type of an allowed file, or raise a
     ValidationError saying what is wrong."""
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s; files may be at most %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)},
-            code="too_large",
-        )
+        size, limit = _sizes_apart(upload.size, settings.ATTACHMENT_MAX_BYTES)
+        raise ValidationError(_("The file is %(size)s; files may be at most %(limit)s.")
+                              % {"size": size, "limit": limit}, code="too_large")
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)

@@ -31,12 +31,19 @@ EVENT_LABELS = {
     "replied": _("Reply published"),
     "linked_to_account": _("Linked to the citizen's account (address confirmed)"),
     "relocated": _("Place on the map corrected"),
+    "closed": _("The citizen rated the answer; case closed"),
+    "reopened": _("The citizen rated the answer and asked for it to be handled again"),
+    "closed_unevaluated": _("Closed without a rating: the time to rate the answer ended"),
+    "deadline_extended": _("Deadline extended"),
+    "deadline_corrected": _("Deadline corrected by an administrator"),
 }
+ORDER_ISSUED_LABEL = _("A supervisor ordered the department to act on the case (督办)")
 # What the citizen sees of their case's history; the rest is the
 # departments' internal work.
 PUBLIC_EVENTS = frozenset({
     "submitted", "routed", "routing_centre", "dispatched", "rerouted", "rejected", "merged", "withdrawn",
-    "signed_for", "material_requested", "material_added", "replied",
+    "signed_for", "material_requested", "material_added", "replied", "closed", "reopened", "closed_unevaluated",
+    "deadline_extended",
 })
 
 
@@ -63,7 +70,8 @@ def case_for_page(user, case_id) -> Case:
 def case_timeline(case: Case, *, viewer_is_staff: bool) -> list[TimelineEvent]:
     """Every recorded change of the case, oldest first. Staff see all of it
     and who acted; citizens see its public events and which department acted."""
-    records = case.history.select_related("history_user", "lead_department").order_by("history_date", "history_id")
+    records = list(case.history.select_related("history_user", "lead_department")
+                   .order_by("history_date", "history_id"))
     events = []
     for record in records:
         if not viewer_is_staff and record.history_change_reason not in PUBLIC_EVENTS:
@@ -76,6 +84,15 @@ def case_timeline(case: Case, *, viewer_is_staff: bool) -> list[TimelineEvent]:
                 actor=_actor_label(record, case, viewer_is_staff),
             )
         )
+    # Supervision orders (督办) are records of their own, not changes of the case.
+    for order in case.supervision_orders.select_related("issued_by", "department").order_by("issued_at", "id"):
+        before = [record for record in records if record.history_date <= order.issued_at]
+        status = before[-1].status if before else case.status
+        events.append(TimelineEvent(
+            at=order.issued_at, label=str(ORDER_ISSUED_LABEL), status=str(Status(status).label),
+            actor=str(order.issued_by) if viewer_is_staff else str(_("a supervisor")),
+        ))
+    events.sort(key=lambda event: event.at)
     return events
 
 

@@ -117,6 +117,8 @@ def case_page(request, case, *, failed_action: str = "", failed_form=None, statu
             form = action.form(case=case, user=user, template=template)
         else:
             form = action.form(case=case, user=user)
+        # Several panels share field names (note, reason): ids of their own keep each label on its field.
+        form.auto_id = f"id_{action.name}_%s"
         panels.append({"action": action, "form": form})
     offered = {panel["action"].name for panel in panels}
     replies = case.replies.select_related("department")

@@ -236,7 +236,7 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Wenzheng")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices without their secret keys
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

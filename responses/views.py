@@ -96,7 +96,8 @@ def case_action(request, case_id: int, name: str):
         messages.error(request, _("You cannot take this action on the case as it stands now."))
         return case_page(request, case, status=403)
     if not form.is_valid():
-        return case_page(request, case, failed_action=name, failed_form=form, status=400)
+        # Shown on the form, like any form's errors.
+        return case_page(request, case, failed_action=name, failed_form=form)
     try:
         told = action.run(request.user, case, form.cleaned_data, form.cleaned_data.get("version"))
     except DomainError as error:

@@ -38,8 +38,14 @@ def rate_rows(rows, labels: dict) -> list[list]:
     return table
 
 
-def rate_header() -> list[str]:
-    return [_(label) for _name, label in RATE_COLUMNS]
+# The first column names what the rows are grouped by.
+GROUP_LABELS = {"department": gettext_noop("Department"), "category": gettext_noop("Category"),
+                "region": gettext_noop("Region")}
+
+
+def rate_header(group: str = "department") -> list[str]:
+    labels = [GROUP_LABELS.get(group, label) if name == "key_label" else label for name, label in RATE_COLUMNS]
+    return [_(label) for label in labels]
 
 
 def _when(moment) -> str:
@@ -48,22 +54,22 @@ def _when(moment) -> str:
 
 # The drill-down export's columns: each heading beside how its value is read.
 CASE_COLUMNS = [
-    ("tracking_number", lambda case: case.tracking_number),
-    ("title", lambda case: case.title),
-    ("kind", lambda case: case.get_kind_display()),
-    ("status", lambda case: case.get_status_display()),
-    ("category", lambda case: str(case.category)),
-    ("region", lambda case: str(case.region)),
-    ("department", lambda case: str(case.lead_department or "")),
-    ("submitted_at", lambda case: _when(case.submitted_at)),
-    ("dispatched_at", lambda case: _when(case.dispatched_at)),
-    ("signed_for_at", lambda case: _when(case.signed_for_at)),
-    ("replied_at", lambda case: _when(case.replied_at)),
+    (gettext_noop("Tracking number"), lambda case: case.tracking_number),
+    (gettext_noop("Title"), lambda case: case.title),
+    (gettext_noop("Kind"), lambda case: case.get_kind_display()),
+    (gettext_noop("Status"), lambda case: case.get_status_display()),
+    (gettext_noop("Category"), lambda case: str(case.category)),
+    (gettext_noop("Region"), lambda case: str(case.region)),
+    (gettext_noop("Department"), lambda case: str(case.lead_department or "")),
+    (gettext_noop("Submitted"), lambda case: _when(case.submitted_at)),
+    (gettext_noop("Dispatched"), lambda case: _when(case.dispatched_at)),
+    (gettext_noop("Signed for"), lambda case: _when(case.signed_for_at)),
+    (gettext_noop("Replied"), lambda case: _when(case.replied_at)),
 ]
 
 
 def case_header() -> list[str]:
-    return [name for name, _value in CASE_COLUMNS]
+    return [_(label) for label, _value in CASE_COLUMNS]
 
 
 def case_row(case) -> list:

@@ -54,6 +54,12 @@ class OrderIssueForm(CaseActionForm):
                                    widget=forms.Textarea(attrs={"rows": 4}))
     due_at = forms.DateTimeField(label=_("Answer due by"), widget=LocalDateTimeInput())
 
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        if due_at <= timezone.now():
+            raise forms.ValidationError(_("The answer must be due in the future."))
+        return due_at
+
 
 class OrderAnswerForm(CaseActionForm):
     order = forms.ModelChoiceField(label=_("Supervision order"), queryset=SupervisionOrder.objects.none(),

@@ -304,6 +304,21 @@ class HoursTally(models.Model):
                f"{self.department_id} {self.kind} {self.tenths / 10} h: {self.clocks}"
 
 
+# The reasons services record in code words when they stop, pause or cancel a
+# clock (responses/services.py, supervision/services.py); any other reason is
+# a person's own words and is shown as written.
+CLOCK_REASONS = {
+    "re-dispatched": _("re-dispatched to another department"),
+    "returned": _("returned to the routing centre"),
+    "rejected": _("the case was rejected"),
+    "merged": _("merged into an earlier case"),
+    "withdrawn": _("withdrawn by the citizen"),
+    "waiting for the citizen's material": _("waiting for the citizen's material"),
+    "closed": _("the order was closed"),
+    "window ended": _("the feedback window ended"),
+}
+
+
 class ClockEvent(models.Model):
     """The append-only, hash-chained history of a clock. Each entry holds a
     snapshot of the clock after the change and the hash of the entry before
@@ -348,6 +363,10 @@ class ClockEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id}#{self.sequence} {self.action}"
+
+    @property
+    def reason_label(self) -> str:
+        return str(CLOCK_REASONS.get(self.reason, self.reason))
 
 
 class LedgerHead(models.Model):

@@ -34,8 +34,16 @@ def _require_supervisor(actor, case, action: str) -> None:
         raise ActionForbidden(_("Only supervisors can do this."))
 
 
-def _sync_case_due(case: Case) -> None:
-    case.due_at = clocks.case_due_at(case)
+def _sync_case_due(case: Case, *, actor, event: str) -> None:
+    """Keep the case's due time (read by the inboxes) equal to its clocks'.
+    Its history entry names the event, so the case's history never shows
+    an unexplained change."""
+    due_at = clocks.case_due_at(case)
+    if due_at == case.due_at:
+        return
+    case.due_at = due_at
+    case._history_user = actor
+    case._change_reason = event
     case.save(update_fields=["due_at"])
 
 
@@ -82,7 +90,7 @@ def extension_approve(*, actor, extension_id: int, note: str = "") -> Extension:
         extension.state, extension.decided_by, extension.decided_at = Extension.State.APPROVED, actor, now
         extension.decision_note = note.strip()
         extension.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-        _sync_case_due(case)
+        _sync_case_due(case, actor=actor, event="deadline_extended")
         notify(event=Event.EXTENSION_DECIDED, case=case, users=[extension.requested_by], occurrence=str(extension.pk))
         notify_citizen(event=Event.NEW_DUE_DATE, case=case, occurrence=str(extension.pk))
         return extension
@@ -119,7 +127,7 @@ def clock_correct(*, actor, clock_id: int, new_due_at: datetime, reason: str) ->
         clock = SupervisionClock.objects.select_for_update().get(pk=clock_id)
         clock.case = case
         _set_due(clock, new_due_at, at=timezone.now(), actor=actor, action=ClockEvent.Action.CORRECTED, reason=reason)
-        _sync_case_due(case)
+        _sync_case_due(case, actor=actor, event="deadline_corrected")
         return clock
 
 
@@ -242,8 +250,9 @@ def feedback_give(*, actor, case_id: int, resolved: bool, satisfaction: str, com
         else:
             case.status = Status.CLOSED
             case.closed_at = now
-            save_transition(case, actor=actor, event="closed", fields=["status", "closed_at"])
-        _sync_case_due(case)
+            # The feedback clock has stopped: the due time goes with the same history entry.
+            case.due_at = clocks.case_due_at(case)
+            save_transition(case, actor=actor, event="closed", fields=["status", "closed_at", "due_at"])
         return feedback
 
 
@@ -258,6 +267,7 @@ def case_close_unevaluated(*, case_id: int) -> Case | None:
             return None
         case.status = Status.CLOSED
         case.closed_at = now
-        save_transition(case, actor=None, event="closed_unevaluated", fields=["status", "closed_at"])
+        case.due_at = clocks.case_due_at(case)
+        save_transition(case, actor=None, event="closed_unevaluated", fields=["status", "closed_at", "due_at"])
         notify_citizen(event=Event.CLOSED, case=case)
         return case

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Department
@@ -93,10 +94,10 @@ def dashboard_export(request, fmt: str):
     _form, _scope, group, _sort, rows, labels, _now = _dashboard_data(request)
     table = rate_rows(rows, labels)
     if fmt == "csv":
-        response = HttpResponse(write_csv(rate_header(), table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(write_csv(rate_header(group), table), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
-            write_xlsx(rate_header(), table, title=_("Rates")),
+            write_xlsx(rate_header(group), table, title=_("Rates")),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
@@ -122,7 +123,34 @@ def drill_down(request):
     query.pop("page", None)
     return render(request, "supervision/drill_down.html", {
         "page": page, "metric": metric, "query": query.urlencode(), "scope": scope,
+        "figure": METRIC_LABELS.get(metric, metric), "scope_names": _scope_names(scope),
+        "period": (timezone.localtime(scope.start).date(),
+                   timezone.localtime(scope.end).date() - datetime.timedelta(days=1)),
     })
+
+
+# What each figure behind a drill-down counts, as its page names it.
+METRIC_LABELS = {
+    "dispatched": gettext_lazy("Cases dispatched"), "sign_for_due": gettext_lazy("Cases whose sign-for came due"),
+    "signed_in_time": gettext_lazy("Cases signed for in time"), "returned": gettext_lazy("Cases returned (退单)"),
+    "replies_due": gettext_lazy("Cases whose reply came due"),
+    "replied_in_time": gettext_lazy("Cases replied to in time"),
+    "overdue": gettext_lazy("Cases that missed a deadline"), "evaluated": gettext_lazy("Cases the citizen rated"),
+    "resolved": gettext_lazy("Cases the citizen said were resolved"),
+    "satisfied": gettext_lazy("Cases the citizen was satisfied or basically satisfied with"),
+    "reopened": gettext_lazy("Cases reopened for re-handling"),
+}
+
+
+def _scope_names(scope) -> list[tuple[str, str]]:
+    """(what, name) for the department, category and region a drill-down is limited to."""
+    names = []
+    for label, model, pk in ((_("Department"), Department, scope.department_id),
+                             (_("Category"), Category, scope.category_id), (_("Region"), Region, scope.region_id)):
+        if pk is not None:
+            found = model.objects.filter(pk=pk).first()
+            names.append((label, str(found) if found else "—"))
+    return names
 
 
 @login_required

@@ -1,16 +1,19 @@
 """Setting up, checking and removing a user's two-factor devices: the TOTP
 app, and the backup codes that stand in for it when the phone is lost."""
 
+import math
 import re
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.errors import ActionForbidden
+from portal.errors import ActionForbidden, DomainError
 from portal.queue import enqueue_on_commit
 from twofactor.policy import is_staff_account
 from twofactor.selectors import backup_device_for, confirmed_device_for, unconfirmed_device_for
@@ -24,6 +27,28 @@ TOTP_CODE = re.compile(r"[0-9]{6}")
 # plenty behind the throttling and the login lockout, which allow a handful
 # of guesses, not billions.
 BACKUP_CODE = re.compile(r"[a-z2-7]{8}")
+
+
+class CodeThrottled(DomainError):
+    """Wrong codes came too fast: the device does not check another one,
+    right or wrong, until the wait is over."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(ngettext(
+            "Too many wrong codes in a row. Wait %(seconds)d second, then enter the code your app shows then.",
+            "Too many wrong codes in a row. Wait %(seconds)d seconds, then enter the code your app shows then.",
+            seconds) % {"seconds": seconds})
+
+
+def _throttle_check(device) -> None:
+    """Raise CodeThrottled while django-otp's throttling would refuse any
+    code: its verify_token() then says only "wrong", even for a right one."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (details or {}).get("locked_until")
+        seconds = (locked_until - timezone.now()).total_seconds() if locked_until else 1
+        raise CodeThrottled(max(1, math.ceil(seconds)))
 
 
 def code_normalised(code: str) -> str:
@@ -51,10 +76,11 @@ def device_start(*, actor) -> TOTPDevice:
 
 def device_check(*, device: TOTPDevice, code: str) -> bool:
     """True when the code is right. Each wrong code slows the device down
-    (django-otp's throttling doubles the wait after every failure), and a
-    code is accepted only once."""
+    (django-otp's throttling doubles the wait after every failure: during
+    the wait, CodeThrottled), and a code is accepted only once."""
     with transaction.atomic():
         locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        _throttle_check(locked)
         ok = locked.verify_token(code.strip())
     if ok:
         device.refresh_from_db()
@@ -79,6 +105,7 @@ def code_check(*, user, code: str) -> Device | None:
             # Locked: two requests with the same code must not both find it
             # before either has deleted it.
             locked = StaticDevice.objects.select_for_update().get(pk=device.pk)
+            _throttle_check(locked)
             ok = locked.verify_token(code)
         return locked if ok else None
     return None

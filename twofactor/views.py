@@ -90,7 +90,11 @@ def verify(request):
 
     form = CodeOrBackupCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        accepted = services.login_code_check(user=user, code=form.cleaned_data["code"])
+        throttled = None
+        try:
+            accepted = services.login_code_check(user=user, code=form.cleaned_data["code"])
+        except services.CodeThrottled as refusal:
+            accepted, throttled = None, refusal
         if accepted is not None:
             pending_clear(request)
             if finishing_login:
@@ -99,13 +103,17 @@ def verify(request):
             if isinstance(accepted, StaticDevice):
                 return _after_backup_code(request, _next_url(request))
             return redirect(_next_url(request))
+        # A code sent during the wait counts too: hurrying gains a guesser nothing.
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False) or AxesProxyHandler.is_locked(request, credentials):
             pending_clear(request)
             if not finishing_login:
                 auth_logout(request)
             return lockout_response(request)
-        form.add_wrong_code_error()
+        if throttled is not None:
+            form.add_error("code", throttled.message)
+        else:
+            form.add_wrong_code_error()
     return render(request, "twofactor/verify.html", {
         "form": form,
         # Only a `next` that was asked for: without one the user lands at their work.
@@ -151,10 +159,15 @@ def setup(request):
     if confirmed is not None:
         form = CodeOrBackupCodeForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            if services.device_remove(actor=user, code=form.cleaned_data["code"]):
-                messages.success(request, _("Two-factor authentication was removed from your account."))
-                return redirect("twofactor:setup")
-            form.add_wrong_code_error()
+            try:
+                removed = services.device_remove(actor=user, code=form.cleaned_data["code"])
+            except services.CodeThrottled as throttled:
+                form.add_error("code", throttled.message)
+            else:
+                if removed:
+                    messages.success(request, _("Two-factor authentication was removed from your account."))
+                    return redirect("twofactor:setup")
+                form.add_wrong_code_error()
         left = backup_codes_left(user)
         return render(request, "twofactor/setup.html", {
             "form": form, "confirmed": confirmed, "required": required,
@@ -164,14 +177,18 @@ def setup(request):
     device = services.device_start(actor=user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        codes = services.device_confirm(actor=user, device=device, code=form.cleaned_data["code"])
-        if codes is not None:
-            otp_login(request, device)
-            messages.success(request, _("Two-factor authentication is on. You will be asked for a code each time "
-                                        "you log in."))
-            # The backup codes first: they are shown this once.
-            return _show_new_codes(request, codes, _next_url(request, default="twofactor:setup"))
-        form.add_wrong_code_error()
+        try:
+            codes = services.device_confirm(actor=user, device=device, code=form.cleaned_data["code"])
+        except services.CodeThrottled as throttled:
+            form.add_error("code", throttled.message)
+        else:
+            if codes is not None:
+                otp_login(request, device)
+                messages.success(request, _("Two-factor authentication is on. You will be asked for a code each "
+                                            "time you log in."))
+                # The backup codes first: they are shown this once.
+                return _show_new_codes(request, codes, _next_url(request, default="twofactor:setup"))
+            form.add_wrong_code_error()
     secret = base64.b32encode(device.bin_key).decode()
     return render(request, "twofactor/setup.html", {
         "form": form,
@@ -201,10 +218,14 @@ def backup_codes(request):
         return redirect("twofactor:setup")
     form = CodeOrBackupCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        codes = services.backup_codes_make(actor=user, code=form.cleaned_data["code"])
-        if codes is not None:
-            return _show_new_codes(request, codes, next_url)
-        form.add_wrong_code_error()
+        try:
+            codes = services.backup_codes_make(actor=user, code=form.cleaned_data["code"])
+        except services.CodeThrottled as throttled:
+            form.add_error("code", throttled.message)
+        else:
+            if codes is not None:
+                return _show_new_codes(request, codes, next_url)
+            form.add_wrong_code_error()
     left = backup_codes_left(user)
     return render(request, "twofactor/backup_codes.html", {
         "form": form, "left": left, "low": backup_codes_low(left), "next": next_url,

@@ -76,3 +76,14 @@ def test_demo_data_loads_twice_without_duplicates():
     assert Department.objects.count() == 12
     assert RoutingRule.objects.count() == 11
     assert User.objects.filter(email="dispatcher@wenzheng.example", groups__name="dispatcher").exists()
+
+
+@pytest.mark.django_db
+def test_the_password_rules_speak_chinese_on_a_chinese_page(client):
+    response = client.post(
+        reverse("accounts:register"), {"email": "x@example.org", "password1": "1234", "password2": "1234"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    page = response.content.decode()
+    assert "密码太短，至少需要 8 个字符。" in page
+    assert "This password" not in page and "characters" not in page

@@ -109,6 +109,21 @@ def test_file_over_the_limit_is_refused(client, citizen, form_data, settings):
 
 
 @pytest.mark.django_db
+def test_a_file_a_few_bytes_over_the_limit_is_told_both_sizes_apart(client, citizen, form_data, settings):
+    settings.ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    client.force_login(citizen)
+
+    def over():
+        return SimpleUploadedFile("big.pdf", PDF + b"0" * (10 * 1024 * 1024 + 3 - len(PDF)),
+                                  content_type="application/pdf")
+
+    page = client.post(URL, {**form_data, "attachment": over()}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The file is 10,485,763 bytes; files may be at most 10,485,760 bytes." in page
+    page = client.post(URL, {**form_data, "attachment": over()}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "10,485,763 字节" in page and "10,485,760 字节" in page
+
+
+@pytest.mark.django_db
 def test_errors_are_shown_in_chinese_to_a_chinese_speaker(client, citizen, form_data):
     client.force_login(citizen)
     response = client.post(URL, {**form_data, "title": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -3,6 +3,8 @@ up an authenticator app; supervisors and administrators must, and then
 must enter a code in every session. Citizens are never asked; API tokens
 are not interactive and are left alone."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -353,3 +355,28 @@ def test_the_person_is_told_by_email_when_two_factor_is_turned_on_or_off(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse(SETUP), {"code": code_for(device, ahead=1)})
     assert len(mail.outbox) == 2 and mail.outbox[1].to == [official.email]
+
+
+def test_a_right_code_during_the_wait_is_told_to_wait_and_for_how_long(client, official, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # a minute's wait after one wrong code
+    device = confirmed_device(official)
+    login(client, official.email)
+    client.post(reverse(VERIFY), {"code": wrong_code_for(device)}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.post(reverse(VERIFY), {"code": code_for(device)}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "That code is not right" not in page
+    assert re.search(r"Too many wrong codes in a row. Wait (60|59|58) seconds, then enter the code your app "
+                     r"shows then.", page)
+    assert "_auth_user_id" not in client.session
+    page = client.post(reverse(VERIFY), {"code": code_for(device)}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert re.search(r"请等待 \d+ 秒", page)
+
+
+def test_setting_up_during_the_wait_says_to_wait(client, official, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    client.force_login(official)
+    client.get(reverse(SETUP))
+    device = TOTPDevice.objects.get(user=official, confirmed=False)
+    client.post(reverse(SETUP), {"code": wrong_code_for(device)}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.post(reverse(SETUP), {"code": code_for(device)}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"Too many wrong codes in a row. Wait \d+ seconds", page)
+    assert not TOTPDevice.objects.get(pk=device.pk).confirmed

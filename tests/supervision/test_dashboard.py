@@ -163,10 +163,10 @@ def test_the_monthly_table_tells_no_rate_from_0_percent(client, supervisor):
     clock(waiting, ClockKind.SIGN_FOR, ClockState.RUNNING, stopped=False, due_in_days=3650)
     rebuild()
     client.force_login(supervisor)
-    for department, shown in ((late, "<td>0.0</td>"), (waiting, "<td>—</td>")):
+    for department, shown in ((late, ">0.0</td>"), (waiting, ">—</td>")):
         page = client.get(reverse("supervision:dashboard"), {**PERIOD, "department": department.pk}).content.decode()
         trend = page[page.index('id="trend-heading"'):]
-        assert f'<th scope="row">2026-03</th>{shown}' in trend
+        assert re.search(f'<th scope="row">2026-03</th><td[^>]*{shown}', trend)
 
 
 def test_the_export_header_is_in_chinese_for_a_chinese_request():
@@ -178,3 +178,25 @@ def test_the_export_header_is_in_chinese_for_a_chinese_request():
         header = rate_header()
     assert header[:5] == ["承办部门", "派单量", "应签收量", "响应率 %", "应答复量"]
     assert not any(label.isascii() and label.strip("%()h ").isalpha() for label in header)
+
+
+@pytest.mark.django_db
+def test_the_exports_follow_the_supervisors_language(client, supervisor, data,  # noqa: F811
+                                                     django_capture_on_commit_callbacks):
+    a, _b, _c = data
+    client.force_login(supervisor)
+    rows = list(csv.reader(io.StringIO(client.get(
+        reverse("supervision:dashboard_export", args=["csv"]), {**PERIOD, "group": "category"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode("utf-8-sig"))))
+    # Grouped by category, the first column is the category; the count of dispatches is a count.
+    assert rows[0][:4] == ["问题分类", "派单量", "应签收量", "响应率 %"]
+    assert "派单时间" not in rows[0]
+    supervisor.language = "zh-hans"
+    supervisor.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("supervision:export_start"), {**PERIOD, "key": a.pk, "metric": "dispatched",
+                                                          "format": "csv"})
+    job = ExportJob.objects.get()
+    header = next(csv.reader(io.StringIO(job.file.open("rb").read().decode("utf-8-sig"))))
+    assert header[:4] == ["受理编号", "标题", "诉求类型", "状态"]
+    assert not any(name.isascii() for name in header)
