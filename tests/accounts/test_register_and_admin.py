@@ -69,9 +69,8 @@ def test_demo_data_loads_twice_without_duplicates():
     from django.core.management import call_command
 
     from accounts.models import Department
-    from responses.models import RoutingRule
-
     from portal.demo import DEPARTMENTS, RULES
+    from responses.models import RoutingRule
 
     call_command("load_demo", "--without-history")
     counts = (Department.objects.count(), RoutingRule.objects.count(), User.objects.count())
