@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "publication",
     "signatures",
     "interviews",
+    "oversight",
     "open311",
     "django_otp",
     "django_otp.plugins.otp_totp",
