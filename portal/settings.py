@@ -383,6 +383,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InterviewStateEnum": "interviews.models.InterviewState",
         "QuestionStateEnum": "interviews.models.QuestionState",
+        "ReportStateEnum": "oversight.models.ReportState",
+        "ReportCategoryEnum": "oversight.models.ReportCategory",
+        "ReportOutcomeEnum": "oversight.models.Outcome",
     },
 }
 
