@@ -155,13 +155,9 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class ReportListView(ListAPIView):
-    """GET: supervisors list the reports. POST: anyone reports."""
+    permission_classes = [IsSupervisor]
     serializer_class = ReportListSerializer
     pagination_class = ApiPagination
-    throttle_classes = [*APIView.throttle_classes, ApiWriteThrottle]
-
-    def get_permissions(self):
-        return [AllowAny()] if self.request.method == "POST" else [IsSupervisor()]
 
     def get_queryset(self):
         state = self.request.query_params.get("state", "")
@@ -171,6 +167,12 @@ class ReportListView(ListAPIView):
                    responses={200: ReportListSerializer(many=True), **error_responses(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class ReportSubmitView(APIView):
+    """Anyone reports; signed in, the report is named unless asked otherwise."""
+    permission_classes = [AllowAny]
+    throttle_classes = [*APIView.throttle_classes, ApiWriteThrottle]
 
     @extend_schema(operation_id="oversight_report_submit", summary="Report a department or an official",
                    description="Signed in: a named report, unless `anonymous`. Otherwise anonymous: the answer "
@@ -234,7 +236,7 @@ class ReportActionView(APIView):
         data.is_valid(raise_exception=True)
         if action == "explain" and not data.validated_data.get("due_at"):
             raise exceptions.ValidationError({"due_at": [_("Give the date the explanation is due.")]})
-        _run(ACTIONS[action], request.user, report, data.validated_data)
+        _run(ACTIONS[action], actor=request.user, report=report, data=data.validated_data)
         report = get_report_for_supervisor(request.user, report_id)
         return Response(SupervisorReportSerializer(report).data)
 
@@ -321,6 +323,7 @@ class ExplanationAnswerView(APIView):
 app_name = "oversight"
 urlpatterns = [
     path("reports/", ReportListView.as_view(), name="reports"),
+    path("report/", ReportSubmitView.as_view(), name="submit"),
     path("reports/<int:report_id>/", ReportDetailView.as_view(), name="report"),
     path("reports/<int:report_id>/<str:action>/", ReportActionView.as_view(), name="action"),
     path("mine/", MyReportsView.as_view(), name="mine"),
