@@ -57,7 +57,7 @@ def test_an_anonymous_report_is_followed_with_its_secret_only(client, department
     right = client.post("/oversight/follow/", {"tracking_number": report.tracking_number, "secret": secret})
     assert right.status_code == 200 and report.get_state_display() in right.content.decode()
     wrong = client.post("/oversight/follow/", {"tracking_number": report.tracking_number, "secret": "guess"})
-    assert wrong.context["report"] is None and "No report matches" in wrong.content.decode()
+    assert wrong.context["report"] is None and "没有与该编号和密码相符的举报" in wrong.content.decode()
     other = client.post("/oversight/follow/", {"tracking_number": "000000-0000-0000-000", "secret": secret})
     assert other.context["report"] is None
 
@@ -156,7 +156,9 @@ def test_the_named_reporter_sees_the_finding_and_rates_once(client, named_report
     _conclude(named_report, supervisor, refer=True, referral_note="Clerk Wang")
     page = client_for(client, citizen).get(f"/oversight/mine/{named_report.pk}/")
     text = page.content.decode()
-    assert "部分属实" in text and "discipline inspection" in text and "Clerk Wang" not in text.split("Finding")[-1]
+    assert "部分属实" in text and "已移送纪检监察机关" in text
+    # The referral names the official; the reporter is told only that it was made.
+    assert "Clerk Wang" not in text.split('id="finding-heading"')[-1]
     client.post(f"/oversight/mine/{named_report.pk}/", {"rating": "4"})
     client.post(f"/oversight/mine/{named_report.pk}/", {"rating": "1"})
     named_report.refresh_from_db()
@@ -188,7 +190,7 @@ def test_the_dashboard_shows_patterns(client, named_report, anonymous_report, su
     as_supervisor = client_for(client, supervisor)
     page = as_supervisor.get("/supervision/")
     text = page.content.decode()
-    assert page.status_code == 200 and "Reports per department and category" in text
+    assert page.status_code == 200 and "按月统计的各部门、各类型举报数" in text
     assert text.count("城市管理委员会") >= 2  # one row per category: favours and delay
     # The panel costs two queries, whatever the number of reports.
     from django.contrib.auth.models import AnonymousUser
