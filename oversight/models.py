@@ -3,6 +3,8 @@ a department or official, its evidence, the supervisors' handling (asking
 the department to explain from a redacted summary, the finding and its
 measures), and the log of every staff read. Only supervisors see a report."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -73,9 +75,14 @@ class Report(models.Model):
         return reverse("oversight:detail", kwargs={"report_id": self.pk})
 
 
+def evidence_path(instance, filename: str) -> str:
+    # Never the reporter's file name: it could collide, leak or traverse.
+    return f"oversight/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
 class Evidence(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to="oversight/%Y/%m/")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
 from django.conf import settings
+import oversight.models
 from django.db import migrations, models
 
 
@@ -180,7 +181,7 @@ class Migration(migrations.Migration):
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='oversight/%Y/%m/')),
+                ('file', models.FileField(max_length=200, upload_to=oversight.models.evidence_path)),
                 ('original_name', models.CharField(max_length=255)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),
