@@ -42,6 +42,10 @@ class Event(models.TextChoices):
     # Live interviews (interviews app)
     INTERVIEW_QUESTION_CASE = "interview_question_case", _(
         "Your interview question was not answered live: it is now a case for the department")
+    # Reports of misconduct (oversight app)
+    REPORT_RECEIVED = "report_received", _("A new report of misconduct to verify")
+    EXPLANATION_REQUESTED = "explanation_requested", _("Supervisors ask your department to explain")
+    REPORT_FINDING = "report_finding", _("Your report of misconduct was handled")
 
 
 class Notification(models.Model):

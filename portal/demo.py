@@ -205,6 +205,9 @@ def load_demo(*, history: bool = True) -> list[tuple[str, str, str]]:
 
         load_history()
     accounts += load_interviews_demo(password=DEMO_PASSWORD)
+    from oversight.demo import load_oversight_demo
+
+    load_oversight_demo()
     return accounts
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "publication",
     "signatures",
     "interviews",
+    "oversight",
     "open311",
     "places",
     "django_otp",
@@ -426,6 +427,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InterviewStateEnum": "interviews.models.InterviewState",
         "QuestionStateEnum": "interviews.models.QuestionState",
+        "ReportStateEnum": "oversight.models.ReportState",
+        "ReportCategoryEnum": "oversight.models.ReportCategory",
+        "ReportOutcomeEnum": "oversight.models.Outcome",
     },
 }
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("interviews/", include("interviews.urls")),
+    path("oversight/", include("oversight.urls")),
     path("", include("publication.urls")),
     path("", include("places.urls")),
     path("open311/", include("open311.urls")),

@@ -33,6 +33,10 @@ from tests.security.access_world import (
     CASE_ADDRESS,
     CASE_DETAILS,
     CASE_PHONE,
+    EVIDENCE_CONTENT,
+    EVIDENCE_NAME,
+    REPORT_BODY,
+    REPORT_OFFICIAL,
     ROLES,
 )
 
@@ -74,6 +78,10 @@ def secrets(w) -> list[tuple[str, str, frozenset]]:
         ("the name of its attachment", ATTACHMENT_NAME, SEES_DETAILS),
         ("the content of its attachment", ATTACHMENT_CONTENT.decode(), SEES_DETAILS),
         ("its contact's phone number", CASE_PHONE, SEES_CONTACT),
+        ("the owner's report of misconduct", REPORT_BODY, SUPERVISORS | {"owner"}),
+        ("the official the owner reported", REPORT_OFFICIAL, SUPERVISORS | {"owner"}),
+        ("the name of the report's evidence", EVIDENCE_NAME, SUPERVISORS),
+        ("the content of the report's evidence", EVIDENCE_CONTENT.decode(), SUPERVISORS),
     ]
 
 
@@ -133,6 +141,14 @@ def published_question(w):
 
 def pending_question(w):
     return {"interview_id": w.interview.pk, "question_id": w.question_pending.pk}
+
+
+def report_id(w):
+    return {"report_id": w.report.pk}
+
+
+def missing_report(w):
+    return {"report_id": MISSING_ID}
 
 
 def public(kind="public page", **kwargs):
@@ -362,6 +378,49 @@ RULES = {
                                  missing=missing_interview, positive="POST"),
     "api:interviews:close": Rule("closing a live interview (API)", HOSTS_A, interview_id,
                                  missing=missing_interview, positive="POST"),
+    # --- reports of misconduct (the owner's, against department A) --------------------------------
+    "oversight:report": public("reporting form"),
+    "oversight:follow": public("following an anonymous report (number and secret are the capability)",
+                               positive="POST", expect=(200,), data=lambda w: {
+                                   "tracking_number": w.report_anonymous.tracking_number,
+                                   "secret": w.report_secret}),
+    "oversight:mine": signed_in("the caller's reports"),
+    "oversight:mine_detail": Rule("report (the owner's)", frozenset({"owner"}), report_id, missing=missing_report,
+                                  data=lambda w: {"rating": "1"}),
+    "oversight:queue": supervisors("reports of misconduct"),
+    "oversight:detail": Rule("report (supervisors only)", SUPERVISORS, report_id, missing=missing_report),
+    "oversight:evidence": Rule("evidence of a report (supervisors only)", SUPERVISORS,
+                               lambda w: {"report_id": w.report.pk, "evidence_id": w.evidence.pk},
+                               missing=lambda w: {"report_id": MISSING_ID, "evidence_id": w.evidence.pk}),
+    "oversight:action": Rule("handling a report (supervisors only)", SUPERVISORS,
+                             lambda w: {"report_id": w.report_anonymous.pk, "action": "accept"},
+                             missing=lambda w: {"report_id": MISSING_ID, "action": "accept"},
+                             positive="POST", expect=(302,)),
+    "oversight:explanations": signed_in("explanations asked of the caller's departments"),
+    "oversight:explanation": Rule("explanation asked of department A", WORKS_CASE | SUPERVISORS,
+                                  lambda w: {"request_id": w.explanation.pk},
+                                  missing=lambda w: {"request_id": MISSING_ID}, data=lambda w: {"answer": "越权"}),
+    "api:oversight:submit": public("reporting (API)", positive="POST", expect=(201,), data=lambda w: {
+        "department": w.department_a.pk, "category": "delay", "body": "拖延办理，三周无人答复。"}),
+    "api:oversight:reports": supervisors("reports of misconduct (API)"),
+    "api:oversight:report": Rule("report (API, supervisors only)", SUPERVISORS, report_id, missing=missing_report),
+    "api:oversight:action": Rule("handling a report (API, supervisors only)", SUPERVISORS,
+                                 lambda w: {"report_id": w.report_anonymous.pk, "action": "accept"},
+                                 missing=lambda w: {"report_id": MISSING_ID, "action": "accept"},
+                                 positive="POST", expect=(200,)),
+    "api:oversight:mine": signed_in("the caller's reports (API)"),
+    "api:oversight:rate": Rule("rating the owner's concluded report (API)", frozenset({"owner"}),
+                               lambda w: {"report_id": w.report_concluded.pk},
+                               missing=lambda w: {"report_id": MISSING_ID}, positive="POST",
+                               data=lambda w: {"rating": 4}),
+    "api:oversight:follow": public("following an anonymous report (API)", positive="POST", expect=(200,),
+                                   data=lambda w: {"tracking_number": w.report_anonymous.tracking_number,
+                                                   "secret": w.report_secret}),
+    "api:oversight:explanations": signed_in("explanations asked of the caller's departments (API)"),
+    "api:oversight:answer": Rule("answering the explanation asked of department A (API)", WORKS_CASE,
+                                 lambda w: {"request_id": w.explanation.pk},
+                                 missing=lambda w: {"request_id": MISSING_ID}, positive="POST",
+                                 data=lambda w: {"answer": "已整改。"}),
     # --- Open311 (the api_key, not the session, says who asks) ---------------------------------------
     "open311:discovery": public("Open311 discovery", target=lambda w: open311_json()),
     "open311:v2-discovery": public("Open311 discovery", target=lambda w: open311_json()),

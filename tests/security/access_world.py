@@ -36,6 +36,12 @@ CASE_ADDRESS = "Building 7, Quiet Lane 12"
 CASE_PHONE = "13900004471"
 ATTACHMENT_NAME = "night-recording-log.pdf"
 ATTACHMENT_CONTENT = b"%PDF-1.4 night works logged at 02:10 by the owner"
+# What only supervisors (and, of their own report, the owner) may read of
+# the owner's report of misconduct against department A.
+REPORT_BODY = "At the counter the clerk asked for a red envelope, report 5582"
+REPORT_OFFICIAL = "Clerk Wang Wu of window 5582"
+EVIDENCE_NAME = "red-envelope-receipt.pdf"
+EVIDENCE_CONTENT = b"%PDF-1.4 red envelope receipt 5582"
 
 # Everyone the matrix sends requests as; None is the anonymous visitor.
 ROLES = (
@@ -172,4 +178,28 @@ def build_world() -> World:
             actor=w.owner, interview_id=w.interview.pk, body="已发布的问题").pk)
     w.question_pending = interviews.question_submit(actor=w.owner, interview_id=w.interview.pk,
                                                     body="等待审核的问题")
+
+    # Reports of misconduct against department A: the owner's, being
+    # verified, with evidence and an explanation asked of the department;
+    # the owner's concluded one; an anonymous one awaiting a supervisor.
+    from django.contrib.auth.models import AnonymousUser
+
+    from oversight import services as oversight
+    from oversight.models import Evidence
+
+    w.report, _none = oversight.report_submit(actor=w.owner, department=w.department_a, category="favours",
+                                              body=REPORT_BODY, official=REPORT_OFFICIAL, case=w.case)
+    w.evidence = Evidence.objects.create(report=w.report, file=ContentFile(EVIDENCE_CONTENT, name="e.pdf"),
+                                         original_name=EVIDENCE_NAME, content_type="application/pdf",
+                                         size=len(EVIDENCE_CONTENT))
+    oversight.report_accept(actor=w.supervisor, report_id=w.report.pk)
+    w.explanation = oversight.explanation_request(actor=w.supervisor, report_id=w.report.pk,
+                                                  summary="请说明窗口办理情况。", due_at=now + timedelta(days=5))
+    w.report_concluded, _none = oversight.report_submit(actor=w.owner, department=w.department_a,
+                                                        category="delay", body="拖延办理的举报内容")
+    oversight.report_accept(actor=w.supervisor, report_id=w.report_concluded.pk)
+    oversight.finding_record(actor=w.supervisor, report_id=w.report_concluded.pk, outcome="partly",
+                             conclusion="部分属实。", notice="通报批评。", publish_notice=True)
+    w.report_anonymous, w.report_secret = oversight.report_submit(
+        actor=AnonymousUser(), department=w.department_a, category="attitude", body="态度恶劣的匿名举报")
     return w

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 REFUSED = {401, 403, 404, 405, 429}
 PROJECT_APPS = {"accounts", "petitions", "responses", "supervision", "notifications", "publication", "signatures",
-                "api", "open311", "axes", "interviews"}
+                "api", "open311", "axes", "interviews", "oversight"}
 IGNORED_METHODS = {"options", "head", "trace"}
 
 
