@@ -24,6 +24,7 @@ urlpatterns = [
     path("v1/supervision/extensions/", supervision.PendingExtensionsView.as_view(), name="supervision-extensions"),
     path("v1/supervision/rates/", supervision.RatesView.as_view(), name="supervision-rates"),
     path("v1/interviews/", include("interviews.api")),
+    path("v1/consultations/", include("consultations.api")),
     # Anything else under v1 answers 404 in the API's error shape, not the site's page.
     re_path(r"^v1/", account.NotFoundView.as_view()),
 ]

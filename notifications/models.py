@@ -42,6 +42,9 @@ class Event(models.TextChoices):
     # Live interviews (interviews app)
     INTERVIEW_QUESTION_CASE = "interview_question_case", _(
         "Your interview question was not answered live: it is now a case for the department")
+    # Consultations on draft decisions (consultations app)
+    CONSULTATION_REPORT = "consultation_report", _(
+        "The department published what it adopted from a consultation you commented on")
 
 
 class Notification(models.Model):

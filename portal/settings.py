@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "publication",
     "signatures",
     "interviews",
+    "consultations",
     "open311",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("interviews/", include("interviews.urls")),
+    path("consultations/", include("consultations.urls")),
     path("", include("publication.urls")),
     path("open311/", include("open311.urls")),
     path("accounts/api-tokens/", include("api.page_urls")),
