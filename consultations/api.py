@@ -112,6 +112,7 @@ def _run(service, **kwargs):
 class ConsultationListView(ListAPIView):
     serializer_class = ConsultationSerializer
     pagination_class = ApiPagination
+    permission_classes = [ReadForAllWriteSignedIn]
 
     def get_queryset(self):
         return (Consultation.objects.filter(state__in=selectors.PUBLIC_STATES).select_related("department", "topic")
@@ -124,6 +125,8 @@ class ConsultationListView(ListAPIView):
 
 
 class ConsultationDetailView(APIView):
+    permission_classes = [ReadForAllWriteSignedIn]
+
     @extend_schema(operation_id="consultations_detail", summary="A consultation with its draft and report",
                    responses={200: ConsultationDetailSerializer, **error_responses(404)})
     def get(self, request, consultation_id):

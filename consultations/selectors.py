@@ -36,6 +36,12 @@ def consultations_listed(*, department=None, topic=None, query: str = "") -> dic
     }
 
 
+def consultations_started():
+    """Published consultations whose window has opened, newest first (the feed)."""
+    return (Consultation.objects.filter(state__in=PUBLIC_STATES, opens_at__lte=timezone.now())
+            .select_related("department").order_by("-opens_at"))
+
+
 def sections_with_counts(consultation) -> list[DraftSection]:
     """The draft's sections, each with how many comments it has."""
     return list(consultation.sections.annotate(comment_count=Count("comments")).order_by("number"))

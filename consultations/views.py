@@ -74,8 +74,7 @@ class ConsultationsFeed(Feed):
         return reverse("consultations:list")
 
     def items(self):
-        return (selectors.consultations_listed()["open"].union(selectors.consultations_listed()["closed"])
-                .order_by("-opens_at")[:50])
+        return selectors.consultations_started()[:50]
 
     def item_title(self, item):
         return item.title
