@@ -12,7 +12,8 @@ def api():
 
 @pytest.mark.django_db
 def test_anyone_reads_published_consultations_never_drafts(api, open_consultation, draft, official, head):
-    other = services.consultation_create(actor=official, department=draft.department, title="另一草稿", text="第一条 甲")
+    other = services.consultation_create(actor=official, department=draft.department, title="另一草稿",
+                                         text="第一条 甲")
     listed = api.get("/api/v1/consultations/").json()
     titles = [row["title"] for row in listed["results"]]
     assert open_consultation.title in titles and other.title not in titles

@@ -60,8 +60,8 @@ def test_an_edited_comment_leaves_its_campaign(open_consultation, citizen, other
 
 
 @pytest.mark.django_db
-def test_closing_starts_the_report_clock_once_and_the_report_stops_it(open_consultation, citizen, other_citizen,
-                                                                      official, head, django_capture_on_commit_callbacks):
+def test_closing_starts_the_report_clock_once_and_the_report_stops_it(
+        open_consultation, citizen, other_citizen, official, head, django_capture_on_commit_callbacks):
     comment = services.comment_submit(actor=citizen, consultation_id=open_consultation.pk, body=CAMPAIGN)
     services.comment_submit(actor=other_citizen, consultation_id=open_consultation.pk, body=CAMPAIGN)
     group = services.comment_group(comment_id=comment.pk)

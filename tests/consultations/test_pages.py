@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import Adoption
-from tests.consultations.conftest import TEXT, close_now
 from tests.conftest import client_for
+from tests.consultations.conftest import TEXT, close_now
 from tests.factories import UserFactory
 
 
