@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 DEFAULT_WINDOW_DAYS = 30
@@ -25,9 +26,9 @@ class Phase(models.TextChoices):
     """What the public sees: the stored state read against the window."""
 
     DRAFT = "draft", _("draft")
-    SCHEDULED = "scheduled", _("upcoming")
+    SCHEDULED = "scheduled", pgettext_lazy("consultation", "upcoming")
     OPEN = "open", _("open for comments")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("consultation", "closed")
     REPORTED = "reported", _("feedback report published")
 
 
@@ -55,7 +56,7 @@ class Consultation(models.Model):
     version = models.PositiveIntegerField(_("published version"), default=0)
     published_at = models.DateTimeField(_("time published"), null=True, blank=True)
     # Claimed once when the window has ended: the report clock starts then.
-    closed_at = models.DateTimeField(_("time closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("consultation", "time closed"), null=True, blank=True)
     report_summary = models.TextField(_("overall summary of the feedback"), max_length=10000, blank=True)
     report_published_at = models.DateTimeField(_("time the report was published"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -65,8 +66,8 @@ class Consultation(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"], no_db_index=["department", "topic", "created_by"])
 
     class Meta:
-        verbose_name = _("consultation")
-        verbose_name_plural = _("consultations")
+        verbose_name = _("consultation on a draft")
+        verbose_name_plural = _("consultations on drafts")
         indexes = [
             models.Index(fields=["state", "opens_at"], name="consultation_list_idx"),
             models.Index(fields=["state", "closes_at"], name="consultation_closing_idx"),
