@@ -119,7 +119,7 @@ class ConsultationListView(ListAPIView):
                 .order_by("-opens_at", "-pk"))
 
     @extend_schema(operation_id="consultations_list", summary="Published consultations (anyone)",
-                   responses={200: ConsultationSerializer(many=True), **error_responses()})
+                   responses={200: ConsultationSerializer(many=True), **error_responses(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 DEFAULT_WINDOW_DAYS = 30
@@ -26,9 +25,9 @@ class Phase(models.TextChoices):
     """What the public sees: the stored state read against the window."""
 
     DRAFT = "draft", _("draft")
-    SCHEDULED = "scheduled", pgettext_lazy("consultation", "upcoming")
+    SCHEDULED = "scheduled", _("opening soon")
     OPEN = "open", _("open for comments")
-    CLOSED = "closed", pgettext_lazy("consultation", "closed")
+    CLOSED = "closed", _("comment window closed")
     REPORTED = "reported", _("feedback report published")
 
 
@@ -56,7 +55,7 @@ class Consultation(models.Model):
     version = models.PositiveIntegerField(_("published version"), default=0)
     published_at = models.DateTimeField(_("time published"), null=True, blank=True)
     # Claimed once when the window has ended: the report clock starts then.
-    closed_at = models.DateTimeField(pgettext_lazy("consultation", "time closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("time the window closed"), null=True, blank=True)
     report_summary = models.TextField(_("overall summary of the feedback"), max_length=10000, blank=True)
     report_published_at = models.DateTimeField(_("time the report was published"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
