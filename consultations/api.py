@@ -46,11 +46,18 @@ class SectionSerializer(serializers.ModelSerializer):
 
 class FeedbackSerializer(serializers.ModelSerializer):
     section = serializers.IntegerField(source="section.number", read_only=True, default=None)
-    comment = serializers.CharField(source="group.representative.public_body", read_only=True, default=None)
+    comment = serializers.SerializerMethodField()
 
     class Meta:
         model = FeedbackItem
         fields = ["section", "comment", "decision", "reason"]
+
+    def get_comment(self, item) -> str | None:
+        """The group's comment as published; none if it was not published."""
+        comment = item.group.representative if item.group_id else None
+        if comment is None or not item.consultation.comments_public:
+            return None
+        return comment.public_body or None
 
 
 class ConsultationDetailSerializer(ConsultationSerializer):

@@ -62,7 +62,7 @@ def comment_counts(consultation) -> dict:
 
 def feedback_report(consultation) -> dict:
     items = list(FeedbackItem.objects.filter(consultation=consultation)
-                 .select_related("section", "group", "group__representative")
+                 .select_related("consultation", "section", "group", "group__representative")
                  .order_by("section__number", "group_id"))
     return {"sections": [item for item in items if item.section_id],
             "groups": [item for item in items if item.group_id]}

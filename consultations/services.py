@@ -5,6 +5,7 @@ clock, the feedback report that stops it."""
 import datetime
 import re
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -193,6 +194,10 @@ def comment_submit(*, actor, consultation_id: int, body: str, section_id: int | 
 
     consultation = Consultation.objects.get(pk=consultation_id)
     _check_may_comment(actor, consultation)
+    limit = settings.CONSULTATION_COMMENTS_PER_PERSON
+    if Comment.objects.filter(consultation=consultation, author=actor).count() >= limit:
+        raise DomainError(_("You have already sent %(count)d comments on this consultation: change one of them "
+                            "instead.") % {"count": limit})
     section = None
     if section_id is not None:
         section = consultation.sections.filter(pk=section_id).first()
@@ -282,21 +287,25 @@ def comment_group(*, comment_id: int) -> CommentGroup | None:
 # --- close, feedback report ----------------------------------------------------------------
 
 
+def _close(consultation) -> bool:
+    """Claim the close by a conditional update, so a second run (or a second
+    worker) does nothing, and start the report clock."""
+    if not Consultation.objects.filter(pk=consultation.pk, closed_at=None).update(closed_at=consultation.closes_at):
+        return False
+    clock_start(subject=consultation, kind=ClockKind.CONSULTATION_REPORT, start=consultation.closes_at,
+                department=consultation.department)
+    return True
+
+
 def consultations_close_due(*, now: datetime.datetime | None = None) -> list[int]:
-    """Close every consultation whose window has ended and start its report
-    clock: each claimed by a conditional update, so a second run (or a
-    second worker) does nothing."""
+    """Close every consultation whose window has ended."""
     now = now or timezone.now()
     closed = []
     due = Consultation.objects.filter(state=ConsultationState.PUBLISHED, closes_at__lte=now, closed_at=None)
     for consultation in due.select_related("department"):
         with transaction.atomic():
-            if not Consultation.objects.filter(pk=consultation.pk, closed_at=None).update(
-                    closed_at=consultation.closes_at):
-                continue
-            clock_start(subject=consultation, kind=ClockKind.CONSULTATION_REPORT, start=consultation.closes_at,
-                        department=consultation.department)
-        closed.append(consultation.pk)
+            if _close(consultation):
+                closed.append(consultation.pk)
     return closed
 
 
@@ -333,6 +342,7 @@ def report_publish(*, actor, consultation_id: int, summary: str) -> Consultation
         _must(permissions.can_publish(actor, consultation), _("Only the department's head may publish the report."))
         if consultation.phase != Phase.CLOSED:
             raise TransitionNotAllowed(_("The report is published once, after the window closes."))
+        _close(consultation)  # if the periodic close has not run yet
         consultation.state = ConsultationState.REPORTED
         consultation.report_summary = summary.strip()
         consultation.report_published_at = now

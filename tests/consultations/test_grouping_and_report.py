@@ -110,3 +110,20 @@ def test_a_late_report_reminds_the_departments_heads(open_consultation, head, of
     assert set(notices.values_list("recipient", flat=True)) == {head.pk}
     assert all(notice.path == f"/consultations/{open_consultation.pk}/" for notice in notices)
     assert Consultation.objects.get(pk=open_consultation.pk).closed_at is not None
+
+
+@pytest.mark.django_db
+def test_the_report_closes_a_window_the_scan_has_not_reached_and_quotes_only_published_text(
+        client, open_consultation, citizen, official, head):
+    comment = services.comment_submit(actor=citizen, consultation_id=open_consultation.pk,
+                                      body="我叫李四，住在幸福小区，反对收费")
+    group = services.comment_group(comment_id=comment.pk)
+    close_now(open_consultation)
+    services.feedback_set(actor=official, consultation_id=open_consultation.pk, group_id=group.pk,
+                          decision=Adoption.NOT_ADOPTED, reason="收费标准由价格部门依法制定。")
+    services.report_publish(actor=head, consultation_id=open_consultation.pk, summary="共收到意见1条。")
+    clock = SupervisionClock.objects.get(kind=ClockKind.CONSULTATION_REPORT)
+    assert clock.state == ClockState.MET
+    page = client.get(f"/consultations/{open_consultation.pk}/").content.decode()
+    assert "收费标准由价格部门依法制定" in page and "李四" not in page
+    assert "李四" not in str(client.get(f"/api/v1/consultations/{open_consultation.pk}/").json())

@@ -116,3 +116,13 @@ def test_supporting_documents_must_be_pdf(draft, official, other_official):
         services.document_add(actor=official, consultation_id=draft.pk, title="图", upload=png)
     with pytest.raises(ActionForbidden):
         services.document_add(actor=other_official, consultation_id=draft.pk, title="x", upload=pdf)
+
+
+@pytest.mark.django_db
+def test_a_citizen_comments_a_bounded_number_of_times(open_consultation, citizen, other_citizen, settings):
+    settings.CONSULTATION_COMMENTS_PER_PERSON = 2
+    for body in ("一", "二"):
+        services.comment_submit(actor=citizen, consultation_id=open_consultation.pk, body=body)
+    with pytest.raises(DomainError, match="already sent 2"):
+        services.comment_submit(actor=citizen, consultation_id=open_consultation.pk, body="三")
+    assert services.comment_submit(actor=other_citizen, consultation_id=open_consultation.pk, body="三").pk
