@@ -36,7 +36,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
                   "short_window_reason", "version", "report_published_at"]
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class DraftSectionSerializer(serializers.ModelSerializer):
     comment_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -44,7 +44,7 @@ class SectionSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "heading", "text", "comment_count"]
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class ConsultationFeedbackSerializer(serializers.ModelSerializer):
     section = serializers.IntegerField(source="section.number", read_only=True, default=None)
     comment = serializers.SerializerMethodField()
 
@@ -61,15 +61,15 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
 
 class ConsultationDetailSerializer(ConsultationSerializer):
-    sections = SectionSerializer(many=True, read_only=True)
+    sections = DraftSectionSerializer(many=True, read_only=True)
     report_summary = serializers.CharField(read_only=True)
-    feedback = FeedbackSerializer(many=True, read_only=True)
+    feedback = ConsultationFeedbackSerializer(many=True, read_only=True)
 
     class Meta(ConsultationSerializer.Meta):
         fields = [*ConsultationSerializer.Meta.fields, "sections", "report_summary", "feedback"]
 
 
-class PublicCommentSerializer(serializers.ModelSerializer):
+class ConsultationCommentSerializer(serializers.ModelSerializer):
     section = serializers.IntegerField(source="section.number", read_only=True, default=None)
     body = serializers.CharField(source="public_body", read_only=True)
 
@@ -78,7 +78,7 @@ class PublicCommentSerializer(serializers.ModelSerializer):
         fields = ["id", "section", "stance", "quote", "body", "submitted_at"]
 
 
-class CommentInSerializer(serializers.Serializer):
+class ConsultationCommentInSerializer(serializers.Serializer):
     section = serializers.IntegerField(required=False, allow_null=True, default=None,
                                        help_text="The section's id; none for the whole draft.")
     quote = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -86,13 +86,13 @@ class CommentInSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=5000)
 
 
-class OwnCommentSerializer(serializers.ModelSerializer):
+class OwnConsultationCommentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Comment
         fields = ["id", "section", "stance", "quote", "body", "moderation", "submitted_at"]
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class CommentGroupSerializer(serializers.ModelSerializer):
     section = serializers.IntegerField(source="representative.section.number", read_only=True, default=None)
     body = serializers.CharField(source="representative.body", read_only=True, default="")
     stance = serializers.CharField(source="representative.stance", read_only=True, default="")
@@ -102,7 +102,7 @@ class GroupSerializer(serializers.ModelSerializer):
         fields = ["id", "size", "section", "stance", "body"]
 
 
-class FeedbackInSerializer(serializers.Serializer):
+class ConsultationFeedbackInSerializer(serializers.Serializer):
     section = serializers.IntegerField(required=False, allow_null=True, default=None)
     group = serializers.IntegerField(required=False, allow_null=True, default=None)
     decision = serializers.ChoiceField(choices=Adoption.choices)
@@ -141,8 +141,8 @@ class ConsultationDetailView(APIView):
         consultation.sections_counted = selectors.sections_with_counts(consultation)
         report = selectors.feedback_report(consultation) if consultation.report_published_at else None
         data = ConsultationDetailSerializer(consultation).data | {
-            "sections": SectionSerializer(consultation.sections_counted, many=True).data,
-            "feedback": FeedbackSerializer([*report["sections"], *report["groups"]], many=True).data
+            "sections": DraftSectionSerializer(consultation.sections_counted, many=True).data,
+            "feedback": ConsultationFeedbackSerializer([*report["sections"], *report["groups"]], many=True).data
             if report else [],
         }
         return Response(data)
@@ -156,30 +156,31 @@ class CommentListView(APIView):
         return [*throttles, ApiWriteThrottle()] if self.request.method == "POST" else throttles
 
     @extend_schema(operation_id="consultations_comments", summary="Published comments (anyone)",
-                   responses={200: PublicCommentSerializer(many=True), **error_responses(404)})
+                   responses={200: ConsultationCommentSerializer(many=True), **error_responses(404)})
     def get(self, request, consultation_id):
         consultation = get_consultation_public(request.user, consultation_id)
-        return Response(PublicCommentSerializer(selectors.public_comments(consultation)[:500], many=True).data)
+        return Response(ConsultationCommentSerializer(selectors.public_comments(consultation)[:500], many=True).data)
 
     @extend_schema(operation_id="consultations_comment", summary="Comment while the window is open (citizens)",
-                   request=CommentInSerializer, responses={201: OwnCommentSerializer, **error_responses(404)})
+                   request=ConsultationCommentInSerializer,
+                   responses={201: OwnConsultationCommentSerializer, **error_responses(404)})
     def post(self, request, consultation_id):
         consultation = get_consultation_public(request.user, consultation_id)
-        incoming = CommentInSerializer(data=request.data)
+        incoming = ConsultationCommentInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         comment = _run(services.comment_submit, actor=request.user, consultation_id=consultation.pk,
                        section_id=data["section"], quote=data["quote"], stance=data["stance"], body=data["body"])
-        return Response(OwnCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        return Response(OwnConsultationCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
 class GroupListView(APIView):
     @extend_schema(operation_id="consultations_groups", summary="Each distinct comment once, with its "
                                                                 "campaign's size (the department)",
-                   responses={200: GroupSerializer(many=True), **error_responses(404)})
+                   responses={200: CommentGroupSerializer(many=True), **error_responses(404)})
     def get(self, request, consultation_id):
         consultation = get_consultation_for_department(request.user, consultation_id)
-        return Response(GroupSerializer(selectors.comment_groups(consultation)[:1000], many=True).data)
+        return Response(CommentGroupSerializer(selectors.comment_groups(consultation)[:1000], many=True).data)
 
 
 class FeedbackView(APIView):
@@ -187,16 +188,17 @@ class FeedbackView(APIView):
 
     @extend_schema(operation_id="consultations_feedback", summary="Answer a section or a comment group "
                                                                   "(the department)",
-                   request=FeedbackInSerializer, responses={200: FeedbackSerializer, **error_responses(404)})
+                   request=ConsultationFeedbackInSerializer,
+                   responses={200: ConsultationFeedbackSerializer, **error_responses(404)})
     def post(self, request, consultation_id):
         consultation = get_consultation_for_department(request.user, consultation_id)
-        incoming = FeedbackInSerializer(data=request.data)
+        incoming = ConsultationFeedbackInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         item = _run(services.feedback_set, actor=request.user, consultation_id=consultation.pk,
                     section_id=data["section"], group_id=data["group"], decision=data["decision"],
                     reason=data["reason"])
-        return Response(FeedbackSerializer(item).data)
+        return Response(ConsultationFeedbackSerializer(item).data)
 
 
 app_name = "consultations"

@@ -388,6 +388,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InterviewStateEnum": "interviews.models.InterviewState",
         "QuestionStateEnum": "interviews.models.QuestionState",
+        "ConsultationDecisionEnum": "consultations.models.Adoption",
     },
 }
 

@@ -5,7 +5,7 @@ department; and consultations in each phase."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from consultations import services
 from consultations.models import Consultation
@@ -17,6 +17,13 @@ TEXT = """第一章 总则
 第二条 本办法适用于本市行政区域。
 第二章 收费
 第三条 停车收费标准由价格部门制定。"""
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages and pages in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def test_the_page_shows_the_draft_counts_and_days_left_in_bounded_queries(
         services.comment_moderate(actor=moderator, comment_id=comment.pk, publish=True)
     client_for(client, citizen)
     with django_assert_max_num_queries(16):
-        page = client.get(f"/consultations/{open_consultation.pk}/")
+        page = client.get(f"/consultations/{open_consultation.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     assert "第二条 本办法适用于本市行政区域。" in text and "5 comments" in text
     assert "29 days left" in text or "30 days left" in text
@@ -67,10 +67,11 @@ def test_commenting_from_the_page_and_a_clear_error_after_the_window(client, ope
     section = open_consultation.sections.get(number=2)
     client.post(f"/consultations/{open_consultation.pk}/comment/",
                 {"section": section.pk, "body": "建议增加例外情形", "stance": "support", "quote": "为了规范停车管理"})
-    mine = client.get("/consultations/mine/").content.decode()
+    mine = client.get("/consultations/mine/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "建议增加例外情形" in mine and "Change this comment" in mine
     close_now(open_consultation)
-    answer = client.post(f"/consultations/{open_consultation.pk}/comment/", {"body": "晚到的意见"}, follow=True)
+    answer = client.post(f"/consultations/{open_consultation.pk}/comment/", {"body": "晚到的意见"}, follow=True,
+                         HTTP_ACCEPT_LANGUAGE="en")
     assert "The comment window closed on" in answer.content.decode()
     assert not open_consultation.comments.filter(body="晚到的意见").exists()
 

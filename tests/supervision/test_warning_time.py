@@ -72,8 +72,9 @@ def assert_warns_between_half_time_and_due(start, amount, unit, fraction):
 def test_every_default_policy_warns_between_half_time_and_the_due_time():
     policies = list(DeadlinePolicy.objects.all())
     # Every row the migrations write: dispatch (1, 2 and 24 hours), sign-for,
-    # reply by kind and for emergencies, re-handling, feedback, petitions.
-    assert len(policies) == 13
+    # reply by kind and for emergencies, re-handling, feedback, petitions,
+    # consultations' feedback reports.
+    assert len(policies) == 14
     assert {policy.unit for policy in policies} == {LimitUnit.HOURS, LimitUnit.WORKING_DAYS}
 
     @PROPERTY
