@@ -30,6 +30,7 @@ urlpatterns = [
     path("v1/map/cases/", places_api.PublicMapView.as_view(), name="map-cases"),
     path("v1/supervision/heat-map/", places_api.HeatMapView.as_view(), name="supervision-heat-map"),
     path("v1/oversight/", include("oversight.api")),
+    path("v1/consultations/", include("consultations.api")),
     # Anything else under v1 answers 404 in the API's error shape, not the site's page.
     re_path(r"^v1/", account.NotFoundView.as_view()),
 ]

@@ -46,6 +46,9 @@ class Event(models.TextChoices):
     REPORT_RECEIVED = "report_received", _("A new report of misconduct to verify")
     EXPLANATION_REQUESTED = "explanation_requested", _("Supervisors ask your department to explain")
     REPORT_FINDING = "report_finding", _("Your report of misconduct was handled")
+    # Consultations on draft decisions (consultations app)
+    CONSULTATION_REPORT = "consultation_report", _(
+        "The department published what it adopted from a consultation you commented on")
 
 
 class Notification(models.Model):

@@ -66,6 +66,12 @@ app.conf.beat_schedule = {
         "task": "supervision.tasks.scan_deadlines",
         "schedule": 60.0,
     },
+    # Consultations whose comment window ended: closed once each, starting
+    # the clock on their feedback report.
+    "close-due-consultations": {
+        "task": "consultations.tasks.close_due_consultations",
+        "schedule": 300.0,
+    },
     # The supervision ledger's checkpoint: kept by the first run of each day,
     # so an hour's schedule survives a worker that was down at midnight.
     "record-ledger-checkpoint": {

@@ -205,9 +205,11 @@ def load_demo(*, history: bool = True) -> list[tuple[str, str, str]]:
 
         load_history()
     accounts += load_interviews_demo(password=DEMO_PASSWORD)
+    from consultations.demo import load_consultations_demo
     from oversight.demo import load_oversight_demo
 
     load_oversight_demo()
+    load_consultations_demo()
     return accounts
 
 

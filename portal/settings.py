@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "signatures",
     "interviews",
     "oversight",
+    "consultations",
     "open311",
     "places",
     "django_otp",
@@ -386,6 +387,11 @@ INTERVIEW_POLL_SECONDS = env_int("INTERVIEW_POLL_SECONDS", 5)
 INTERVIEW_FRAGMENT_SECONDS = env_int("INTERVIEW_FRAGMENT_SECONDS", 300)
 INTERVIEW_QUESTIONS_PER_PERSON = env_int("INTERVIEW_QUESTIONS_PER_PERSON", 5)
 
+# --- Consultations on draft decisions (consultations/) --------------------
+# A citizen comments at most this many times on one consultation (one per
+# section of a long draft, and some on the whole): more is a flood.
+CONSULTATION_COMMENTS_PER_PERSON = env_int("CONSULTATION_COMMENTS_PER_PERSON", 50)
+
 # --- REST framework -------------------------------------------------------
 # Programs send an API token (api.ApiToken, stored hashed); browsers use
 # the session, with its CSRF check. The token class comes first so that a
@@ -430,6 +436,7 @@ SPECTACULAR_SETTINGS = {
         "ReportStateEnum": "oversight.models.ReportState",
         "ReportCategoryEnum": "oversight.models.ReportCategory",
         "ReportOutcomeEnum": "oversight.models.Outcome",
+        "ConsultationDecisionEnum": "consultations.models.Adoption",
     },
 }
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("interviews/", include("interviews.urls")),
     path("oversight/", include("oversight.urls")),
+    path("consultations/", include("consultations.urls")),
     path("", include("publication.urls")),
     path("", include("places.urls")),
     path("open311/", include("open311.urls")),

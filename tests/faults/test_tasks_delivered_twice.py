@@ -183,6 +183,8 @@ ELSEWHERE = {
     "signatures.tasks.email_response_batch": "tests/signatures",
     "signatures.tasks.sweep_petitions": "tests/signatures",
     "supervision.tasks.run_export": "tests/supervision",
+    "consultations.tasks.group_comment": "tests/consultations",
+    "consultations.tasks.close_due_consultations": "tests/consultations",
 }
 
 

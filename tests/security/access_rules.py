@@ -59,6 +59,10 @@ SUPERVISORS = frozenset({"supervisor", "other_supervisor"})
 HOSTS_A = frozenset({"official_a", "head_a", "interview_host"})
 SCREENS_A = HOSTS_A | {"moderator"}
 
+# Who drafts department A's consultations, reads their comments and writes
+# the feedback (consultations.permissions); its head alone publishes.
+DRAFTS_A = frozenset({"official_a", "head_a"})
+
 MISSING_ID = 987654321
 MISSING_TRACKING = "991231-0000-0000-000"
 
@@ -149,6 +153,27 @@ def report_id(w):
 
 def missing_report(w):
     return {"report_id": MISSING_ID}
+
+
+def consultation_id(w):
+    return {"consultation_id": w.consultation.pk}
+
+
+def closed_consultation(w):
+    return {"consultation_id": w.consultation_closed.pk}
+
+
+def draft_consultation(w):
+    return {"consultation_id": w.consultation_draft.pk}
+
+
+def missing_consultation(w):
+    return {"consultation_id": MISSING_ID}
+
+
+def section_feedback(w):
+    return {"target": f"section:{w.consultation_closed.sections.first().pk}", "decision": "adopted",
+            "reason": "已采纳"}
 
 
 def public(kind="public page", **kwargs):
@@ -421,6 +446,49 @@ RULES = {
                                  lambda w: {"request_id": w.explanation.pk},
                                  missing=lambda w: {"request_id": MISSING_ID}, positive="POST",
                                  data=lambda w: {"answer": "已整改。"}),
+    # --- consultations (department A's) --------------------------------------------------------
+    "consultations:list": public(),
+    "consultations:feed": public("consultations feed"),
+    "consultations:mine": signed_in("the caller's comments"),
+    "consultations:new": Rule("drafting a consultation", OFFICIALS),
+    "consultations:detail": public("published consultation", target=consultation_id, missing=missing_consultation),
+    "consultations:document": public(
+        "supporting document", target=lambda w: {"consultation_id": w.consultation.pk,
+                                                 "document_id": w.consultation_document.pk},
+        missing=lambda w: {"consultation_id": MISSING_ID, "document_id": w.consultation_document.pk}),
+    "consultations:comment": signed_in("commenting on an open consultation", target=consultation_id,
+                                       missing=missing_consultation, positive="POST",
+                                       data=lambda w: {"body": "我的意见"}),
+    "consultations:comment_edit": Rule("the owner's comment", frozenset({"owner"}),
+                                       lambda w: {"comment_id": w.consultation_comment.pk},
+                                       missing=lambda w: {"comment_id": MISSING_ID}),
+    "consultations:manage": Rule("managing a consultation", DRAFTS_A, draft_consultation,
+                                 missing=missing_consultation),
+    "consultations:text": Rule("the draft's text", DRAFTS_A, draft_consultation, missing=missing_consultation,
+                               positive="POST", data=lambda w: {"text": "第一条 改"}),
+    # An official of the department is turned back with a message: only its head publishes.
+    "consultations:publish": Rule("publishing a draft", frozenset({"head_a"}), draft_consultation,
+                                  missing=missing_consultation, positive="POST", refusals=(302,)),
+    "consultations:document_add": Rule("adding a document", DRAFTS_A, draft_consultation,
+                                       missing=missing_consultation, positive="POST"),
+    "consultations:feedback": Rule("feedback on a closed consultation", DRAFTS_A, closed_consultation,
+                                   missing=missing_consultation, positive="POST", data=section_feedback),
+    "consultations:report": Rule("publishing the feedback report", frozenset({"head_a"}), closed_consultation,
+                                 missing=missing_consultation, positive="POST", refusals=(302,),
+                                 data=lambda w: {"summary": "总结"}),
+    "consultations:export": Rule("comments as CSV", DRAFTS_A, consultation_id, missing=missing_consultation),
+    "consultations:moderate": Rule("moderating comments", frozenset({"moderator"}), consultation_id,
+                                   missing=missing_consultation),
+    "api:consultations:list": public("consultations (API)"),
+    "api:consultations:detail": public("consultation (API)", target=consultation_id, missing=missing_consultation),
+    "api:consultations:comments": public("published comments (API)", target=consultation_id,
+                                         missing=missing_consultation),
+    "api:consultations:groups": Rule("comment groups (API)", DRAFTS_A, consultation_id,
+                                     missing=missing_consultation),
+    "api:consultations:feedback": Rule("feedback (API)", DRAFTS_A, closed_consultation,
+                                       missing=missing_consultation, positive="POST", expect=(200,),
+                                       data=lambda w: {"section": w.consultation_closed.sections.first().pk,
+                                                       "decision": "adopted", "reason": "已采纳"}),
     # --- Open311 (the api_key, not the session, says who asks) ---------------------------------------
     "open311:discovery": public("Open311 discovery", target=lambda w: open311_json()),
     "open311:v2-discovery": public("Open311 discovery", target=lambda w: open311_json()),

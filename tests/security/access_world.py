@@ -202,4 +202,26 @@ def build_world() -> World:
                              conclusion="部分属实。", notice="通报批评。", publish_notice=True)
     w.report_anonymous, w.report_secret = oversight.report_submit(
         actor=AnonymousUser(), department=w.department_a, category="attitude", body="态度恶劣的匿名举报")
+    # Consultations of department A: a draft, one open with a document and
+    # the owner's comment, and one whose window has closed.
+    from consultations import services as consultations
+    from consultations.models import Consultation, Document
+
+    def consultation(title):
+        return consultations.consultation_create(actor=w.official_a, department=w.department_a, title=title,
+                                                 text="第一条 总则\n第二条 收费")
+
+    w.consultation_draft = consultation("停车管理办法（草稿）")
+    w.consultation = consultations.consultation_publish(actor=w.head_a,
+                                                        consultation_id=consultation("停车管理办法").pk)
+    w.consultation_document = Document.objects.create(
+        consultation=w.consultation, title="起草说明", file=ContentFile(b"%PDF-1.4 notes", name="notes.pdf"), size=14)
+    w.consultation_comment = consultations.comment_submit(actor=w.owner, consultation_id=w.consultation.pk,
+                                                          body="建议降低收费")
+    w.consultation_closed = consultations.consultation_publish(actor=w.head_a,
+                                                               consultation_id=consultation("户外广告规定").pk)
+    Consultation.objects.filter(pk=w.consultation_closed.pk).update(opens_at=now - timedelta(days=31),
+                                                                    closes_at=now - timedelta(days=1))
+    consultations.consultations_close_due()
+    w.consultation_closed.refresh_from_db()
     return w

@@ -22,8 +22,9 @@ from tests.conftest import client_for
 
 @pytest.fixture
 def policy(db):
-    return DeadlinePolicy.objects.create(clock=ClockKind.CONSULTATION_REPORT, amount=20,
-                                         unit=LimitUnit.WORKING_DAYS)
+    # The consultations app's migration may have written it already.
+    return DeadlinePolicy.objects.update_or_create(clock=ClockKind.CONSULTATION_REPORT, case_kind="", urgency="",
+                                                   defaults={"amount": 20, "unit": LimitUnit.WORKING_DAYS})[0]
 
 
 @pytest.fixture

@@ -73,8 +73,9 @@ def test_every_default_policy_warns_between_half_time_and_the_due_time():
     policies = list(DeadlinePolicy.objects.all())
     # Every row the migrations write: dispatch (1, 2 and 24 hours), sign-for,
     # reply by kind and for emergencies, re-handling, feedback, petitions,
-    # the verification of a report of misconduct.
-    assert len(policies) == 14
+    # the verification of a report of misconduct, consultations' feedback
+    # reports.
+    assert len(policies) == 15
     assert {policy.unit for policy in policies} == {LimitUnit.HOURS, LimitUnit.WORKING_DAYS}
 
     @PROPERTY

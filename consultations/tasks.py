@@ -1,0 +1,16 @@
+"""Background work of consultations: grouping each new comment into its
+campaign, and closing the windows that have ended."""
+
+from celery import shared_task
+
+from consultations import services
+
+
+@shared_task
+def group_comment(comment_id: int) -> None:
+    services.comment_group(comment_id=comment_id)
+
+
+@shared_task
+def close_due_consultations() -> int:
+    return len(services.consultations_close_due())

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from consultations import views
+
+app_name = "consultations"
+urlpatterns = [
+    path("", views.consultation_list, name="list"),
+    path("feed/", views.ConsultationsFeed(), name="feed"),
+    path("mine/", views.my_comments, name="mine"),
+    path("new/", views.consultation_new, name="new"),
+    path("<int:consultation_id>/", views.consultation_detail, name="detail"),
+    path("<int:consultation_id>/documents/<int:document_id>/", views.document_download, name="document"),
+    path("<int:consultation_id>/comment/", views.comment_submit, name="comment"),
+    path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
+    path("<int:consultation_id>/manage/", views.consultation_manage, name="manage"),
+    path("<int:consultation_id>/text/", views.consultation_text, name="text"),
+    path("<int:consultation_id>/publish/", views.consultation_publish, name="publish"),
+    path("<int:consultation_id>/documents/", views.document_add, name="document_add"),
+    path("<int:consultation_id>/feedback/", views.feedback_set, name="feedback"),
+    path("<int:consultation_id>/report/", views.report_publish, name="report"),
+    path("<int:consultation_id>/comments.csv", views.comments_export, name="export"),
+    path("<int:consultation_id>/moderate/", views.comments_moderate, name="moderate"),
+]
