@@ -76,6 +76,23 @@ PAGES = [
     Page("moderation queue", _url("publication:moderation_queue"), frozenset({"moderator"})),
     Page("moderate a case", _url("publication:moderate_case", case_id=lambda w: w.case_awaiting.pk),
          frozenset({"moderator"})),
+    # The footer's pages, and the further mechanisms' pages.
+    Page("contact", _url("pages:contact"), EVERYONE),
+    Page("privacy notice", _url("pages:privacy"), EVERYONE),
+    Page("accessibility statement", _url("pages:accessibility"), EVERYONE),
+    Page("terms", _url("pages:terms"), EVERYONE),
+    Page("public map", _url("places:public_map"), EVERYONE),
+    Page("interviews", _url("interviews:list"), EVERYONE),
+    Page("interview", _url("interviews:detail", interview_id=lambda w: w.interview.pk), EVERYONE),
+    Page("consultations", _url("consultations:list"), EVERYONE),
+    Page("consultation", _url("consultations:detail", consultation_id=lambda w: w.consultation.pk), EVERYONE),
+    Page("my comments", _url("consultations:mine"), SIGNED_IN),
+    Page("report an official", _url("oversight:report"), EVERYONE),
+    Page("my reports", _url("oversight:mine"), SIGNED_IN),
+    Page("reports to verify", _url("oversight:queue"), frozenset({"supervisor"})),
+    Page("report to verify", _url("oversight:detail", report_id=lambda w: w.report.pk), frozenset({"supervisor"})),
+    Page("sign in with a mobile number", _url("accounts:phone_sign_in"), frozenset({"anonymous"})),
+    Page("mobile number and texts", _url("accounts:phone_settings"), SIGNED_IN),
 ]
 
 
