@@ -36,6 +36,9 @@ def test_citizen_signs_up_with_a_mobile_number_and_a_texted_code(live_server, ne
     expect(page.get_by_role("heading", name="My cases", level=1)).to_be_visible()
     assert User.objects.get(phone="+8613812345678").phone_confirmed
 
+    # On a phone the header's account menu is folded: open it first.
+    page.locator(".site-menu > summary").click()
+    page.locator(".account-menu summary").click()
     page.get_by_role("link", name="Mobile number and texts").click()
     expect(page.get_by_text(re.compile(r"\+86 138\*\*\*\*5678, confirmed"))).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -29,8 +29,7 @@ def test_a_viewer_sees_a_new_answer_without_reloading(live_server, new_page, set
     services.question_publish(actor=host, question_id=question.pk)
 
     viewer = new_page("en-US")
-    viewer.goto(f"{live_server.url}/")
-    viewer.locator("header nav").get_by_role("link", name="Interviews").click()
+    viewer.goto(f"{live_server.url}/interviews/")
     viewer.get_by_role("link", name="Bus routes live interview").click()
     live = viewer.locator("#interview-live")
     expect(live).to_contain_text("Nothing has been posted yet.")
