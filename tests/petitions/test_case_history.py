@@ -46,7 +46,8 @@ def page_text(client, user, case, language="zh-hans") -> tuple[str, str]:
 
 
 def timeline(html: str) -> list[str]:
-    section = html[html.index('id="timeline-heading"'):]
+    start = html.index('id="timeline-heading"')
+    section = html[start:html.index("</section>", start)]
     return [re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", item))).strip()
             for item in re.findall(r"<li>(.*?)</li>", section, re.S)]
 

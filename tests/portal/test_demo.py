@@ -86,4 +86,5 @@ def test_every_department_a_rule_routes_to_has_a_demo_official_and_housing_needs
     approving = Department.objects.get(requires_head_approval=True)
     head = DepartmentMembership.objects.get(department=approving, is_head=True).user
     assert head.email in printed
-    assert {email for email, *_rest in ACCOUNTS} == printed
+    # The city's accounts, and those the further mechanisms' demos add.
+    assert {email for email, *_rest in ACCOUNTS} <= printed
