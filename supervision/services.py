@@ -56,7 +56,9 @@ def extension_request(*, actor, clock_id: int, reason: str, new_due_at: datetime
     if not reason:
         raise DomainError(_("Say why more time is needed."))
     with transaction.atomic():
-        clock = SupervisionClock.objects.select_for_update().select_related("case").get(pk=clock_id)
+        # Only the clock's row: its case is read, and a clock's case may be
+        # none (a clock on another subject), which FOR UPDATE cannot join.
+        clock = SupervisionClock.objects.select_for_update(of=("self",)).select_related("case").get(pk=clock_id)
         if not can_handle(actor, clock.case) or clock.department_id != clock.case.lead_department_id:
             log_refusal(actor, clock.case, "extension_request")
             raise ActionForbidden(_("Only officials of the department on the clock can ask for more time."))
@@ -101,7 +103,8 @@ def extension_refuse(*, actor, extension_id: int, note: str) -> Extension:
     if not note:
         raise DomainError(_("Say why the extension is refused."))
     with transaction.atomic():
-        extension = Extension.objects.select_for_update().select_related("clock__case").get(pk=extension_id)
+        extension = (Extension.objects.select_for_update(of=("self",)).select_related("clock__case")
+                     .get(pk=extension_id))
         _require_supervisor(actor, extension.clock.case, "extension_refuse")
         if extension.state != Extension.State.PENDING:
             raise DomainError(_("This extension has already been decided."))
