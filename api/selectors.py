@@ -92,3 +92,7 @@ def case_supervision_for(case: Case) -> dict:
                                                                        "extensions__decided_by")
     orders = case.supervision_orders.select_related("department", "issued_by", "responded_by")
     return {"case": case.tracking_number, "clocks": list(clocks), "orders": list(orders)}
+
+
+def filed_attachment_names(case: Case) -> list[str]:
+    return list(case.attachments.order_by("id").values_list("original_name", flat=True))

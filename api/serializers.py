@@ -312,8 +312,12 @@ class CaseDetailSerializer(serializers.Serializer):
 
 
 class CaseSubmitResultSerializer(serializers.Serializer):
+    """What filing answers: the case as the caller's list of cases shows it;
+    its url (and the Location header) gives the whole case."""
+
     created = serializers.BooleanField(help_text="False when the submission key had already filed this case.")
-    case = CaseDetailSerializer()
+    case = CaseListSerializer()
+    attachments = serializers.ListField(child=serializers.CharField(), help_text="Names of the files filed with it.")
 
 
 # --- actions -----------------------------------------------------------------------------

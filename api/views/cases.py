@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from api.errors import api_exception, error_responses, form_errors
 from api.pagination import ApiPagination
 from api.permissions import IsOperator
-from api.selectors import case_detail_for, case_for_api
+from api.selectors import case_detail_for, case_for_api, filed_attachment_names
 from api.serializers import (
     ActionListSerializer,
     ActionResultSerializer,
@@ -41,6 +41,15 @@ ACTION = OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enu
 
 def render_case(request, case) -> dict:
     return CaseDetailSerializer(case_detail_for(request.user, case), context={"request": request}).data
+
+
+def filed_answer(request, case, created: bool) -> Response:
+    """The filed case in the list's shape, not the whole case page: the
+    caller asked to file, and one GET of its url reads the rest."""
+    answer = CaseSubmitResultSerializer({"created": created, "case": case, "attachments": filed_attachment_names(case)},
+                                        context={"request": request}).data
+    return Response(answer, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+                    headers={"Location": answer["case"]["url"]})
 
 
 class CaseListView(ListAPIView):
@@ -81,8 +90,7 @@ class CaseListView(ListAPIView):
             )
         except DomainError as error:
             raise api_exception(error) from None
-        return Response({"created": created, "case": render_case(request, case)},
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return filed_answer(request, case, created)
 
 
 class CaseRecordView(APIView):
@@ -109,8 +117,7 @@ class CaseRecordView(APIView):
             )
         except DomainError as error:
             raise api_exception(error) from None
-        return Response({"created": created, "case": render_case(request, case)},
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return filed_answer(request, case, created)
 
 
 class CaseDetailView(APIView):

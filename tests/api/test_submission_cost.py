@@ -1,6 +1,6 @@
 """A submission through the API does its work in a bounded number of
-queries and answers with the case as reading it gives; the rate limits
-count in the shared cache."""
+queries and answers with the case as the caller's list shows it, pointing
+to the whole case; the rate limits count in the shared cache."""
 
 import pytest
 from django.test import RequestFactory
@@ -18,10 +18,21 @@ def test_a_submission_runs_a_bounded_number_of_queries(citizen, category, region
     with django_assert_max_num_queries(25):
         response = client.post(reverse("api:cases"), submission(category, region), format="json")
     assert response.status_code == 201, response.content
-    case = response.json()["case"]
-    assert case["replies"] == [] and case["feedback"] == [] and case["attachments"] == []
-    assert [event["status"] for event in case["timeline"]] == ["已提交"]
-    assert case == client.get(reverse("api:case-detail", kwargs={"tracking": case["tracking_number"]})).json()
+    answer = response.json()
+    case = answer["case"]
+    assert answer["attachments"] == []
+    assert response["Location"] == case["url"]
+    whole = client.get(case["url"])
+    assert whole.status_code == 200
+    read = whole.json()
+    assert read["replies"] == [] and read["feedback"] == [] and read["attachments"] == []
+    assert [event["status"] for event in read["timeline"]] == ["已提交"]
+    # What the answer says is what reading the case says.
+    shared = [key for key in case if key in read]
+    assert {"tracking_number", "status", "submitted_at", "deadline"} <= set(shared)
+    assert {key: read[key] for key in shared} == {key: case[key] for key in shared}
+    listed = client.get(reverse("api:cases")).json()["results"]
+    assert listed[0] == case
 
 
 def test_an_attachment_filed_with_the_case_is_in_the_answer(citizen, category, region):
@@ -31,7 +42,7 @@ def test_an_attachment_filed_with_the_case_is_in_the_answer(citizen, category, r
     response = token_client(citizen).post(reverse("api:cases"), {**submission(category, region), "attachment": png},
                                           format="multipart")
     assert response.status_code == 201, response.content
-    assert [item["name"] for item in response.json()["case"]["attachments"]] == ["photo.png"]
+    assert response.json()["attachments"] == ["photo.png"]
 
 
 def _request(user, method="post"):
