@@ -287,3 +287,25 @@ def test_no_one_is_asked_to_rate_a_case_they_could_not_rate(settings):
     answered(case)
 
     assert [message.kind for message in sms.outbox] == ["replied"]
+
+
+def test_a_caller_follows_the_request_to_rate_signs_in_with_the_number_and_rates(client, operator, category,
+                                                                                 region):
+    import re
+    from urllib.parse import urlsplit
+
+    case = record(operator, category, region)
+    answered(case)
+    link = sms.outbox[-1].params["link"]
+
+    lookup = client.get(client.get(urlsplit(link).path)["Location"])
+    page = client.post(lookup.request["PATH_INFO"], {"tracking_number": case.tracking_number,
+                                                     "email": "138 1234 5678"}).content.decode()
+    sign_in = re.search(r'id="lookup-rate">.*?href="([^"]+)"', page, re.S).group(1).replace("&amp;", "&")
+    client.post(sign_in, {"phone": "138 1234 5678"})
+    code = re.search(r"\d{6}", sms.outbox[-1].text).group()
+    signed_in = client.post(reverse("accounts:phone_code") + "?" + urlsplit(sign_in).query, {"code": code})
+
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("petitions:case_detail", args=[case.pk])
+    rating_form = client.get(signed_in["Location"]).content.decode()
+    assert "Send my rating" in rating_form or "提交评价" in rating_form
