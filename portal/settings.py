@@ -496,7 +496,9 @@ LOGGING = {
     "filters": {"not_turned_away": {"()": "portal.logging.NotTurnedAway"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["not_turned_away"]}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["not_turned_away"]},
+                # The SMS SDK's debug lines carry whole numbers and codes: never logged, whatever LOG_LEVEL says.
+                "tencentcloud_sdk_common": {"level": "WARNING"}},
 }
 # Celery replaces the root logger's handlers with its own text format unless
 # told not to; in JSON mode workers and beat log through the handler above.
