@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -12,8 +13,18 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["department"]
 
 
+class UserAdminForm(UserChangeForm):
+    def clean_phone(self):
+        # The admin writes the number in E.164 like every other input path.
+        from accounts.phones import mobile_or_error
+
+        raw = (self.cleaned_data.get("phone") or "").strip()
+        return mobile_or_error(raw) if raw else ""
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserAdminForm
     ordering = ["email"]
     list_display = ["email", "full_name", "masked_phone", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups",
@@ -46,6 +57,16 @@ class UserAdmin(DjangoUserAdmin):
             obj.phone_confirmed_at = None
         super().save_model(request, obj, form, change)
 
+
+    def get_search_results(self, request, queryset, search_term):
+        # A number typed any way (138 1234 5678) finds the account stored in E.164.
+        from accounts.phones import normalise_phone
+
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        phone = normalise_phone(search_term)
+        if phone:
+            results |= queryset.filter(phone=phone)
+        return results, duplicates
 
     @admin.display(description=_("mobile number"), ordering="phone")
     def masked_phone(self, user):

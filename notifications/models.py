@@ -12,6 +12,7 @@ class Event(models.TextChoices):
     DISPATCHED = "dispatched", _("Your case was sent to a department")
     MATERIAL_REQUESTED = "material_requested", _("The department asks you for more material")
     REPLIED = "replied", _("Your case has been answered")
+    FEEDBACK_REQUESTED = "feedback_requested", _("Please rate the answer to your case")
     MERGED = "merged", _("Your case was merged into an earlier one")
     REJECTED = "rejected", _("Your case was rejected")
     # To a department's officials
@@ -133,6 +134,8 @@ class SmsMessage(models.Model):
             # The sweeper's and the admin's: what still waits, by when it may go.
             models.Index(fields=["not_before"], condition=models.Q(status="waiting"), name="sms_waiting_idx"),
             models.Index(fields=["status", "-created_at"], name="sms_status_idx"),
+            # The sweep's: claims whose worker may have died, oldest first.
+            models.Index(fields=["claimed_at"], condition=models.Q(status="sending"), name="sms_sending_idx"),
         ]
 
     def __str__(self) -> str:

@@ -45,7 +45,7 @@ def waiting_texts_due(*, grace_seconds: int = 60, limit: int = 1000) -> list[int
 
     cutoff = timezone.now() - timezone.timedelta(seconds=grace_seconds)
     return list(SmsMessage.objects.filter(status=SmsStatus.WAITING, not_before__lte=cutoff)
-                .order_by("not_before").values_list("pk", flat=True)[:limit])
+                .order_by("not_before", "pk").values_list("pk", flat=True)[:limit])
 
 
 def receipt_texted(case) -> bool:

@@ -82,6 +82,7 @@ SMS_EVENTS = {
     Event.RECEIVED: "received",
     Event.MATERIAL_REQUESTED: "material_requested",
     Event.REPLIED: "replied",
+    Event.FEEDBACK_REQUESTED: "rate",
 }
 
 
@@ -199,11 +200,43 @@ def sms_claim(*, message_id: int) -> SmsMessage | None:
 
 def sms_finish(*, message: SmsMessage, status: str, error: str = "", gateway_id: str = "") -> None:
     """Record how a claimed text ended: sent, failed for good, or back to
-    waiting for the next try (with the error an administrator sees)."""
+    waiting for the next try (with the error an administrator sees). One
+    statement ends the claim and records the gateway's id with it. A success
+    is always recorded, so no sweep sends it again; any other ending only
+    while this worker's claim still holds (a sweep may have taken it back)."""
     fields = {"status": status, "last_error": error[:300]}
     if status == SmsStatus.SENT:
         fields.update(sent_at=timezone.now(), gateway_id=gateway_id[:100])
-    SmsMessage.objects.filter(pk=message.pk, status=SmsStatus.SENDING).update(**fields)
+        SmsMessage.objects.filter(pk=message.pk).exclude(status=SmsStatus.SENT).update(**fields)
+        return
+    SmsMessage.objects.filter(pk=message.pk, status=SmsStatus.SENDING, claimed_at=message.claimed_at).update(**fields)
+
+
+# A text claimed this many times without an ending (its worker died each
+# time) is not worth claiming again: an administrator looks at it.
+SMS_MAX_CLAIMS = 6
+
+
+def sms_reclaim_stalled(*, older_than_seconds: int, limit: int = 1000) -> list[int]:
+    """Texts claimed by a worker that stopped before it recorded an ending
+    (killed, its machine lost) go back to waiting; returns their ids. The
+    claim is long past the gateway's time-out, so their worker is no longer
+    sending them. Each is taken back by a conditional update on the claim
+    it had, so two sweeps at once take each back once."""
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=older_than_seconds)
+    stalled = list(SmsMessage.objects.filter(status=SmsStatus.SENDING, claimed_at__lt=cutoff)
+                   .order_by("claimed_at").values_list("pk", "claimed_at", "attempts")[:limit])
+    reclaimed = []
+    for pk, claimed_at, attempts in stalled:
+        give_up = attempts >= SMS_MAX_CLAIMS
+        fields = ({"status": SmsStatus.FAILED, "last_error": "its worker stopped while sending, every try"}
+                  if give_up else
+                  {"status": SmsStatus.WAITING, "not_before": now, "last_error": "its worker stopped while sending"})
+        taken = SmsMessage.objects.filter(pk=pk, status=SmsStatus.SENDING, claimed_at=claimed_at).update(**fields)
+        if taken and not give_up:
+            reclaimed.append(pk)
+    return reclaimed
 
 
 def sms_requeue(*, message_ids) -> int:

@@ -13,6 +13,7 @@ from notifications.services import (
     notification_release,
     sms_claim,
     sms_finish,
+    sms_reclaim_stalled,
 )
 from notifications.sms import SmsError, SmsRefused, send_sms
 from notifications.sms.texts import build
@@ -107,8 +108,12 @@ def send_text(self, message_id: int) -> bool:
 
 @shared_task
 def sweep_waiting_texts() -> int:
-    """Send the texts whose quiet hours ended, and any whose message was lost."""
-    due = waiting_texts_due()
+    """Send the texts whose quiet hours ended, any whose message was lost,
+    and any claimed by a worker that died before it sent them."""
+    from django.conf import settings
+
+    reclaimed = sms_reclaim_stalled(older_than_seconds=settings.SMS_CLAIM_TIMEOUT_SECONDS)
+    due = list(dict.fromkeys(reclaimed + waiting_texts_due()))
     for message_id in due:
         send_text.delay(message_id)
     return len(due)

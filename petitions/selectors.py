@@ -111,9 +111,18 @@ def case_lookup(*, tracking_number: str, email: str) -> Case | None:
     """A case found by its tracking number and the e-mail address or the
     mobile number (E.164) it was filed with; None when either does not
     match (never says which)."""
+    from accounts.phones import normalise_phone
+
     number = normalise_tracking_number(tracking_number)
     contact = (email or "").strip()
     if number is None or not contact:
         return None
-    match = {"contact_phone": contact} if contact.startswith("+") else {"contact_email": contact.lower()}
+    if "@" in contact:
+        match = {"contact_email": contact.lower()}
+    else:
+        # Stored in E.164: the number is matched however it is typed.
+        phone = normalise_phone(contact)
+        if phone is None:
+            return None
+        match = {"contact_phone": phone}
     return case_list_queryset().filter(tracking_number=number, **match).first()

@@ -306,6 +306,10 @@ SMS_TENCENT_SDK_APP_ID = env_str("SMS_TENCENT_SDK_APP_ID")
 SMS_TENCENT_REGION = env_str("SMS_TENCENT_REGION", "ap-guangzhou")
 SMS_TENCENT_ENDPOINT = env_str("SMS_TENCENT_ENDPOINT", "https://sms.tencentcloudapi.com/")
 SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+# A text claimed for sending this long ago with no ending recorded: its
+# worker died, and the sweep sends it again. Far longer than a gateway call
+# may take (SMS_TIMEOUT_SECONDS), so a live worker is never overtaken.
+SMS_CLAIM_TIMEOUT_SECONDS = env_int("SMS_CLAIM_TIMEOUT_SECONDS", 300)
 # The gateway's callback for replies (STOP, TD, 退订) carries this secret;
 # unset, the callback answers 404.
 SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
@@ -492,7 +496,9 @@ LOGGING = {
     "filters": {"not_turned_away": {"()": "portal.logging.NotTurnedAway"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["not_turned_away"]}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"filters": ["not_turned_away"]},
+                # The SMS SDK's debug lines carry whole numbers and codes: never logged, whatever LOG_LEVEL says.
+                "tencentcloud_sdk_common": {"level": "WARNING"}},
 }
 # Celery replaces the root logger's handlers with its own text format unless
 # told not to; in JSON mode workers and beat log through the handler above.

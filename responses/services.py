@@ -12,7 +12,7 @@ from accounts.models import Department, DepartmentMembership
 from notifications.models import Event
 from notifications.services import notify, notify_citizen, notify_department, notify_dispatchers
 from petitions.lifecycle import Action, Status, require_transition, save_transition
-from petitions.models import Case, CaseRejection, MaterialRequest
+from petitions.models import Case, CaseRejection, Channel, MaterialRequest
 from petitions.permissions import (
     assisting_department_ids,
     can_dispatch,
@@ -504,6 +504,12 @@ def _publish(case: Case, reply: Reply, *, actor, now) -> None:
     case.due_at = None
     save_transition(case, actor=actor, event="replied", fields=["status", "replied_at", "due_at"])
     notify_citizen(event=Event.REPLIED, case=case, occurrence=str(reply.pk))
+    # Asking for the rating is its own event (its own text, its own e-mail),
+    # so the answer's text stays within its segment and each can be read alone.
+    # Only a citizen who can rate is asked: one with an account, or a caller
+    # whose number signs in and takes the case.
+    if case.citizen_id or case.channel in (Channel.PHONE, Channel.WALK_IN):
+        notify_citizen(event=Event.FEEDBACK_REQUESTED, case=case, occurrence=str(reply.pk))
 
 
 # --- after the reply -------------------------------------------------------------

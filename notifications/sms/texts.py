@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from notifications.sms import Sms
 
-KINDS = ("code", "received", "material_requested", "replied")
+KINDS = ("code", "received", "material_requested", "replied", "rate")
 
 _GSM_7 = re.compile(r"^[A-Za-z0-9 \n\r@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!\"#¤%&'()*+,\-./:;<=>?¡ÄÖÑÜ§¿äöñüà]*$")
 
@@ -41,7 +41,9 @@ def _text(kind: str, params: dict) -> str:
     if kind == "material_requested":
         return _("Case %(number)s: the department asks for more material. Look it up to add it.") % params
     if kind == "replied":
-        return _("Your case was answered. Read and rate the answer: %(link)s") % params
+        return _("Your case was answered. Read the answer: %(link)s") % params
+    if kind == "rate":
+        return _("Please rate the answer to your case: was it resolved, are you satisfied? %(link)s") % params
     raise ValueError(kind)
 
 
@@ -52,7 +54,7 @@ def code_sms(*, to: str, code: str, language: str) -> Sms:
 
 def case_params(kind: str, case) -> dict:
     # The link names the case, and keeps the answer's text within one segment.
-    if kind == "replied":
+    if kind in ("replied", "rate"):
         return {"link": case_link(case.tracking_number)}
     return {"number": case.tracking_number}
 

@@ -56,6 +56,7 @@ def test_each_event_of_a_case_handling_reaches_the_right_people_once(
         (citizen.email, Event.MATERIAL_REQUESTED),
         (other_official.email, Event.MATERIAL_ADDED),
         (citizen.email, Event.REPLIED),
+        (citizen.email, Event.FEEDBACK_REQUESTED),
     }
     assert len(received) == len(set(received))
 

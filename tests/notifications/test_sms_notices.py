@@ -217,3 +217,95 @@ def test_a_receipt_for_a_case_sent_through_open311_at_night_waits_for_the_mornin
     notify_citizen(event=Event.RECEIVED, case=case)
     assert sms.outbox == []
     assert SmsMessage.objects.get().not_before == datetime(2026, 12, 8, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def answered(case):
+    """The lead department publishes its reply to the case."""
+    from petitions.lifecycle import Status
+    from responses.services import case_reply
+    from tests.factories import DepartmentFactory, official_of
+
+    department = DepartmentFactory()
+    type(case).objects.filter(pk=case.pk).update(status=Status.ACCEPTED, lead_department=department)
+    return case_reply(actor=official_of(department), case_id=case.pk, body="路灯已修复。")
+
+
+def test_the_answer_and_the_request_to_rate_are_two_texts_each_of_one_segment(operator, category, region, settings):
+    settings.SITE_URL = "https://12345.city.gov.cn"
+    case = record(operator, category, region)
+    sms.outbox.clear()
+
+    answered(case)
+
+    assert [message.kind for message in sms.outbox] == ["replied", "rate"]
+    answer, rate = (message.text for message in sms.outbox)
+    assert "评价" not in answer and "评价" in rate
+    assert all(len(text) <= 70 for text in (answer, rate))
+    assert set(SmsMessage.objects.filter(case=case).values_list("event", flat=True)) == {
+        Event.RECEIVED, Event.REPLIED, Event.FEEDBACK_REQUESTED}
+
+
+def test_the_request_to_rate_waits_out_the_night_and_respects_stop(operator, category, region, settings,
+                                                                   monkeypatch):
+    case = record(operator, category, region)
+    other = record(operator, category, region, phone="13912345678")
+    sms.outbox.clear()
+    settings.SMS_QUIET_HOURS = "22-8"
+    night = datetime(2026, 12, 7, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    monkeypatch.setattr(timezone, "now", lambda: night)
+    SmsOptOut.objects.create(phone="+8613912345678", source="reply")
+
+    answered(case)
+    answered(other)
+    assert sms.outbox == []
+
+    monkeypatch.setattr(timezone, "now", lambda: night + timedelta(hours=9))
+    sweep_waiting_texts()
+    assert [(message.to, message.kind) for message in sms.outbox] == [(MOBILE, "replied"), (MOBILE, "rate")]
+
+
+def test_an_account_that_chose_e_mail_is_asked_to_rate_by_e_mail_and_in_the_site(mailoutbox):
+    from notifications.models import Notification
+
+    citizen = UserFactory(phone=MOBILE, phone_confirmed_at=timezone.now(), notify_by=NotifyBy.EMAIL)
+    case = CaseFactory(citizen=citizen, contact_phone=MOBILE)
+
+    answered(case)
+
+    assert sms.outbox == []
+    assert set(Notification.objects.filter(recipient=citizen).values_list("event", flat=True)) == {
+        Event.REPLIED, Event.FEEDBACK_REQUESTED}
+    asking = [m for m in mailoutbox if "satisfied" in m.body or "满意" in m.body]
+    assert len(asking) == 1 and len(mailoutbox) == 2
+
+
+def test_no_one_is_asked_to_rate_a_case_they_could_not_rate(settings):
+    # Sent by a third-party application with a number but no account: it is
+    # followed by number, but no sign-in takes it, so no rating can be given.
+    case = CaseFactory(citizen=None, channel=Channel.API, contact_phone=MOBILE, contact_email="")
+
+    answered(case)
+
+    assert [message.kind for message in sms.outbox] == ["replied"]
+
+
+def test_a_caller_follows_the_request_to_rate_signs_in_with_the_number_and_rates(client, operator, category,
+                                                                                 region):
+    import re
+    from urllib.parse import urlsplit
+
+    case = record(operator, category, region)
+    answered(case)
+    link = sms.outbox[-1].params["link"]
+
+    lookup = client.get(client.get(urlsplit(link).path)["Location"])
+    page = client.post(lookup.request["PATH_INFO"], {"tracking_number": case.tracking_number,
+                                                     "email": "138 1234 5678"}).content.decode()
+    sign_in = re.search(r'id="lookup-rate">.*?href="([^"]+)"', page, re.S).group(1).replace("&amp;", "&")
+    client.post(sign_in, {"phone": "138 1234 5678"})
+    code = re.search(r"\d{6}", sms.outbox[-1].text).group()
+    signed_in = client.post(reverse("accounts:phone_code") + "?" + urlsplit(sign_in).query, {"code": code})
+
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("petitions:case_detail", args=[case.pk])
+    rating_form = client.get(signed_in["Location"]).content.decode()
+    assert "Send my rating" in rating_form or "提交评价" in rating_form

@@ -113,3 +113,74 @@ def test_the_operator_is_told_the_receipt_is_texted(client, operator, category, 
     }, follow=True)
     assert "受理回执已通过短信发送到市民的手机。" in response.content.decode()
     assert Case.objects.get().contact_phone == MOBILE
+
+
+@pytest.mark.parametrize("typed", ["138 1234 5678", "+86 138-1234-5678", "8613812345678", "0086 138 1234 5678",
+                                   "+8613812345678"])
+def test_the_look_up_finds_the_case_however_the_number_is_typed(client, operator, category, region, typed):
+    case = record(operator, category, region, phone="138-1234-5678")
+    assert case.contact_phone == MOBILE
+    found = client.post(reverse("petitions:case_lookup"), {"tracking_number": case.tracking_number, "email": typed})
+    assert "路灯不亮" in found.content.decode()
+
+
+def test_numbers_stored_before_the_normal_form_are_rewritten_in_e164_and_then_found(client, operator, category,
+                                                                                     region):
+    import importlib
+
+    from django.apps import apps
+
+    from accounts.models import User
+    from notifications.models import SmsOptOut
+
+    spelled = record(operator, category, region)
+    unusual = record(operator, category, region)
+    Case.objects.filter(pk=spelled.pk).update(contact_phone="138 1234 5678")  # as an older release kept it
+    Case.objects.filter(pk=unusual.pk).update(contact_phone="ext. 12 at the front desk")
+    user = UserFactory(phone="+86 139-1234-5678")
+    User.objects.filter(pk=user.pk).update(phone="+86 139-1234-5678")
+    SmsOptOut.objects.create(phone="8613712345678", source="reply")
+
+    for module in ("petitions.migrations.0013_contact_phones_in_e164", "accounts.migrations.0008_phones_in_e164",
+                   "notifications.migrations.0015_phones_in_e164"):
+        importlib.import_module(module).forwards(apps, None)
+
+    spelled.refresh_from_db()
+    unusual.refresh_from_db()
+    user.refresh_from_db()
+    assert spelled.contact_phone == MOBILE
+    assert unusual.contact_phone == "ext. 12 at the front desk"
+    assert user.phone == "+8613912345678"
+    assert SmsOptOut.objects.get().phone == "+8613712345678"
+    found = client.post(reverse("petitions:case_lookup"),
+                        {"tracking_number": spelled.tracking_number, "email": "+86 138 1234 5678"})
+    assert "路灯不亮" in found.content.decode()
+
+
+def test_a_number_given_through_the_api_or_open311_is_stored_in_e164(category, region):
+    from petitions.services import case_submit
+
+    case, _created = case_submit(actor=None, channel=Channel.API, kind="complaint", category=category,
+                                 region=region, title="路灯不亮", body="小区门口的路灯已经坏了一个星期。",
+                                 contact_phone="+86 138-1234-5678")
+    assert case.contact_phone == MOBILE
+
+
+def test_an_administrator_types_a_number_any_way_and_it_is_kept_in_e164(admin_client):
+    user = UserFactory(phone="")
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[user.pk]))
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data.update(phone="138 1234 5678", date_joined_0="2026-12-01", date_joined_1="10:00:00", notify_by="email",
+                groups=[], user_permissions=[])
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    data.pop("password", None)
+    for prefix in ("memberships",):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = admin_client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert user.phone == MOBILE
+    found = admin_client.get(reverse("admin:accounts_user_changelist") + "?q=138-1234-5678").content.decode()
+    assert "+86 138****5678" in found

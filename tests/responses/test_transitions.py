@@ -84,13 +84,16 @@ def test_reply_publishes_and_emails_the_citizen_once(official, department, djang
     case.refresh_from_db()
     assert case.status == Status.REPLIED and case.replied_at is not None and case.due_at is None
     assert reply.department == department and reply.author == official
-    assert len(mail.outbox) == 1
+    # The answer, then the request to rate it: one e-mail each.
+    assert len(mail.outbox) == 2
     assert "已责令施工单位停止夜间施工" in mail.outbox[0].body
+    assert "已责令施工单位停止夜间施工" not in mail.outbox[1].body
     from notifications.models import Event, Notification
     from notifications.tasks import email_notifications
 
     email_notifications(Notification.objects.get(case=case, event=Event.REPLIED).key)
-    assert len(mail.outbox) == 1
+    email_notifications(Notification.objects.get(case=case, event=Event.FEEDBACK_REQUESTED).key)
+    assert len(mail.outbox) == 2
 
 
 @pytest.mark.django_db
