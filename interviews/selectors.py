@@ -55,6 +55,11 @@ def transcript(interview: Interview) -> dict:
                  .order_by("posted_at", "pk"))
     passed_on = list(Question.objects.filter(interview=interview).exclude(case=None)
                      .select_related("case").order_by("submitted_at", "pk"))
+    from supervision.deadlines import case_deadline
+
+    for question in passed_on:
+        # The clock holding the case now, read from the case row alone.
+        question.deadline = case_deadline(question.case)
     return {"posts": posts, "passed_on": passed_on}
 
 
