@@ -391,6 +391,9 @@ RULES = {
     "api:interviews:detail": public("interview (API)", target=interview_id, missing=missing_interview),
     "api:interviews:questions": public("published questions (API)", target=interview_id,
                                        missing=missing_interview),
+    "api:interviews:ask-by-email": public("asking with an e-mail address to confirm (API)", target=interview_id,
+                                          missing=missing_interview, positive="POST", expect=(202, 400),
+                                          data=lambda w: {"email": "api-visitor@example.org", "body": "我的问题"}),
     "api:interviews:questions-pending": Rule("waiting questions (API)", SCREENS_A, interview_id,
                                              missing=missing_interview),
     "api:interviews:support": signed_in(
