@@ -89,7 +89,9 @@ def interview_figures(*, start, end, department_id=None) -> dict:
         interview__in=interviews)
     return {
         "held": held.count(),
-        "received": questions.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
+        # A question asked by e-mail counts once its asker confirmed it.
+        "received": questions.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .exclude(state=QuestionState.UNCONFIRMED).count(),
         "answered": questions.filter(answered_at__gte=start, answered_at__lt=end).count(),
         "became_cases": Question.objects.filter(interview__in=held, case__isnull=False).count(),
     }
