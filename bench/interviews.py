@@ -120,6 +120,11 @@ def main() -> None:
         errors = result["non_2xx"] + result["timeouts"]
         print(f"{name:32} {result['rate']:8.0f} {result['p50']:8.1f} {result['p99']:8.1f} {result['max']:8.1f} "
               f"{errors:7d}")
+    # The target: the viewers' p99 within the public list's at the same rate.
+    live_p99, list_p99 = (results[name]["p99"] for name, _path in runs)
+    verdict = "within" if live_p99 <= list_p99 else "ABOVE"
+    print(f"live fragment p99 {live_p99:.1f} ms is {verdict} the public list's p99 {list_p99:.1f} ms "
+          f"({live_p99 / list_p99 if list_p99 else float('inf'):.2f}×)")
 
 
 if __name__ == "__main__":

@@ -7,12 +7,13 @@ from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.limits import address_over_limit, client_over_limit
 from accounts.models import Department
 from api.errors import api_exception, error_responses
 from api.pagination import ApiPagination
@@ -68,6 +69,16 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 class QuestionAskSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=2000)
+
+
+class QuestionByEmailSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text="Where the confirmation link is sent; never published.")
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    body = serializers.CharField(max_length=2000)
+
+
+class AskedByEmailSerializer(serializers.Serializer):
+    state = serializers.CharField(help_text="`unconfirmed` until the e-mailed link is opened")
 
 
 class AskedQuestionSerializer(serializers.ModelSerializer):
@@ -214,6 +225,33 @@ class QuestionListView(APIView):
         return Response(AskedQuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
+class QuestionByEmailView(APIView):
+    """Asking without an account, as the page's form does: the same limits
+    per client and per address (accounts.limits, in the shared cache)."""
+
+    permission_classes = []
+
+    @extend_schema(operation_id="interviews_ask_by_email",
+                   summary="Ask a question with an e-mail address to confirm (anyone)",
+                   description="The address gets a link; the question reaches the moderators only once it is "
+                               "opened. If not answered live it becomes a case filed with that address, which "
+                               "is told its tracking number. Limited per client and per address (429).",
+                   request=QuestionByEmailSerializer, responses={202: AskedByEmailSerializer, **error_responses(404)})
+    def post(self, request, interview_id):
+        interview = selectors.interview_public(interview_id)
+        incoming = QuestionByEmailSerializer(data=request.data)
+        limited = client_over_limit(request, action="interview_question")
+        if limited is None and incoming.is_valid():
+            limited = address_over_limit(request, email=incoming.validated_data["email"])
+        if limited is not None:
+            raise exceptions.Throttled(wait=limited.retry_after)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        question = _run(services.question_submit_by_email, interview_id=interview.pk, email=data["email"],
+                        name=data["name"], body=data["body"], language=request.LANGUAGE_CODE)
+        return Response(AskedByEmailSerializer(question).data, status=status.HTTP_202_ACCEPTED)
+
+
 class QuestionSupportView(APIView):
     throttle_classes = [*APIView.throttle_classes, ApiWriteThrottle]
 
@@ -308,6 +346,7 @@ urlpatterns = [
     path("<int:interview_id>/", InterviewDetailView.as_view(), name="detail"),
     path("<int:interview_id>/questions/", QuestionListView.as_view(), name="questions"),
     path("<int:interview_id>/questions/pending/", PendingQuestionsView.as_view(), name="questions-pending"),
+    path("<int:interview_id>/questions/by-email/", QuestionByEmailView.as_view(), name="ask-by-email"),
     path("<int:interview_id>/questions/<int:question_id>/support/", QuestionSupportView.as_view(), name="support"),
     path("<int:interview_id>/questions/<int:question_id>/screen/", QuestionScreenView.as_view(), name="screen"),
     path("<int:interview_id>/answers/", AnswerPostView.as_view(), name="answers"),

@@ -40,6 +40,17 @@ class QuestionForm(forms.Form):
                                        "live, it becomes a case for the department and you are told."))
 
 
+class QuestionByEmailForm(QuestionForm):
+    """Asking without an account: the address gets a link that confirms the
+    question, and the case it may become is followed with it."""
+
+    name = forms.CharField(label=_("Your name (optional)"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Your e-mail address"),
+                             help_text=_("We e-mail you a link: the question goes to the moderators once you open "
+                                         "it. It is never published."))
+    field_order = ["name", "email", "body"]
+
+
 class ScreenForm(forms.Form):
     """One waiting question's decision. The hosts' page shows one per
     waiting question: their lists of questions and reasons are read once

@@ -57,6 +57,9 @@ class Interview(models.Model):
 
 
 class QuestionState(models.TextChoices):
+    # Asked by e-mail without an account: nobody screens or counts it until
+    # the asker opens the link e-mailed to them.
+    UNCONFIRMED = "unconfirmed", _("awaiting e-mail confirmation")
     PENDING = "pending", _("awaiting screening")
     PUBLISHED = "published", _("published")
     MERGED = "merged", _("merged into a similar question")
@@ -66,14 +69,22 @@ class QuestionState(models.TextChoices):
 class Question(models.Model):
     # Both indexed by the indexes below that start with them.
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="questions", db_index=False)
-    asker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interview_questions",
-                              db_index=False)
+    # A signed-in asker, or (without an account) the e-mail address they
+    # confirmed by the link sent to it; the case an unanswered question
+    # becomes is then followed by tracking number and this address.
+    asker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="interview_questions", db_index=False)
+    asker_email = models.EmailField(_("e-mail address"), blank=True)
+    # One mailbox, one count (signatures.normalise): the per-person limit.
+    asker_email_normalised = models.CharField(max_length=254, blank=True)
+    asker_name = models.CharField(_("name"), max_length=100, blank=True)
+    confirmed_at = models.DateTimeField(_("time the e-mail address was confirmed"), null=True, blank=True)
     # What the public reads once published: the moderator may shorten it
     # or take out personal data (the asker's own text stays in `original`).
     body = models.TextField(_("question"), max_length=2000)
     original = models.TextField(_("question as asked"), max_length=2000)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
-    state = models.CharField(_("state"), max_length=10, choices=QuestionState.choices,
+    state = models.CharField(_("state"), max_length=12, choices=QuestionState.choices,
                              default=QuestionState.PENDING)
     merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged")
@@ -101,9 +112,15 @@ class Question(models.Model):
         indexes = [
             models.Index(fields=["interview", "state", "-support_count"], name="question_list_idx"),
             models.Index(fields=["asker", "interview"], name="question_asker_idx"),
+            models.Index(fields=["asker_email_normalised", "interview"], condition=Q(asker__isnull=True),
+                         name="question_email_idx"),
             models.Index(fields=["submitted_at"], name="question_submitted_idx"),
             models.Index(fields=["answered_at"], condition=Q(answered_at__isnull=False),
                          name="question_answered_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(asker__isnull=False) | ~Q(asker_email_normalised=""),
+                                   name="question_has_asker"),
         ]
 
     def __str__(self) -> str:

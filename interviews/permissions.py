@@ -28,10 +28,12 @@ def can_screen(user, interview) -> bool:
 
 
 def can_ask(user) -> bool:
-    """A question needs a signed-in person whose address is confirmed: the
-    unanswered ones become their cases, and nothing is linked to an account
-    by an address it has not confirmed."""
-    return getattr(user, "is_authenticated", False) and user.email_confirmed
+    """A signed-in person asks as themselves once the account has a
+    confirmed e-mail address or mobile number: the unanswered ones become
+    their cases, and nothing is linked to an account by an address it has
+    not confirmed. Anyone else asks with an e-mail address they confirm by
+    a link (`services.question_submit_by_email`)."""
+    return getattr(user, "is_authenticated", False) and (user.email_confirmed or user.phone_confirmed)
 
 
 def get_interview_for_screening(user, interview_id) -> Interview:

@@ -55,6 +55,11 @@ def transcript(interview: Interview) -> dict:
                  .order_by("posted_at", "pk"))
     passed_on = list(Question.objects.filter(interview=interview).exclude(case=None)
                      .select_related("case").order_by("submitted_at", "pk"))
+    from supervision.deadlines import case_deadline
+
+    for question in passed_on:
+        # The clock holding the case now, read from the case row alone.
+        question.deadline = case_deadline(question.case)
     return {"posts": posts, "passed_on": passed_on}
 
 
@@ -84,7 +89,9 @@ def interview_figures(*, start, end, department_id=None) -> dict:
         interview__in=interviews)
     return {
         "held": held.count(),
-        "received": questions.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
+        # A question asked by e-mail counts once its asker confirmed it.
+        "received": questions.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .exclude(state=QuestionState.UNCONFIRMED).count(),
         "answered": questions.filter(answered_at__gte=start, answered_at__lt=end).count(),
         "became_cases": Question.objects.filter(interview__in=held, case__isnull=False).count(),
     }

@@ -5,6 +5,7 @@ answered live becomes a case for the department."""
 import uuid
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -18,11 +19,14 @@ from notifications.services import notify
 from petitions.models import Kind
 from petitions.services import case_submit
 from portal.errors import ActionForbidden, DomainError, TransitionNotAllowed
+from portal.queue import enqueue_on_commit
+from signatures.normalise import InvalidAddress, normalise_email
 
 # Unanswered questions' cases carry a submission key made from the
 # question, so a second close can never file a second case for one.
 CASE_KEY_NAMESPACE = uuid.UUID("4f1e0a52-7b0c-4d6e-9a51-6d1c2f3b8e90")
 CASE_TITLE_LENGTH = 120
+CONFIRM_SALT = "interviews.question.confirm"
 
 
 def _save(instance, *, actor, event: str, fields: list[str]) -> None:
@@ -110,6 +114,80 @@ def question_submit(*, actor, interview_id: int, body: str, language: str | None
         question._change_reason = "asked"
         question.save()
     return question
+
+
+def question_submit_by_email(*, interview_id: int, email: str, body: str, name: str = "",
+                             language: str | None = None) -> Question:
+    """Someone without an account asks, giving an e-mail address: the
+    question waits, unseen by the moderators, until they open the link
+    e-mailed to that address (`question_confirm`). The limit per person
+    counts the mailbox, confirmed or not, so one address cannot flood an
+    interview with links either."""
+    body = _text(body, _("Write your question."))
+    try:
+        normalised = normalise_email(email)
+    except InvalidAddress:
+        raise DomainError(_("Enter a valid e-mail address.")) from None
+    with transaction.atomic():
+        interview = _lock_interview(interview_id)
+        if interview.state == InterviewState.CLOSED:
+            raise TransitionNotAllowed(_("This interview is over: it takes no more questions."))
+        asked = Question.objects.filter(interview=interview, asker=None, asker_email_normalised=normalised).count()
+        if asked >= settings.INTERVIEW_QUESTIONS_PER_PERSON:
+            raise DomainError(_("You have asked as many questions as one person may in this interview."))
+        question = Question(interview=interview, asker=None, asker_email=email.strip(),
+                            asker_email_normalised=normalised, asker_name=" ".join((name or "").split())[:100],
+                            body=body, original=body, state=QuestionState.UNCONFIRMED,
+                            language=language or translation.get_language() or settings.LANGUAGE_CODE)
+        question._history_user = None
+        question._change_reason = "asked_by_email"
+        question.save()
+        from interviews.tasks import send_question_confirmation
+
+        enqueue_on_commit(send_question_confirmation, question.pk)
+    return question
+
+
+def question_confirmation_token(question: Question) -> str:
+    return signing.dumps([question.pk, question.asker_email_normalised], salt=CONFIRM_SALT, compress=True)
+
+
+def _question_for_token(token: str) -> Question:
+    invalid = _("This confirmation link is not valid. Copy the whole link from the e-mail.")
+    try:
+        question_id, normalised = signing.loads(token, salt=CONFIRM_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise DomainError(invalid) from None
+    question = None
+    if isinstance(question_id, int) and normalised:
+        question = Question.objects.filter(pk=question_id, asker=None, asker_email_normalised=normalised).first()
+    if question is None:
+        raise DomainError(invalid)
+    try:  # its age, now that the link is known to be ours
+        signing.loads(token, salt=CONFIRM_SALT, max_age=settings.INTERVIEW_CONFIRMATION_HOURS * 3600)
+    except signing.SignatureExpired:
+        raise DomainError(_("This confirmation link has expired. Ask your question again to get a new one.")) from None
+    return question
+
+
+def question_confirm(*, token: str) -> tuple[Question, bool]:
+    """The asker opened the e-mailed link: their question joins the
+    moderators' queue. Returns the question and whether this call confirmed
+    it (False: confirmed before). Under the interview's lock, which closing
+    takes too, so a question is confirmed before the close turns it into a
+    case, or refused after it."""
+    question = _question_for_token(token)
+    with transaction.atomic():
+        interview = _lock_interview(question.interview_id)
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        question.interview = interview
+        if question.state != QuestionState.UNCONFIRMED:
+            return question, False
+        if interview.state == InterviewState.CLOSED:
+            raise TransitionNotAllowed(_("This interview is over: it takes no more questions."))
+        question.state, question.confirmed_at = QuestionState.PENDING, timezone.now()
+        _save(question, actor=None, event="confirmed", fields=["state", "confirmed_at"])
+    return question, True
 
 
 def _screenable(actor, question: Question) -> None:
@@ -240,6 +318,8 @@ def _unanswered(interview: Interview):
 
 
 def _case_for(question: Question, interview: Interview):
+    """The asker's case: theirs if they asked signed in, otherwise filed
+    with the address they confirmed and followed by tracking number."""
     asker = question.asker
     with translation.override(question.language):
         title = _("Question to the interview “%(topic)s”") % {"topic": interview.title}
@@ -251,10 +331,14 @@ def _case_for(question: Question, interview: Interview):
         ])
     if len(title) > CASE_TITLE_LENGTH:
         title = title[:CASE_TITLE_LENGTH - 1] + "…"
+    if asker is not None:
+        contact = {"contact_email": asker.email, "contact_phone": asker.phone, "contact_name": asker.full_name}
+    else:
+        contact = {"contact_email": question.asker_email, "contact_name": question.asker_name}
     case, _created = case_submit(
         actor=asker, kind=Kind.CONSULTATION, category=interview.category, region=interview.region, title=title,
-        body=body[:5000], contact_email=asker.email, contact_phone=asker.phone, contact_name=asker.full_name,
-        language=question.language, submission_key=uuid.uuid5(CASE_KEY_NAMESPACE, f"question:{question.pk}"),
+        body=body[:5000], language=question.language,
+        submission_key=uuid.uuid5(CASE_KEY_NAMESPACE, f"question:{question.pk}"), **contact,
     )
     return case
 
@@ -278,7 +362,10 @@ def interview_close(*, actor, interview_id: int) -> list:
             case = _case_for(question, interview)
             question.case = case
             _save(question, actor=actor, event="became_case", fields=["case"])
-            notify(event=Event.INTERVIEW_QUESTION_CASE, case=case, users=[question.asker])
+            if question.asker_id:
+                notify(event=Event.INTERVIEW_QUESTION_CASE, case=case, users=[question.asker])
+            else:
+                notify(event=Event.INTERVIEW_QUESTION_CASE, case=case, addresses=[case.contact_email])
             cases.append(case)
         forget_live(interview.pk)
     return cases

@@ -13,10 +13,18 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.limits import address_over_limit, client_over_limit, too_many_attempts
 from interviews import live, selectors, services
-from interviews.forms import AnswerForm, InterviewForm, QuestionForm, ScreenForm, active_rejection_reasons
+from interviews.forms import (
+    AnswerForm,
+    InterviewForm,
+    QuestionByEmailForm,
+    QuestionForm,
+    ScreenForm,
+    active_rejection_reasons,
+)
 from interviews.models import Interview, InterviewState, Question
 from interviews.permissions import (
     can_ask,
@@ -89,7 +97,10 @@ def interview_live(request, interview_id: int):
 
 
 def interview_detail(request, interview_id: int):
-    interview = selectors.interview_public(interview_id)
+    return _detail(request, selectors.interview_public(interview_id))
+
+
+def _detail(request, interview, *, email_form=None, status: int = 200):
     questions = selectors.published_questions(interview)
     context = {
         "interview": interview,
@@ -99,13 +110,14 @@ def interview_detail(request, interview_id: int):
         "may_ask": can_ask(request.user),
         "may_screen": can_screen(request.user, interview),
         "question_form": QuestionForm(),
+        "email_form": email_form or QuestionByEmailForm(),
         "is_open": interview.state != InterviewState.CLOSED,
     }
     if interview.state == InterviewState.CLOSED:
         context["transcript"] = selectors.transcript(interview)
     else:
         context["live"] = live_fragment(interview.pk)
-    return render(request, "interviews/detail.html", context)
+    return render(request, "interviews/detail.html", context, status=status)
 
 
 @login_required
@@ -123,6 +135,48 @@ def interview_ask(request, interview_id: int):
     else:
         messages.error(request, _("Write your question (at most 2,000 characters)."))
     return redirect("interviews:detail", interview.pk)
+
+
+@require_POST
+def interview_ask_by_email(request, interview_id: int):
+    """Asking without an account. Each attempt e-mails an address, so it is
+    limited per client and per address across every form that e-mails one
+    (accounts.limits, counted in the shared cache); the answer is the same
+    whether or not the address has asked or has an account."""
+    interview = selectors.interview_public(interview_id)
+    form = QuestionByEmailForm(request.POST)
+    limited = client_over_limit(request, action="interview_question")
+    if limited is None and form.is_valid():
+        limited = address_over_limit(request, email=form.cleaned_data["email"])
+    if limited is not None:
+        return too_many_attempts(request, limited)
+    if form.is_valid():
+        try:
+            services.question_submit_by_email(
+                interview_id=interview.pk, email=form.cleaned_data["email"], name=form.cleaned_data["name"],
+                body=form.cleaned_data["body"], language=request.LANGUAGE_CODE)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _(
+                "Thank you. A link is on its way to %(email)s: open it to send your question to the moderators."
+            ) % {"email": form.cleaned_data["email"]})
+            return redirect("interviews:detail", interview.pk)
+    return _detail(request, interview, email_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def question_confirm(request, token: str):
+    """The link in the e-mail opens a page with one button: mail scanners
+    that follow links must not confirm a question for its asker."""
+    if request.method == "GET":
+        return render(request, "interviews/confirm.html", {"token": token})
+    try:
+        question, confirmed = services.question_confirm(token=token)
+    except DomainError as error:
+        return render(request, "interviews/confirm.html", {"error": error.message}, status=400)
+    return render(request, "interviews/confirm.html", {"done": True, "confirmed": confirmed,
+                                                       "interview": question.interview})
 
 
 @login_required

@@ -390,6 +390,9 @@ SUPERVISION_SIGNING_KEY = env_str("SUPERVISION_SIGNING_KEY")
 INTERVIEW_POLL_SECONDS = env_int("INTERVIEW_POLL_SECONDS", 5)
 INTERVIEW_FRAGMENT_SECONDS = env_int("INTERVIEW_FRAGMENT_SECONDS", 300)
 INTERVIEW_QUESTIONS_PER_PERSON = env_int("INTERVIEW_QUESTIONS_PER_PERSON", 5)
+# A question asked by e-mail without an account waits this long for its
+# asker to open the confirmation link (and never past the interview's close).
+INTERVIEW_CONFIRMATION_HOURS = env_int("INTERVIEW_CONFIRMATION_HOURS", 24)
 
 # --- Consultations on draft decisions (consultations/) --------------------
 # A citizen comments at most this many times on one consultation (one per

@@ -92,3 +92,24 @@ def test_only_hosts_schedule_through_the_api(host, official, department, categor
     assert token_client(official).post(BASE, data, format="json").status_code == 403
     created = token_client(host).post(BASE, data, format="json")
     assert created.status_code == 201 and created.json()["state"] == "scheduled"
+
+
+def test_anyone_asks_through_the_api_with_an_address_to_confirm(live_interview, settings, mailoutbox,
+                                                                django_capture_on_commit_callbacks):
+    settings.ACCOUNT_MAIL_RATE_PER_ADDRESS = "2/h"
+    url = f"{BASE}{live_interview.pk}/questions/by-email/"
+    data = {"email": "visitor@example.org", "body": "不注册也能提问吗？"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = APIClient().post(url, data, format="json", REMOTE_ADDR="10.0.4.1")
+    assert first.status_code == 202 and first.json() == {"state": "unconfirmed"}
+    assert Question.objects.get().state == QuestionState.UNCONFIRMED
+    assert "/interviews/confirm/" in mailoutbox[0].body
+    APIClient().post(url, data, format="json", REMOTE_ADDR="10.0.4.2")
+    limited = APIClient().post(url, data, format="json", REMOTE_ADDR="10.0.4.3")
+    assert limited.status_code == 429 and limited["Retry-After"] and limited.json()["errors"]
+    assert Question.objects.count() == 2
+
+
+def test_the_schema_documents_asking_by_email():
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
+    assert "interviews_ask_by_email" in schema

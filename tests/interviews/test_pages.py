@@ -120,6 +120,8 @@ def test_the_supervisors_dashboard_counts_interviews(client, supervisor, live_in
                                                      citizen, django_capture_on_commit_callbacks):
     answered = ask(live_interview, citizen, publish_by=moderator)
     ask(live_interview, citizen, body="未回答", publish_by=moderator)
+    # Never confirmed by its asker: neither received nor passed on.
+    services.question_submit_by_email(interview_id=live_interview.pk, email="x@example.org", body="未确认")
     services.answer_post(actor=host, interview_id=live_interview.pk, question_id=answered.pk, body="答复")
     with django_capture_on_commit_callbacks(execute=True):
         services.interview_close(actor=host, interview_id=live_interview.pk)
@@ -139,3 +141,22 @@ def test_the_hosts_page_runs_a_bounded_number_of_queries(client, live_interview,
     with django_assert_max_num_queries(14):
         page = client.get(reverse("interviews:manage", args=[live_interview.pk])).content.decode()
     assert "待审核7" in page and page.count(reason.name) == 8
+
+
+def test_the_chinese_pages_use_full_width_punctuation(client, live_interview, official, moderator, citizen, reason):
+    import re
+
+    from tests.portal.test_chinese_punctuation import half_width_beside_chinese
+
+    ask(live_interview, citizen, body="公开的问题", publish_by=moderator)
+    rejected = ask(live_interview, citizen, body="被拒绝的问题")
+    services.question_reject(actor=moderator, question_id=rejected.pk, reason=reason, note="含有人身攻击")
+
+    def text_of(user, name):
+        page = as_user(client, user).get(reverse(name, args=[live_interview.pk]),
+                                          HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        main = page[page.index("<main"):page.index("</main>")]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+    assert half_width_beside_chinese(text_of(official, "interviews:manage")) == []
+    assert half_width_beside_chinese(text_of(citizen, "interviews:detail")) == []

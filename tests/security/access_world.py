@@ -178,6 +178,8 @@ def build_world() -> World:
             actor=w.owner, interview_id=w.interview.pk, body="已发布的问题").pk)
     w.question_pending = interviews.question_submit(actor=w.owner, interview_id=w.interview.pk,
                                                     body="等待审核的问题")
+    w.question_token = interviews.question_confirmation_token(interviews.question_submit_by_email(
+        interview_id=w.interview.pk, email="visitor@example.org", body="以邮箱提问"))
 
     # Reports of misconduct against department A: the owner's, being
     # verified, with evidence and an explanation asked of the department;
