@@ -62,7 +62,11 @@ def minutes_download(request, consultation_id: int, hearing_id: int):
     hearing = selectors.hearing_of(consultation, hearing_id)
     if not hearing.minutes_published_at or not hearing.minutes_file:
         raise Http404("No minutes found")
-    return FileResponse(hearing.minutes_file.open("rb"), content_type="application/pdf", as_attachment=False,
+    try:
+        handle = hearing.minutes_file.open("rb")
+    except FileNotFoundError:  # removed from disk
+        raise Http404("No minutes found") from None
+    return FileResponse(handle, content_type="application/pdf", as_attachment=False,
                         filename=f"hearing-{hearing.pk}-minutes.pdf")
 
 
