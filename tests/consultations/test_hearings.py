@@ -21,6 +21,12 @@ from tests.factories import UserFactory
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages in English (the site's default is Chinese) unless a test asks otherwise."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def announce(official, consultation, *, seats=2, apply_days=5):
     now = timezone.now()
     return services.hearing_announce(actor=official, consultation_id=consultation.pk, place="市政府第一会议室",
