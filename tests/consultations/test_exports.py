@@ -117,6 +117,7 @@ def test_only_the_departments_officials_and_supervisors_export_and_download(
     exports.comment_export_run(export_id=export.pk)
     client_for(client, request.getfixturevalue(who))
     base = f"/consultations/{commented.pk}/"
+    assert (f"{base}export/" in client.get(base).content.decode()) == (status == 200)  # the link on its page
     assert client.get(f"{base}export/").status_code == status
     assert client.get(f"{base}exports/{export.pk}/").status_code == status
     assert client.get(f"{base}exports/{export.pk}/download/").status_code == status
