@@ -209,3 +209,8 @@ urlpatterns = [
     path("<int:consultation_id>/groups/", GroupListView.as_view(), name="groups"),
     path("<int:consultation_id>/feedback/", FeedbackView.as_view(), name="feedback"),
 ]
+
+# Hearings' endpoints sit under the same consultations/ prefix.
+from consultations.hearings.api import urlpatterns as hearing_urlpatterns  # noqa: E402
+
+urlpatterns += hearing_urlpatterns

@@ -276,3 +276,9 @@ class FeedbackItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation_id}: {self.decision}"
+
+
+# Hearings and comment exports live in their own modules; imported here so
+# Django registers them with this app.
+from consultations.exports.models import CommentExport  # noqa: E402, F401
+from consultations.hearings.models import ApplicationState, Hearing, HearingApplication  # noqa: E402, F401

@@ -1,7 +1,7 @@
 """Reads of consultations shared by pages, the feed and the API, each a
 fixed number of queries."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from consultations.models import (
@@ -84,7 +84,3 @@ def comments_to_moderate(consultation):
     return (Comment.objects.filter(consultation=consultation, moderation=ModerationState.PENDING)
             .select_related("section").order_by("submitted_at"))
 
-
-def comments_for_export(consultation):
-    return (Comment.objects.filter(consultation=consultation).select_related("section")
-            .order_by("pk").prefetch_related(Prefetch("section", queryset=DraftSection.objects.only("number"))))

@@ -14,3 +14,12 @@ def group_comment(comment_id: int) -> None:
 @shared_task
 def close_due_consultations() -> int:
     return len(services.consultations_close_due())
+
+
+@shared_task
+def export_comments(export_id: int) -> None:
+    """Write every comment of a consultation to CSV or XLSX, recording
+    progress; an export already started or finished is left alone."""
+    from consultations.exports.services import comment_export_run
+
+    comment_export_run(export_id=export_id)

@@ -1,13 +1,11 @@
 """Pages of consultations: the public list, feed and page with its comment
 form, a citizen's own comments, the department's drafting and report page,
-the moderators' queue, and the comments' CSV export."""
-
-import csv
+and the moderators' queue."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -288,28 +286,6 @@ def report_publish(request, consultation_id: int):
                                 summary=form.cleaned_data["summary"])
         return _("The feedback report is published and everyone who commented is told.")
     return _department_action(request, consultation_id, action)
-
-
-@login_required
-@require_GET
-def comments_export(request, consultation_id: int):
-    consultation = get_consultation_for_department(request.user, consultation_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}-comments.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Chinese text as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([_("comment"), _("section"), _("stance"), _("group"), _("moderation"), _("time submitted"),
-                     _("quoted passage"), _("text")])
-    for comment in selectors.comments_for_export(consultation).iterator(chunk_size=2000):
-        writer.writerow([comment.pk, comment.section.number if comment.section_id else "",
-                         comment.get_stance_display(), comment.group_id or "", comment.get_moderation_display(),
-                         comment.submitted_at.isoformat(), _safe(comment.quote), _safe(comment.body)])
-    return response
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet would run as a formula is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- moderators -----------------------------------------------------------------------------

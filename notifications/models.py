@@ -50,6 +50,8 @@ class Event(models.TextChoices):
     # Consultations on draft decisions (consultations app)
     CONSULTATION_REPORT = "consultation_report", _(
         "The department published what it adopted from a consultation you commented on")
+    HEARING_SELECTED = "hearing_selected", _("You are selected to take part in a hearing")
+    HEARING_REFUSED = "hearing_refused", _("You are not selected for a hearing: the reason is on its page")
 
 
 class Notification(models.Model):

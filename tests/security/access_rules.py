@@ -62,6 +62,8 @@ SCREENS_A = HOSTS_A | {"moderator"}
 # Who drafts department A's consultations, reads their comments and writes
 # the feedback (consultations.permissions); its head alone publishes.
 DRAFTS_A = frozenset({"official_a", "head_a"})
+# Who may export department A's consultation's comments: its officials, and supervisors.
+EXPORTS_A = DRAFTS_A | SUPERVISORS
 
 MISSING_ID = 987654321
 MISSING_TRACKING = "991231-0000-0000-000"
@@ -169,6 +171,27 @@ def draft_consultation(w):
 
 def missing_consultation(w):
     return {"consultation_id": MISSING_ID}
+
+
+def hearing_id(w, name="hearing"):
+    return {"consultation_id": w.consultation.pk, "hearing_id": getattr(w, name).pk}
+
+
+def missing_hearing(w):
+    return {"consultation_id": w.consultation.pk, "hearing_id": MISSING_ID}
+
+
+def export_id(w):
+    return {"consultation_id": w.consultation.pk, "export_id": w.comment_export.pk}
+
+
+def missing_export(w):
+    return {"consultation_id": w.consultation.pk, "export_id": MISSING_ID}
+
+
+def application_decision(w):
+    return {"consultation_id": w.consultation.pk, "hearing_id": w.hearing_closed.pk,
+            "application_id": w.hearing_application.pk}
 
 
 def section_feedback(w):
@@ -484,7 +507,21 @@ RULES = {
     "consultations:report": Rule("publishing the feedback report", frozenset({"head_a"}), closed_consultation,
                                  missing=missing_consultation, positive="POST", refusals=(302,),
                                  data=lambda w: {"summary": "总结"}),
-    "consultations:export": Rule("comments as CSV", DRAFTS_A, consultation_id, missing=missing_consultation),
+    "consultations:export": Rule("exporting the comments", EXPORTS_A, consultation_id, missing=missing_consultation),
+    "consultations:export_status": Rule("an export's progress", EXPORTS_A, export_id, missing=missing_export),
+    "consultations:export_download": Rule("an export's file", EXPORTS_A, export_id, missing=missing_export),
+    "consultations:hearings": Rule("managing hearings", DRAFTS_A, consultation_id, missing=missing_consultation),
+    "consultations:hearing": public("a hearing", target=hearing_id, missing=missing_hearing),
+    "consultations:hearing_apply": signed_in("applying for a hearing", target=hearing_id, missing=missing_hearing,
+                                             positive="POST", data=lambda w: {"statement": "我想发言"}),
+    "consultations:hearing_minutes_file": public("a hearing's minutes (PDF)",
+                                                 target=lambda w: hearing_id(w, "hearing_past"),
+                                                 missing=missing_hearing),
+    "consultations:hearing_applications": Rule("selecting a hearing's participants", DRAFTS_A,
+                                               lambda w: hearing_id(w, "hearing_closed"), missing=missing_hearing),
+    "consultations:hearing_minutes": Rule("publishing a hearing's minutes", DRAFTS_A,
+                                          lambda w: hearing_id(w, "hearing_past"), missing=missing_hearing,
+                                          positive="POST", data=lambda w: {"minutes": "更正后的笔录"}),
     "consultations:moderate": Rule("moderating comments", frozenset({"moderator"}), consultation_id,
                                    missing=missing_consultation),
     "api:consultations:list": public("consultations (API)"),
@@ -497,6 +534,20 @@ RULES = {
                                        missing=missing_consultation, positive="POST", expect=(200,),
                                        data=lambda w: {"section": w.consultation_closed.sections.first().pk,
                                                        "decision": "adopted", "reason": "已采纳"}),
+    "api:consultations:hearings": public("hearings (API)", target=consultation_id, missing=missing_consultation),
+    "api:consultations:hearing_apply": signed_in("applying for a hearing (API)", target=hearing_id,
+                                                 missing=missing_hearing, positive="POST", expect=(201,),
+                                                 data=lambda w: {"statement": "我想发言"}),
+    "api:consultations:hearing_applications": Rule("a hearing's applications (API)", DRAFTS_A,
+                                                   lambda w: hearing_id(w, "hearing_closed"),
+                                                   missing=missing_hearing),
+    "api:consultations:hearing_decide": Rule(
+        "deciding on an application (API)", DRAFTS_A, application_decision, positive="POST", expect=(200,),
+        missing=lambda w: {**application_decision(w), "application_id": MISSING_ID},
+        data=lambda w: {"decision": "refuse", "reason": "名额已满"}),
+    "api:consultations:hearing_minutes": Rule("publishing a hearing's minutes (API)", DRAFTS_A,
+                                              lambda w: hearing_id(w, "hearing_past"), missing=missing_hearing,
+                                              positive="POST", expect=(200,), data=lambda w: {"minutes": "笔录"}),
     # --- Open311 (the api_key, not the session, says who asks) ---------------------------------------
     "open311:discovery": public("Open311 discovery", target=lambda w: open311_json()),
     "open311:v2-discovery": public("Open311 discovery", target=lambda w: open311_json()),

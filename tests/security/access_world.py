@@ -226,4 +226,31 @@ def build_world() -> World:
                                                                     closes_at=now - timedelta(days=1))
     consultations.consultations_close_due()
     w.consultation_closed.refresh_from_db()
+    # Hearings on the open consultation: one taking applications, one whose
+    # applications closed (with the follower's application to decide on),
+    # and one held, whose minutes (with a PDF) are published. A finished
+    # export of its comments.
+    from consultations.exports.models import CommentExport
+    from consultations.hearings import services as hearings
+    from consultations.hearings.models import Hearing
+
+    def hearing(days):
+        return hearings.hearing_announce(actor=w.official_a, consultation_id=w.consultation.pk,
+                                         place="市政府第一会议室", seats=2, starts_at=now + timedelta(days=days + 1),
+                                         apply_until=now + timedelta(days=days))
+
+    w.hearing = hearing(5)
+    w.hearing_closed = hearing(3)
+    w.hearing_application = hearings.hearing_apply(actor=w.follower, hearing_id=w.hearing_closed.pk,
+                                                   statement="我住在附近，想谈谈停车难。")
+    Hearing.objects.filter(pk=w.hearing_closed.pk).update(apply_until=now - timedelta(hours=1))
+    w.hearing_past = hearing(1)
+    Hearing.objects.filter(pk=w.hearing_past.pk).update(
+        apply_until=now - timedelta(days=3), starts_at=now - timedelta(days=1), minutes="听证会笔录",
+        minutes_published_at=now)
+    w.hearing_past.refresh_from_db()
+    w.hearing_past.minutes_file.save("minutes.pdf", ContentFile(b"%PDF-1.4 minutes"))
+    w.comment_export = CommentExport.objects.create(consultation=w.consultation, requested_by=w.official_a,
+                                                    format="csv", state="done", total=1, done=1)
+    w.comment_export.file.save("export.csv", ContentFile(b"comment\n1\n"))
     return w
