@@ -58,6 +58,7 @@ def open311_endpoint(*methods):
                                                          % {"methods": " or ".join(methods)})])
                     response["Allow"] = ", ".join(methods)
                     return response
+                _check_no_nul(request, kwargs)
                 _check_jurisdiction(request)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
@@ -66,6 +67,16 @@ def open311_endpoint(*methods):
         return wrapper
 
     return decorate
+
+
+def _check_no_nul(request, kwargs) -> None:
+    """No argument of the spec holds a NUL character, and PostgreSQL refuses
+    one in a query: a request carrying one is refused as malformed, in the
+    spec's error list, before any argument reaches the database."""
+    values = [*kwargs.values(), *request.GET.keys(), *request.POST.keys()]
+    values += [value for data in (request.GET, request.POST) for name in data for value in data.getlist(name)]
+    if any("\x00" in value for value in values if isinstance(value, str)):
+        raise BadRequest(_("The request contains a NUL character, which no argument may hold."))
 
 
 def _check_jurisdiction(request) -> None:

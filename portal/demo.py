@@ -127,6 +127,14 @@ ACCOUNTS = [
 ]
 
 
+
+def demo_account_roles() -> list[tuple[str, str]]:
+    """(e-mail, role) of every account load_demo makes, those of the further
+    mechanisms' demos too: the list `runportal` prints at every start."""
+    from interviews.demo import HOST_EMAIL
+
+    return [(email, role) for email, _name, role, *_rest in ACCOUNTS] + [(HOST_EMAIL, "interview host")]
+
 # The one department whose replies wait for its head's approval, so the
 # approval can be tried (housing@ drafts, housing-head@ approves).
 APPROVING_DEPARTMENTS = {"housing"}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Department
 from petitions.models import Case as CaseModel
 from petitions.models import Category, Region
+from petitions.tracking import normalise_tracking_number
 from publication.models import Publication, PublicationState, PublicStatus
 from publication.partial import partial_matches
 from publication.search import (
@@ -190,8 +191,11 @@ def _matching(cases, tokens: list[str], *, operator: str):
 
 def public_case(tracking_number: str) -> Publication:
     """A published case by its tracking number; the same 404 whether it is
-    missing, private or not (yet) approved."""
-    publication = public_cases().filter(case__tracking_number=tracking_number).first()
+    missing, private or not (yet) approved. The number is read as every
+    other look-up reads it, so text that cannot be one (a NUL character,
+    which PostgreSQL refuses in a query) is not found rather than an error."""
+    number = normalise_tracking_number(tracking_number)
+    publication = public_cases().filter(case__tracking_number=number).first() if number else None
     if publication is None:
         raise Http404("No public case found")
     return publication

@@ -68,7 +68,9 @@ def answer_when(answer, short=False) -> str:
     if short:
         return format_html('{} <span class="estimate" title="{}">{}</span>', _time(answer.at), explained,
                            gettext("(estimate)"))
-    return format_html('{} <span class="estimate">({})</span>', _time(answer.at), explained)
+    # Parentheses as the language writes them: full-width in Chinese.
+    return format_html('{} <span class="estimate">{}</span>', _time(answer.at),
+                       format_html(gettext("({text})"), text=explained))
 
 
 @register.simple_tag

@@ -259,3 +259,16 @@ def test_a_point_outside_the_city_is_refused(client, api_key, pothole):
         "phone": "111", "description": "Deep hole", "attribute[SIZE]": "S"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "outside the city" in response.json()[0]["description"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("url", [
+    "/open311/v2/services/pot%00hole.{fmt}",
+    "/open311/v2/requests.{fmt}?service_code=pot%00hole",
+    "/open311/v2/requests.{fmt}?service_request_id=1%00",
+    "/open311/v2/requests/1%00.{fmt}",
+    "/open311/v2/tokens/to%00ken.{fmt}",
+])
+def test_a_nul_character_in_any_argument_is_a_bad_request(client, pothole, published, url, fmt):
+    # PostgreSQL refuses NUL in a query: without this check it was a 500 there.
+    assert_errors(client.get(url.format(fmt=fmt)), 400, fmt, contains="NUL")

@@ -271,3 +271,11 @@ def test_a_mobile_number_sent_through_open311_is_kept_in_one_form_and_links_to_n
     assert case.contact_phone == "+8613812345678" and case.citizen is None
     found = client.post("/track/", {"tracking_number": case.tracking_number, "email": "13812345678"})
     assert "A large sinkhole" in found.content.decode()
+
+
+def test_a_nul_character_in_a_posted_argument_is_a_bad_request(client, api_key, pothole):
+    assert_errors(post(client, "json", spec_example(api_key, service_code="pot\x00hole")), 400, "json",
+                  contains="NUL")
+    assert_errors(post(client, "json", spec_example(api_key, description="A sink\x00hole")), 400, "json",
+                  contains="NUL")
+    assert not Case.objects.exists()

@@ -88,3 +88,18 @@ def test_every_department_a_rule_routes_to_has_a_demo_official_and_housing_needs
     assert head.email in printed
     # The city's accounts, and those the further mechanisms' demos add.
     assert {email for email, *_rest in ACCOUNTS} <= printed
+
+
+def test_runportal_prints_every_account_the_demo_made(monkeypatch):
+    """A newcomer reads the accounts from runportal's banner at every start,
+    the interview host's too (load_demo prints them only the first time)."""
+    import io
+
+    from portal.management.commands.runportal import Command
+
+    made = [email for email, _password, _role in load_demo(history=False)]
+    out = io.StringIO()
+    Command(stdout=out)._announce("127.0.0.1:8000", embedded=True)
+    banner = out.getvalue()
+    assert "host@wenzheng.example" in made
+    assert [email for email in made if email not in banner] == []

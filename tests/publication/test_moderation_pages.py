@@ -80,6 +80,10 @@ def test_reject_needs_a_reason_from_the_list(client, moderator, waiting):
     assert publication.state == PublicationState.REJECTED and publication.rejection_note == "个人信息太多"
     queue = client.get(reverse("publication:moderation_queue")).content.decode()
     assert waiting.tracking_number not in queue[queue.index('id="queue-heading"'):]
+    # The reason in the decisions, in the parentheses Chinese writes.
+    page = client.get(reverse("publication:moderate_case", args=[waiting.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    history = page.content.decode()
+    assert f"（{reason.name}）" in history[history.index('id="history-heading"'):]
 
 
 def test_missing_case_is_404_for_a_moderator(client, moderator):

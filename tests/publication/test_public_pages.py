@@ -169,6 +169,15 @@ def test_missing_and_private_cases_are_the_same_404(client, department, moderato
     assert private.tracking_number not in search
 
 
+def test_a_public_case_is_found_by_its_number_as_read_aloud_and_nonsense_is_not_found(client, make_public):
+    publication = make_public("路灯不亮", "小区门口路灯坏了。", "已修复。")
+    spoken = publication.case.tracking_number.replace("-", " ")
+    assert "路灯不亮" in client.get(f"/public/cases/{spoken}/").content.decode()
+    # PostgreSQL refuses a NUL character in a query: still the same 404, not a 500.
+    client.raise_request_exception = False
+    assert client.get("/public/cases/26%0012/").status_code == 404
+
+
 def test_detail_page_shows_department_and_timings(client, make_public, department):
     publication = make_public("夜间施工噪音扰民", "每晚都有施工。", "已责令停止。")
     page = client.get(reverse("publication:case_detail", args=[publication.case.tracking_number])).content.decode()

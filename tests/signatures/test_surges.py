@@ -99,6 +99,9 @@ def test_the_hot_topics_panel_lists_open_alerts_with_their_cases(client, traffic
     client.post(reverse("signatures:surge_alert_close", args=[alert.pk]))
     alert.refresh_from_db()
     assert alert.state == SurgeAlert.State.CLOSED and alert.closed_by == supervisor
+    # Who closed it and when, in the parentheses and comma Chinese writes.
+    closed = client.get(reverse("signatures:surge_alert", args=[alert.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert f"（{supervisor}，" in closed.content.decode()
 
 
 def test_only_supervisors_see_surge_alerts(client, traffic, window_end, official):

@@ -12,7 +12,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.demo import ACCOUNTS, DEMO_PASSWORD
+from portal.demo import DEMO_PASSWORD, demo_account_roles
 from portal.supervisor import Supervisor
 
 
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             "",
             f"Wenzheng is starting at http://{address}/  ({backend})",
             f"Demo accounts (password for each: {DEMO_PASSWORD}):",
-            *[f"  {email:32} {role}" for email, _name, role, *_rest in ACCOUNTS],
+            *[f"  {email:32} {role}" for email, role in demo_account_roles()],
             "Sent e-mail is written to var/mail/ unless EMAIL_HOST is set. Stop with Ctrl+C.",
             "Texts (sign-in codes too) are written to var/sms/ unless SMS_BACKEND names a gateway.",
             "DEBUG is on: Django's debug pages." if settings.DEBUG
