@@ -30,7 +30,7 @@ from consultations.models import (
     ModerationState,
     Phase,
 )
-from consultations.selectors import CommentCriteria, comments_matching
+from consultations.selectors import CommentCriteria, comments_matching, counts_forget
 from notifications.models import Event
 from notifications.services import notify
 from petitions.attachments import attachment_content_type
@@ -415,6 +415,7 @@ def comments_invalidate(*, actor, criteria: CommentCriteria, reason: str,
                                     .order_by("pk").values("pk")[:1]))
         invalidation.invalidated = invalidated
         invalidation.save(update_fields=["invalidated"])
+        transaction.on_commit(lambda: [counts_forget(pk) for pk in consultation_ids])
         logger.info("comments invalidated: by=%s count=%s criteria=%s", actor.pk, invalidated, criteria)
     return invalidation
 
