@@ -290,11 +290,21 @@ class _Placer:
         # Groups by their own fingerprint: the rest of a campaign of pasted
         # text finds its group without a query.
         self.by_fingerprint: dict[str, CommentGroup] = {}
+        # Fingerprints known to have no group (until one is made here).
+        self.without_group: set[str] = set()
+
+    def prefetch(self, fingerprints) -> None:
+        """Look a batch's fingerprints up in one query instead of one each."""
+        fingerprints = set(fingerprints)
+        for group in CommentGroup.objects.filter(consultation_id=self.consultation_id,
+                                                 fingerprint__in=fingerprints).order_by("pk"):
+            self.by_fingerprint.setdefault(group.fingerprint, group)
+        self.without_group |= fingerprints - set(self.by_fingerprint)
 
     def place(self, comment) -> tuple[CommentGroup, bool]:
         """The comment's group, and whether it was made for it."""
         group = self.by_fingerprint.get(comment.fingerprint)
-        if group is None:
+        if group is None and comment.fingerprint not in self.without_group:
             group = CommentGroup.objects.filter(consultation_id=self.consultation_id,
                                                 fingerprint=comment.fingerprint).first()
         if group is None:
@@ -363,6 +373,7 @@ def comments_group_pending(*, consultation_id: int, limit: int = 500) -> int:
                         .filter(consultation_id=consultation_id, group=None, invalidated_at=None)
                         .order_by("pk").only("pk", "consultation_id", "body", "fingerprint")[:limit])
         placer = _Placer(consultation_id)
+        placer.prefetch(comment.fingerprint for comment in comments)
         placed = {}
         for comment in comments:
             placed[comment.pk], _made = placer.place(comment)
