@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 CAMPAIGN = "坚决反对提高停车收费标准，这将加重市民负担，请重新考虑本条规定！"
 
 
+@pytest.fixture(autouse=True)
+def _pages_in_english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def set_rates(**rates):
     config = ConsultationSettings.load()
     for name, value in rates.items():
@@ -36,9 +41,13 @@ def test_commenting_over_the_address_limit_gets_a_429_with_retry_after_and_recor
     codes = [client.post(comment_url(open_consultation), {"body": f"意见{n}"}, REMOTE_ADDR="203.0.113.9").status_code
              for n in range(3)]
     assert codes == [302, 302, 302]
-    refused = client.post(comment_url(open_consultation), {"body": "第四条意见"}, REMOTE_ADDR="203.0.113.9")
+    refused = client.post(comment_url(open_consultation), {"body": "第四条意见"}, REMOTE_ADDR="203.0.113.9",
+                          HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 3600
     assert "Too many comments came from your network address" in refused.content.decode()
+    zh = client.post(comment_url(open_consultation), {"body": "第五条意见"}, REMOTE_ADDR="203.0.113.9",
+                     HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert zh.status_code == 429 and "短时间内来自您网络地址的意见过多" in zh.content.decode()
     assert Comment.objects.count() == 3
     assert set(Comment.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
     # Another person at the same address is held back too (the limit is the address's) ...
