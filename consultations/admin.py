@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from consultations.models import Comment, Consultation, Document, DraftSection, DraftVersion
+from consultations.models import (
+    Comment,
+    CommentInvalidation,
+    Consultation,
+    ConsultationSettings,
+    Document,
+    DraftSection,
+    DraftVersion,
+)
+from portal.admin_mixins import ReadOnlyAdminMixin
+from signatures.admin import SingletonAdmin
 
 
 class SectionInline(admin.TabularInline):
@@ -35,3 +45,11 @@ class CommentAdmin(SimpleHistoryAdmin):
     list_display = ["consultation", "section", "stance", "moderation", "group", "submitted_at"]
     list_filter = ["moderation", "stance"]
     raw_id_fields = ["consultation", "section", "author", "group"]
+
+
+@admin.register(CommentInvalidation)
+class CommentInvalidationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["performed_at", "performed_by", "consultation", "ip_address", "invalidated", "reason"]
+
+
+admin.site.register(ConsultationSettings, SingletonAdmin)

@@ -6,6 +6,7 @@ comment once (its groups) and answers them."""
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
@@ -14,9 +15,10 @@ from rest_framework.views import APIView
 from api.errors import api_exception, error_responses
 from api.pagination import ApiPagination
 from api.throttling import ApiWriteThrottle
-from consultations import selectors, services
+from consultations import selectors, services, throttle
 from consultations.models import Adoption, Comment, CommentGroup, Consultation, DraftSection, FeedbackItem, Stance
 from consultations.permissions import get_consultation_for_department, get_consultation_public
+from portal.addresses import client_address
 from portal.errors import DomainError
 
 
@@ -166,11 +168,15 @@ class CommentListView(APIView):
                    responses={201: OwnConsultationCommentSerializer, **error_responses(404)})
     def post(self, request, consultation_id):
         consultation = get_consultation_public(request.user, consultation_id)
+        limited = throttle.check_comment(request)
+        if limited:
+            raise Throttled(wait=limited.retry_after)
         incoming = ConsultationCommentInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         comment = _run(services.comment_submit, actor=request.user, consultation_id=consultation.pk,
-                       section_id=data["section"], quote=data["quote"], stance=data["stance"], body=data["body"])
+                       section_id=data["section"], quote=data["quote"], stance=data["stance"], body=data["body"],
+                       ip_address=client_address(request))
         return Response(OwnConsultationCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 

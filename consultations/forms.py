@@ -1,10 +1,14 @@
+import ipaddress
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from consultations.models import Adoption, Stance, WhoMayComment
+from consultations.selectors import CommentCriteria
 from petitions.models import Category
 from publication.models import PublicationRejectionReason
+from signatures.forms import DateTimeInput
 
 
 class ConsultationForm(forms.Form):
@@ -73,3 +77,37 @@ class FeedbackForm(forms.Form):
 
 class ReportForm(forms.Form):
     summary = forms.CharField(label=_("overall summary of the feedback"), max_length=10000, widget=forms.Textarea)
+
+
+class InvalidationForm(forms.Form):
+    """The criteria of a bulk invalidation of comments. Sent once to preview
+    how many comments match, then again with `confirm` to invalidate them."""
+
+    consultation = forms.IntegerField(label=_("Consultation number (optional)"), required=False, min_value=1,
+                                      help_text=_("Leave empty to match comments on every consultation."))
+    ip_address = forms.GenericIPAddressField(label=_("Client address (IP)"), required=False)
+    submitted_from = forms.DateTimeField(label=_("Sent from"), required=False, widget=DateTimeInput())
+    submitted_until = forms.DateTimeField(label=_("Sent before"), required=False, widget=DateTimeInput())
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Required to invalidate; kept with the record of this invalidation."))
+
+    def clean_ip_address(self):
+        value = self.cleaned_data["ip_address"]
+        return str(ipaddress.ip_address(value)) if value else None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("submitted_from"), cleaned.get("submitted_until")
+        if start and end and start >= end:
+            self.add_error("submitted_until", _("The end of the range must come after its start."))
+        if not self.errors and not any(cleaned.get(name) for name in
+                                       ("ip_address", "submitted_from", "submitted_until")):
+            raise forms.ValidationError(_("Choose an address or a time range: not every comment at once."))
+        return cleaned
+
+    def criteria(self) -> CommentCriteria:
+        data = self.cleaned_data
+        return CommentCriteria(consultation_id=data.get("consultation"), ip_address=data.get("ip_address"),
+                               submitted_from=data.get("submitted_from"),
+                               submitted_until=data.get("submitted_until"))

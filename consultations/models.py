@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from signatures.models import SingletonSettings, validate_rate
+
 DEFAULT_WINDOW_DAYS = 30
 
 
@@ -180,11 +182,27 @@ class CommentGroup(models.Model):
     simhash = models.BigIntegerField()
     representative = models.ForeignKey("Comment", null=True, on_delete=models.SET_NULL, related_name="+")
     size = models.PositiveIntegerField(_("comments"), default=0)
+    # The SimHash cut into grouping.BANDS bands (grouping.bands), each indexed
+    # with the consultation: a new comment is compared only with the groups
+    # that share a band with it, not with every group.
+    band_0 = models.IntegerField(default=0)
+    band_1 = models.IntegerField(default=0)
+    band_2 = models.IntegerField(default=0)
+    band_3 = models.IntegerField(default=0)
+    band_4 = models.IntegerField(default=0)
+    band_5 = models.IntegerField(default=0)
+    band_6 = models.IntegerField(default=0)
+
+    BAND_FIELDS = [f"band_{index}" for index in range(7)]
 
     class Meta:
         verbose_name = _("comment group")
         verbose_name_plural = _("comment groups")
-        indexes = [models.Index(fields=["consultation", "fingerprint"], name="comment_group_fp_idx")]
+        indexes = [
+            models.Index(fields=["consultation", "fingerprint"], name="comment_group_fp_idx"),
+            *(models.Index(fields=["consultation", f"band_{index}"], name=f"comment_group_band{index}_idx")
+              for index in range(7)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.consultation_id}/{self.pk} ({self.size})"
@@ -200,6 +218,29 @@ class ModerationState(models.TextChoices):
     PENDING = "pending", _("awaiting moderation")
     PUBLISHED = "published", _("published")
     REJECTED = "rejected", _("not published")
+
+
+class CommentInvalidation(models.Model):
+    """A supervisor's bulk invalidation of a comment flood: who, when, why,
+    and the criteria it used."""
+
+    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    performed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("reason"), max_length=2000)
+    consultation = models.ForeignKey(Consultation, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    submitted_from = models.DateTimeField(_("submitted from"), null=True, blank=True)
+    submitted_until = models.DateTimeField(_("submitted until"), null=True, blank=True)
+    invalidated = models.PositiveIntegerField(_("comments invalidated"), default=0)
+
+    class Meta:
+        verbose_name = _("invalidation of comments")
+        verbose_name_plural = _("invalidations of comments")
+        ordering = ["-performed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.performed_at:%Y-%m-%d %H:%M} ({self.invalidated})"
 
 
 class Comment(models.Model):
@@ -226,9 +267,15 @@ class Comment(models.Model):
     fingerprint = models.CharField(max_length=64, blank=True)
     submitted_at = models.DateTimeField(_("time submitted"), default=timezone.now)
     edited_at = models.DateTimeField(_("time edited"), null=True, blank=True)
+    # Where it came from, for the flood limits' bulk invalidation.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Set by a supervisor's bulk invalidation: counted, listed and grouped nowhere.
+    invalidated_at = models.DateTimeField(null=True, blank=True)
+    invalidation = models.ForeignKey(CommentInvalidation, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="comments", db_index=False)
 
     history = HistoricalRecords(no_db_index=["consultation", "section", "author", "rejection_reason",
-                                             "moderated_by", "group"])
+                                             "moderated_by", "group", "invalidation"])
 
     class Meta:
         verbose_name = _("comment")
@@ -237,6 +284,17 @@ class Comment(models.Model):
             models.Index(fields=["consultation", "moderation", "section"], name="comment_list_idx"),
             models.Index(fields=["author", "submitted_at"], name="comment_author_idx"),
             models.Index(fields=["consultation", "group"], name="comment_group_idx"),
+            # The published comments of a consultation, and of one section, in order.
+            models.Index(fields=["consultation", "moderation", "submitted_at"], name="comment_public_idx",
+                         condition=Q(invalidated_at=None)),
+            models.Index(fields=["section", "moderation", "submitted_at"], name="comment_section_idx",
+                         condition=Q(invalidated_at=None)),
+            # Comments still to be put in a campaign, oldest first (the batch grouping).
+            models.Index(fields=["consultation", "id"], name="comment_ungrouped_idx",
+                         condition=Q(group=None, invalidated_at=None)),
+            # The supervisors' bulk invalidation filters, each with the time range.
+            models.Index(fields=["ip_address", "submitted_at"], name="comment_ip_idx"),
+            models.Index(fields=["consultation", "submitted_at"], name="comment_time_idx"),
         ]
 
     def __str__(self) -> str:
@@ -276,6 +334,21 @@ class FeedbackItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation_id}: {self.decision}"
+
+
+class ConsultationSettings(SingletonSettings):
+    """The flood limits of commenting, counted in the shared cache like the
+    signatures' (signatures.throttle), and editable by administrators."""
+
+    comment_rate_per_address = models.CharField(
+        _("comments per client address"), max_length=20, default="30/h", validators=[validate_rate])
+    comment_rate_per_domain = models.CharField(
+        _("comments per e-mail domain of the commenters"), max_length=20, default="300/h",
+        validators=[validate_rate])
+
+    class Meta:
+        verbose_name = _("consultation settings")
+        verbose_name_plural = _("consultation settings")
 
 
 # Hearings and comment exports live in their own modules; imported here so

@@ -3,21 +3,24 @@ correction, comments and their moderation, the close that starts the report
 clock, the feedback report that stops it."""
 
 import datetime
+import logging
 import re
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import user_department_ids
+from accounts.roles import Role, has_role, user_department_ids
 from consultations import grouping, permissions
 from consultations.models import (
     DEFAULT_WINDOW_DAYS,
     Comment,
     CommentGroup,
+    CommentInvalidation,
     Consultation,
     ConsultationState,
     Document,
@@ -27,12 +30,15 @@ from consultations.models import (
     ModerationState,
     Phase,
 )
+from consultations.selectors import CommentCriteria, comments_matching, counts_forget
 from notifications.models import Event
 from notifications.services import notify
 from petitions.attachments import attachment_content_type
 from portal.errors import ActionForbidden, DomainError, TransitionNotAllowed
 from supervision.clocks import clock_start, clocks_stop
 from supervision.models import ClockKind
+
+logger = logging.getLogger(__name__)
 
 # A line that starts a new section: 第一章 / 第十二条 / 第3条, or "1." "2、" "(3)".
 _SECTION_START = re.compile(
@@ -189,7 +195,7 @@ def _check_may_comment(actor, consultation):
 
 
 def comment_submit(*, actor, consultation_id: int, body: str, section_id: int | None = None, quote: str = "",
-                   stance: str = "") -> Comment:
+                   stance: str = "", ip_address: str | None = None) -> Comment:
     from consultations import tasks
 
     consultation = Consultation.objects.get(pk=consultation_id)
@@ -205,7 +211,7 @@ def comment_submit(*, actor, consultation_id: int, body: str, section_id: int | 
             raise DomainError(_("There is no such section in this draft."))
     comment = Comment.objects.create(
         consultation=consultation, section=section, author=actor, body=body.strip(), quote=quote.strip(),
-        stance=stance, fingerprint=grouping.fingerprint(body))
+        stance=stance, fingerprint=grouping.fingerprint(body), ip_address=ip_address)
     transaction.on_commit(lambda: tasks.group_comment.delay(comment.pk))
     return comment
 
@@ -219,6 +225,9 @@ def comment_edit(*, actor, comment_id: int, body: str, quote: str = "", stance: 
         comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment_id)
         if comment.author_id != actor.pk:
             raise ActionForbidden(_("Only its author may edit a comment."))
+        if comment.invalidated_at is not None:
+            raise TransitionNotAllowed(_("This comment was invalidated by the supervisors as part of a flood: "
+                                         "it can no longer be changed."))
         _check_may_comment(actor, comment.consultation)
         comment.body, comment.quote, comment.stance = body.strip(), quote.strip(), stance
         comment.fingerprint = grouping.fingerprint(body)
@@ -255,33 +264,171 @@ def _leave_group(comment):
         comment.save(update_fields=["group"])
 
 
+def _near_groups(consultation_id: int, value: int) -> list[CommentGroup]:
+    """The consultation's groups within NEAR_DISTANCE bits of `value`,
+    nearest (then oldest) first. Only groups sharing a band are read (each
+    band an indexed column); the pigeonhole rule in grouping means no group
+    within the distance is left out."""
+    shares_a_band = Q()
+    for field, band in zip(CommentGroup.BAND_FIELDS, grouping.bands(value), strict=True):
+        # The consultation in every branch, so each is one index's range on SQLite and PostgreSQL alike.
+        shares_a_band |= Q(consultation_id=consultation_id, **{field: band})
+    candidates = CommentGroup.objects.filter(shares_a_band).only("pk", "simhash", "representative_id")
+    near = [(grouping.distance(value, group.simhash), group.pk, group) for group in candidates]
+    return [group for distance, _pk, group in sorted(near, key=lambda item: item[:2])
+            if distance <= grouping.NEAR_DISTANCE]
+
+
+class _Placer:
+    """Finds or makes the campaign of comments of one consultation, whose row
+    the caller holds locked, so two workers agree on the groups. One
+    comment at a time (a new comment) or a batch (the backlog) take the
+    same steps in the same order, and so make the same groups."""
+
+    def __init__(self, consultation_id: int):
+        self.consultation_id = consultation_id
+        # Groups by their own fingerprint: the rest of a campaign of pasted
+        # text finds its group without a query.
+        self.by_fingerprint: dict[str, CommentGroup] = {}
+        # Fingerprints known to have no group (until one is made here).
+        self.without_group: set[str] = set()
+
+    def prefetch(self, fingerprints) -> None:
+        """Look a batch's fingerprints up in one query instead of one each."""
+        fingerprints = set(fingerprints)
+        for group in CommentGroup.objects.filter(consultation_id=self.consultation_id,
+                                                 fingerprint__in=fingerprints).order_by("pk"):
+            self.by_fingerprint.setdefault(group.fingerprint, group)
+        self.without_group |= fingerprints - set(self.by_fingerprint)
+
+    def place(self, comment) -> tuple[CommentGroup, bool]:
+        """The comment's group, and whether it was made for it."""
+        group = self.by_fingerprint.get(comment.fingerprint)
+        if group is None and comment.fingerprint not in self.without_group:
+            group = CommentGroup.objects.filter(consultation_id=self.consultation_id,
+                                                fingerprint=comment.fingerprint).first()
+        if group is None:
+            value = grouping.simhash(comment.body)
+            near = _near_groups(self.consultation_id, value)
+            if near:
+                return near[0], False
+            group = CommentGroup.objects.create(
+                consultation_id=self.consultation_id, fingerprint=comment.fingerprint, simhash=value,
+                representative=comment, **dict(zip(CommentGroup.BAND_FIELDS, grouping.bands(value), strict=True)))
+            self.by_fingerprint[group.fingerprint] = group
+            return group, True
+        self.by_fingerprint[group.fingerprint] = group
+        return group, False
+
+
+def _add_to_groups(comments, placed: dict[int, CommentGroup]) -> None:
+    """Raise each group's size by its new comments (one update per distinct
+    number), and give a group emptied by an invalidation a representative."""
+    added = Counter(group.pk for group in placed.values())
+    by_count: dict[int, list[int]] = defaultdict(list)
+    for pk, count in added.items():
+        by_count[count].append(pk)
+    for count, pks in by_count.items():
+        CommentGroup.objects.filter(pk__in=pks).update(size=F("size") + count)
+    first = {}
+    for comment in comments:
+        first.setdefault(placed[comment.pk].pk, comment.pk)
+    for group in {group.pk: group for group in placed.values()}.values():
+        if group.representative_id is None:
+            CommentGroup.objects.filter(pk=group.pk, representative=None).update(representative_id=first[group.pk])
+            group.representative_id = first[group.pk]
+
+
 def comment_group(*, comment_id: int) -> CommentGroup | None:
     """Put one comment in its campaign: the group with its fingerprint, else
-    the nearest group within NEAR_DISTANCE bits, else a new group. Locks
-    the consultation so two workers grouping its comments at once agree."""
+    the nearest group within NEAR_DISTANCE bits (through the band index),
+    else a new group. Locks the consultation (FOR NO KEY UPDATE: new
+    comments are not held up) so two workers grouping its comments agree."""
     with transaction.atomic():
         comment = Comment.objects.filter(pk=comment_id).first()
         if comment is None:
             return None
-        Consultation.objects.select_for_update().filter(pk=comment.consultation_id).first()
+        Consultation.objects.select_for_update(no_key=True).filter(pk=comment.consultation_id).first()
         comment = Comment.objects.select_for_update().get(pk=comment_id)
         if comment.group_id:
             return comment.group
-        groups = CommentGroup.objects.filter(consultation_id=comment.consultation_id)
-        group = groups.filter(fingerprint=comment.fingerprint).first()
-        value = grouping.simhash(comment.body)
-        if group is None:
-            near = [(grouping.distance(value, other), pk) for pk, other in groups.values_list("pk", "simhash")]
-            near = [pair for pair in near if pair[0] <= grouping.NEAR_DISTANCE]
-            group = groups.get(pk=min(near)[1]) if near else None
-        if group is None:
-            group = CommentGroup.objects.create(consultation_id=comment.consultation_id,
-                                                fingerprint=comment.fingerprint, simhash=value,
-                                                representative=comment)
-        CommentGroup.objects.filter(pk=group.pk).update(size=F("size") + 1)
+        if comment.invalidated_at is not None:
+            return None
+        group, _made = _Placer(comment.consultation_id).place(comment)
+        _add_to_groups([comment], {comment.pk: group})
         comment.group = group
         comment.save(update_fields=["group"])
     return group
+
+
+def comments_group_pending(*, consultation_id: int, limit: int = 500) -> int:
+    """Group the oldest `limit` comments of a consultation that are in no
+    group yet (a backlog: comments loaded in bulk, or whose task was lost),
+    in one transaction; the same groups as one comment at a time would
+    make. Returns how many were grouped."""
+    with transaction.atomic():
+        if Consultation.objects.select_for_update(no_key=True).filter(pk=consultation_id).first() is None:
+            return 0
+        comments = list(Comment.objects.select_for_update()
+                        .filter(consultation_id=consultation_id, group=None, invalidated_at=None)
+                        .order_by("pk").only("pk", "consultation_id", "body", "fingerprint")[:limit])
+        placer = _Placer(consultation_id)
+        placer.prefetch(comment.fingerprint for comment in comments)
+        placed = {}
+        for comment in comments:
+            placed[comment.pk], _made = placer.place(comment)
+            comment.group = placed[comment.pk]
+        if comments:
+            _add_to_groups(comments, placed)
+            Comment.objects.bulk_update(comments, ["group"], batch_size=500)
+    return len(comments)
+
+
+# --- flood invalidation --------------------------------------------------------------------
+
+
+def comments_invalidate(*, actor, criteria: CommentCriteria, reason: str,
+                        now: datetime.datetime | None = None) -> CommentInvalidation:
+    """A supervisor invalidates every comment matching the criteria (a client
+    address, a time range, optionally one consultation): they leave every
+    count, list and campaign, and the record keeps who, when and why."""
+    if not has_role(actor, Role.SUPERVISOR):
+        raise ActionForbidden(_("Only supervisors can invalidate comments."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why these comments are invalid."))
+    if criteria.is_empty:
+        raise DomainError(_("Choose an address or a time range: not every comment at once."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        matching = comments_matching(criteria)
+        consultation_ids = sorted(set(matching.values_list("consultation_id", flat=True).distinct()))
+        # The consultations in id order (no deadlock between two
+        # supervisors), as grouping locks them: no comment is grouped while
+        # its campaign's size is being lowered.
+        list(Consultation.objects.select_for_update(no_key=True).filter(pk__in=consultation_ids).order_by("pk")
+             .values_list("pk"))
+        locked = matching.filter(consultation_id__in=consultation_ids)
+        per_group = dict(locked.exclude(group=None).values_list("group_id").annotate(n=Count("id")).order_by())
+        invalidation = CommentInvalidation.objects.create(
+            performed_by=actor, performed_at=now, reason=reason, consultation_id=criteria.consultation_id,
+            ip_address=criteria.ip_address or None, submitted_from=criteria.submitted_from,
+            submitted_until=criteria.submitted_until)
+        invalidated = locked.update(invalidated_at=now, invalidation=invalidation)
+        by_count: dict[int, list[int]] = defaultdict(list)
+        for group_id, count in per_group.items():
+            by_count[count].append(group_id)
+        for count, group_ids in by_count.items():
+            CommentGroup.objects.filter(pk__in=group_ids).update(size=F("size") - count)
+        # A campaign read through an invalidated comment is read through its oldest valid one instead.
+        CommentGroup.objects.filter(pk__in=list(per_group), representative__invalidation=invalidation).update(
+            representative=Subquery(Comment.objects.filter(group=OuterRef("pk"), invalidated_at=None)
+                                    .order_by("pk").values("pk")[:1]))
+        invalidation.invalidated = invalidated
+        invalidation.save(update_fields=["invalidated"])
+        transaction.on_commit(lambda: [counts_forget(pk) for pk in consultation_ids])
+        logger.info("comments invalidated: by=%s count=%s criteria=%s", actor.pk, invalidated, criteria)
+    return invalidation
 
 
 # --- close, feedback report ----------------------------------------------------------------

@@ -1,14 +1,37 @@
 """Background work of consultations: grouping each new comment into its
-campaign, and closing the windows that have ended."""
+campaign, grouping a backlog in batches, and closing the windows that have
+ended."""
+
+import time
 
 from celery import shared_task
 
 from consultations import services
 
+# A backlog task works this long, then hands the rest to a new message, so
+# no message outlives the broker's visibility timeout and others get a turn.
+BACKLOG_SECONDS = 60
+BACKLOG_BATCH = 500
+
 
 @shared_task
 def group_comment(comment_id: int) -> None:
     services.comment_group(comment_id=comment_id)
+
+
+@shared_task
+def group_pending(consultation_id: int) -> int:
+    """Group every comment of the consultation still in no group, a batch
+    (one transaction) at a time; running it twice, or in two workers at
+    once, groups each comment once (the consultation's lock)."""
+    grouped, started = 0, time.monotonic()
+    while time.monotonic() - started < BACKLOG_SECONDS:
+        done = services.comments_group_pending(consultation_id=consultation_id, limit=BACKLOG_BATCH)
+        grouped += done
+        if done < BACKLOG_BATCH:
+            return grouped
+    group_pending.delay(consultation_id)
+    return grouped
 
 
 @shared_task

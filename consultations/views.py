@@ -11,16 +11,17 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Department
-from accounts.roles import user_department_ids
-from consultations import selectors, services
+from accounts.roles import Role, has_role, user_department_ids
+from consultations import selectors, services, throttle
 from consultations.forms import (
     CommentForm,
     ConsultationForm,
     DocumentForm,
     FeedbackForm,
+    InvalidationForm,
     ModerateForm,
     PublishForm,
     ReportForm,
@@ -37,8 +38,9 @@ from consultations.permissions import (
     get_consultation_public,
 )
 from petitions.models import Category
+from portal.addresses import client_address
 from portal.errors import DomainError
-from portal.pagination import paginate
+from portal.pagination import paginate, paginate_bounded
 
 
 def _int(value):
@@ -95,7 +97,7 @@ def consultation_detail(request, consultation_id: int):
         "counts": selectors.comment_counts(consultation),
         "documents": list(consultation.documents.order_by("pk")),
         "versions": list(consultation.versions.order_by("number")),
-        "comments": paginate(request, selectors.public_comments(consultation)),
+        "comments": paginate_bounded(selectors.public_comments(consultation), request.GET.get("page")),
         "may_comment": can_comment(request.user, consultation),
         "may_draft": can_draft(request.user, consultation), "may_moderate": can_moderate(request.user),
         "form": CommentForm(sections=sections),
@@ -103,6 +105,20 @@ def consultation_detail(request, consultation_id: int):
     if consultation.phase == Phase.REPORTED:
         context["report"] = selectors.feedback_report(consultation)
     return render(request, "consultations/detail.html", context)
+
+
+@require_GET
+def section_comments(request, consultation_id: int, number: int):
+    """One section's text and its published comments, a bounded page at a time."""
+    consultation = get_consultation_public(request.user, consultation_id)
+    section = consultation.sections.filter(number=number).first()
+    if section is None or not consultation.comments_public:
+        raise Http404("No section found")
+    return render(request, "consultations/section_comments.html", {
+        "consultation": consultation, "section": section,
+        "comments": paginate_bounded(selectors.public_comments(consultation, section=section),
+                                     request.GET.get("page")),
+    })
 
 
 @require_GET
@@ -119,6 +135,9 @@ def document_download(request, consultation_id: int, document_id: int):
 @require_POST
 def comment_submit(request, consultation_id: int):
     consultation = get_consultation_public(request.user, consultation_id)
+    limited = throttle.check_comment(request)
+    if limited:
+        return throttle.too_many_comments(request, limited)
     form = CommentForm(request.POST, sections=consultation.sections.all())
     if not form.is_valid():
         messages.error(request, _("Write your comment (at most 5,000 characters)."))
@@ -126,7 +145,8 @@ def comment_submit(request, consultation_id: int):
     try:
         services.comment_submit(actor=request.user, consultation_id=consultation.pk,
                                 section_id=form.cleaned_data["section"], quote=form.cleaned_data["quote"],
-                                stance=form.cleaned_data["stance"], body=form.cleaned_data["body"])
+                                stance=form.cleaned_data["stance"], body=form.cleaned_data["body"],
+                                ip_address=client_address(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -316,3 +336,28 @@ def comments_moderate(request, consultation_id: int):
         "consultation": consultation, "comments": page,
         "forms": [(comment, ModerateForm(prefix=f"c{comment.pk}")) for comment in page],
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invalidate(request):
+    """Supervisors invalidate a comment flood in bulk: the first post shows
+    how many comments match, the second (with a reason) invalidates them."""
+    if not has_role(request.user, Role.SUPERVISOR):
+        raise Http404("No page found")
+    form = InvalidationForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        criteria = form.criteria()
+        if "confirm" in request.POST:
+            try:
+                done = services.comments_invalidate(actor=request.user, criteria=criteria,
+                                                    reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                form.add_error("reason" if not form.cleaned_data["reason"] else None, error.message)
+            else:
+                messages.success(request, _("%(count)s comments were invalidated.") % {"count": done.invalidated})
+                return redirect("consultations:invalidate")
+        preview = selectors.invalidation_preview(criteria)
+    return render(request, "consultations/invalidate.html", {
+        "form": form, "preview": preview, "recent": selectors.recent_invalidations()})

@@ -44,20 +44,28 @@ def check(request, *, action: str, email: str = "", config: PetitionSettings | N
     """Count this attempt and say whether it is over a limit. The address is
     counted first; an attempt refused for it does not count against the domain."""
     config = config or PetitionSettings.load()
-    limited = _over(request, group=f"signatures.{action}.address", key=addresses.ratelimit_key,
-                    rate=getattr(config, f"{action}_rate_per_address"))
+    return check_rates(request, group=f"signatures.{action}", email=email,
+                       address_rate=getattr(config, f"{action}_rate_per_address"),
+                       domain_rate=getattr(config, f"{action}_rate_per_domain"),
+                       unlimited_domains=config.unlimited_domain_set())
+
+
+def check_rates(request, *, group: str, address_rate: str, domain_rate: str, email: str = "",
+                unlimited_domains=frozenset()) -> Limited | None:
+    """The limits of `check` at other rates, for other public forms (a
+    consultation's comments): counted under `group` in the same shared cache."""
+    limited = _over(request, group=f"{group}.address", key=addresses.ratelimit_key, rate=address_rate)
     if limited:
         return limited
     domain = domain_of(email)
-    if domain and domain not in config.unlimited_domain_set():
-        return _over(request, group=f"signatures.{action}.domain", key=lambda _group, _request: domain,
-                     rate=getattr(config, f"{action}_rate_per_domain"))
+    if domain and domain not in unlimited_domains:
+        return _over(request, group=f"{group}.domain", key=lambda _group, _request: domain, rate=domain_rate)
     return None
 
 
-def too_many_requests(request, limited: Limited):
+def too_many_requests(request, limited: Limited, *, template: str = "signatures/too_many_requests.html"):
     minutes = max(1, (limited.retry_after + 59) // 60)
-    response = render(request, "signatures/too_many_requests.html",
+    response = render(request, template,
                       {"limited": limited, "minutes": minutes}, status=429)
     response["Retry-After"] = str(limited.retry_after)
     return response

@@ -483,6 +483,12 @@ RULES = {
     "consultations:mine": signed_in("the caller's comments"),
     "consultations:new": Rule("drafting a consultation", OFFICIALS),
     "consultations:detail": public("published consultation", target=consultation_id, missing=missing_consultation),
+    "consultations:section": public(
+        "a section's published comments", target=lambda w: {"consultation_id": w.consultation.pk, "number": 1},
+        missing=lambda w: {"consultation_id": MISSING_ID, "number": 1}),
+    "consultations:invalidate": supervisors(data=lambda w: {"consultation": w.consultation.pk,
+                                                            "ip_address": "203.0.113.99", "reason": "flood",
+                                                            "confirm": "1"}),
     "consultations:document": public(
         "supporting document", target=lambda w: {"consultation_id": w.consultation.pk,
                                                  "document_id": w.consultation_document.pk},
