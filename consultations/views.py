@@ -44,16 +44,20 @@ from portal.pagination import paginate, paginate_bounded
 
 
 def _int(value):
+    """An id from the request, or None: a number no row can have (negative,
+    or past the columns' range) is treated as no choice, not an error."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None
 
 
 @require_GET
 def consultation_list(request):
     department, topic = _int(request.GET.get("department")), _int(request.GET.get("topic"))
-    query = request.GET.get("q", "").strip()[:100]
+    # PostgreSQL refuses NUL in a string; no title holds one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     listed = selectors.consultations_listed(department=department, topic=topic, query=query)
     return render(request, "consultations/list.html", {
         "open": list(listed["open"][:50]), "upcoming": list(listed["upcoming"][:50]),

@@ -32,6 +32,15 @@ def test_the_list_shows_open_upcoming_and_closed_filtered_in_bounded_queries(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"department": "99999999999999999999999"}, {"topic": "99999999999999999999999"},
+                                   {"department": "-3"}, {"q": "停\x00车"}])
+def test_the_list_treats_an_impossible_filter_as_none_instead_of_failing(client, open_consultation, query):
+    page = client.get("/consultations/", query)
+    assert page.status_code == 200
+    assert open_consultation.title in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_page_shows_the_draft_counts_and_days_left_in_bounded_queries(
         client, open_consultation, citizen, moderator, django_assert_max_num_queries):
     section = open_consultation.sections.get(number=3)
