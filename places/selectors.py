@@ -137,6 +137,17 @@ def _cells_key(filters, bounds: Bounds) -> tuple[str, Bounds, int]:
 
 
 def count_cells(filters, box: Bounds, size: int) -> list[dict]:
+    cells = []
+    for item in count_cells_query(filters, box, size):
+        bounds = geometry.cell_bounds(int(item["cell_row"]), int(item["cell_column"]), size)
+        cells.append({"south": bounds.south, "west": bounds.west, "north": bounds.north, "east": bounds.east,
+                      "count": item["count"]})
+    return sorted(cells, key=lambda cell: (cell["south"], cell["west"]))
+
+
+def count_cells_query(filters, box: Bounds, size: int):
+    """The published cases the filters keep in the box, grouped per cell
+    of `size`: {cell_row, cell_column, count} rows."""
     from publication.selectors import search_public_cases
 
     first_row, last_row = geometry.cell_row(box.south), geometry.cell_row(box.north)
@@ -154,14 +165,8 @@ def count_cells(filters, box: Bounds, size: int) -> list[dict]:
                               map_cell__lte=last_row * ROW_STRIDE + last_column)
                  .annotate(column_in_row=Mod("map_cell", ROW_STRIDE))
                  .filter(column_in_row__gte=first_column, column_in_row__lte=last_column))
-    counted = (cases.annotate(cell_row=row, cell_column=column)
-               .values("cell_row", "cell_column").annotate(count=Count("id")))
-    cells = []
-    for item in counted:
-        bounds = geometry.cell_bounds(int(item["cell_row"]), int(item["cell_column"]), size)
-        cells.append({"south": bounds.south, "west": bounds.west, "north": bounds.north, "east": bounds.east,
-                      "count": item["count"]})
-    return sorted(cells, key=lambda cell: (cell["south"], cell["west"]))
+    return (cases.annotate(cell_row=row, cell_column=column)
+            .values("cell_row", "cell_column").annotate(count=Count("id")))
 
 
 def public_map_data(filters, bounds: Bounds) -> dict:
