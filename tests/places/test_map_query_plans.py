@@ -46,7 +46,7 @@ def test_a_street_box_is_index_range_scans_of_published_cells(department):
 
 @pytest.fixture
 def published_city(department, other_department):
-    """Two thousand published cases over the city, in several categories,
+    """Four thousand published cases over the city, in several categories,
     departments and both public statuses, with the statistics analysed."""
     chance, now = random.Random(11), timezone.now()
     categories = [CategoryFactory() for _ in range(8)]
@@ -56,7 +56,7 @@ def published_city(department, other_department):
         CaseFactory.build(status=Status.ACCEPTED, lead_department=departments[n % 2], wants_public=True,
                           citizen=None, category=categories[n % 8], region=region,
                           title=("路灯不亮" if n % 50 == 0 else f"Case {n}"))
-        for n in range(2000)])
+        for n in range(4000)])
     publications = []
     for n, case in enumerate(cases):
         lat, lon, cell = public_point(chance.uniform(39.6, 40.4), chance.uniform(115.9, 116.9), exact=False)
