@@ -51,7 +51,7 @@ class AreaForm(forms.ModelForm):
 
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css", "css/places.css"]}
-        js = ["vendor/leaflet/leaflet.js", "js/places-admin.js"]
+        js = ["vendor/leaflet/leaflet.js", "js/places-coords.js", "js/places-admin.js"]
 
 
 @admin.register(Area)

@@ -59,3 +59,38 @@ def load_demo_places() -> int:
             "area": areas[area], "lead_department": lead,
         })
     return len(areas)
+
+
+@transaction.atomic
+def place_demo_cases() -> int:
+    """Give the demo's cases filed under a district or street a pin inside
+    its area (the same pin on every load), and their public copies the
+    rounded point, so the public map, the heat map and the case pages have
+    something to show. Cases with a pin already keep it; returns how many
+    were placed."""
+    import random
+
+    from petitions.models import Case
+    from places import geometry
+    from places.models import Area
+    from places.services import area_for_point, publication_point_set
+    from publication.models import Publication
+
+    areas = {area.region_id: area for area in Area.objects.filter(region__isnull=False, is_active=True)}
+    cases = list(Case.objects.filter(latitude__isnull=True, region_id__in=list(areas)).order_by("pk"))
+    for case in cases:
+        area, chance = areas[case.region_id], random.Random(case.tracking_number)
+        while True:
+            lat = round(chance.uniform(area.south, area.north), 6)
+            lon = round(chance.uniform(area.west, area.east), 6)
+            if geometry.contains_point(area.boundary, lat, lon):
+                break
+        # The smallest area holding it: a district's case may fall in one of its streets.
+        case.latitude, case.longitude, case.area = lat, lon, area_for_point(lat, lon)
+    Case.objects.bulk_update(cases, ["latitude", "longitude", "area"])
+    placed = {case.pk: case for case in cases}
+    publications = list(Publication.objects.filter(case_id__in=list(placed)))
+    for publication in publications:
+        publication_point_set(publication, placed[publication.case_id], exact=False)
+    Publication.objects.bulk_update(publications, ["exact_location", "latitude", "longitude", "map_cell"])
+    return len(cases)

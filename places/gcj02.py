@@ -1,7 +1,7 @@
 """WGS-84 ⇄ GCJ-02, the offset coordinates that maps licensed in mainland
 China (AutoNavi/Gaode, Tencent) are drawn in. Points are stored in WGS-84;
 a tile source in GCJ-02 (MAP_TILE_CRS=gcj02) needs them converted for
-display and converted back on input. static/js/places-map.js holds the same
+display and converted back on input. static/js/places-coords.js holds the same
 formulas for the browser."""
 
 import math

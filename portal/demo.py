@@ -212,6 +212,9 @@ def load_demo(*, history: bool = True) -> list[tuple[str, str, str]]:
         from portal.demo_history import load_history
 
         load_history()
+        from places.demo import place_demo_cases
+
+        place_demo_cases()
     accounts += load_interviews_demo(password=DEMO_PASSWORD)
     from consultations.demo import load_consultations_demo
     from oversight.demo import load_oversight_demo

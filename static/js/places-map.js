@@ -2,53 +2,17 @@
 // public map with clusters, and the supervisors' heat map. An enhancement:
 // every page works without it through its latitude/longitude and filter
 // fields. Points are WGS-84 everywhere but on screen; a tile source drawn
-// in GCJ-02 (config.crs) gets them converted at this edge (places/gcj02.py).
+// in GCJ-02 (config.crs) gets them converted at this edge, by
+// places-coords.js alone.
 (function () {
   "use strict";
-  if (typeof L === "undefined") { return; }
-
-  // --- GCJ-02 (the same formulas as places/gcj02.py) ---------------------------
-  var A = 6378245.0, EE = 0.00669342162296594323;
-  function outsideChina(lat, lon) { return !(lon > 73.66 && lon < 135.05 && lat > 3.86 && lat < 53.55); }
-  function tLat(x, y) {
-    var r = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
-    r += (20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2 / 3;
-    r += (20 * Math.sin(y * Math.PI) + 40 * Math.sin(y / 3 * Math.PI)) * 2 / 3;
-    r += (160 * Math.sin(y / 12 * Math.PI) + 320 * Math.sin(y * Math.PI / 30)) * 2 / 3;
-    return r;
-  }
-  function tLon(x, y) {
-    var r = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
-    r += (20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2 / 3;
-    r += (20 * Math.sin(x * Math.PI) + 40 * Math.sin(x / 3 * Math.PI)) * 2 / 3;
-    r += (150 * Math.sin(x / 12 * Math.PI) + 300 * Math.sin(x / 30 * Math.PI)) * 2 / 3;
-    return r;
-  }
-  function toGcj(lat, lon) {
-    if (outsideChina(lat, lon)) { return [lat, lon]; }
-    var dLat = tLat(lon - 105, lat - 35), dLon = tLon(lon - 105, lat - 35);
-    var rad = lat / 180 * Math.PI, magic = 1 - EE * Math.sin(rad) * Math.sin(rad), sq = Math.sqrt(magic);
-    dLat = (dLat * 180) / ((A * (1 - EE)) / (magic * sq) * Math.PI);
-    dLon = (dLon * 180) / (A / sq * Math.cos(rad) * Math.PI);
-    return [lat + dLat, lon + dLon];
-  }
-  function fromGcj(lat, lon) {
-    if (outsideChina(lat, lon)) { return [lat, lon]; }
-    var wLat = lat, wLon = lon;
-    for (var i = 0; i < 10; i++) {
-      var g = toGcj(wLat, wLon), dLat = g[0] - lat, dLon = g[1] - lon;
-      wLat -= dLat; wLon -= dLon;
-      if (Math.abs(dLat) < 1e-9 && Math.abs(dLon) < 1e-9) { break; }
-    }
-    return [wLat, wLon];
-  }
+  if (typeof L === "undefined" || typeof WenzhengCoords === "undefined") { return; }
 
   // --- a map with its tiles --------------------------------------------------------
   function makeMap(container, canvas) {
     var config = JSON.parse(container.getAttribute("data-map-config"));
-    var gcj = config.crs === "gcj02";
-    var show = function (lat, lon) { return gcj ? toGcj(lat, lon) : [lat, lon]; };
-    var store = function (lat, lon) { return gcj ? fromGcj(lat, lon) : [lat, lon]; };
+    var coords = WenzhengCoords.forCrs(config.crs);
+    var show = coords.show, store = coords.store;
     container.hidden = false;
     var b = config.bounds; // west, south, east, north (WGS-84)
     var sw = show(b[1], b[0]), ne = show(b[3], b[2]);
@@ -70,15 +34,22 @@
     });
     tiles.on("tileload", function () { container.classList.add("tiles-loaded"); });
     tiles.addTo(map);
-    return { map: map, show: show, store: store, config: config };
+    return { map: map, show: show, store: store, coords: coords, config: config };
   }
 
   function fixed(value) { return (Math.round(value * 1e6) / 1e6).toFixed(6); }
 
   function boxParam(m) {
-    var bounds = m.map.getBounds();
-    var sw = m.store(bounds.getSouth(), bounds.getWest()), ne = m.store(bounds.getNorth(), bounds.getEast());
-    return [fixed(sw[1]), fixed(sw[0]), fixed(ne[1]), fixed(ne[0])].join(",");
+    return boxText(m, m.map.getBounds());
+  }
+
+  // A box on screen as "west,south,east,north" in WGS-84, grown outwards to
+  // whole millionths so it never loses an edge to rounding.
+  function boxText(m, bounds) {
+    var box = m.coords.storeBox(bounds.getSouth(), bounds.getWest(), bounds.getNorth(), bounds.getEast());
+    var down = function (v) { return (Math.floor(v * 1e6) / 1e6).toFixed(6); };
+    var up = function (v) { return (Math.ceil(v * 1e6) / 1e6).toFixed(6); };
+    return [down(box.west), down(box.south), up(box.east), up(box.north)].join(",");
   }
 
   // --- a pin: the submission form and the correction of a case's place ----------------
@@ -224,28 +195,41 @@
   }
 
   // --- a box drawn on the map fills a bbox field (the inbox's filter) -----------------
+  // Two clicks draw it (one corner, then the opposite one); "Use the map's
+  // view" takes what is on screen. Either way the field gets WGS-84.
   function boxPicker(container) {
     var m = makeMap(container, container.querySelector(".map-canvas"));
     var input = document.getElementById(container.getAttribute("data-bbox-input"));
-    var rectangle = null;
-    function drawFromInput() {
+    var rectangle = null, corner = null, cornerMark = null;
+    function drawFromInput(fit) {
       var parts = (input.value || "").split(",").map(parseFloat);
+      if (rectangle) { m.map.removeLayer(rectangle); rectangle = null; }
       if (parts.length === 4 && parts.every(isFinite)) {
-        var bounds = L.latLngBounds(m.show(parts[1], parts[0]), m.show(parts[3], parts[2]));
-        if (rectangle) { m.map.removeLayer(rectangle); }
+        var bounds = L.latLngBounds(m.coords.showBox(parts[1], parts[0], parts[3], parts[2]));
         rectangle = L.rectangle(bounds, { weight: 2, fill: false }).addTo(m.map);
-        m.map.fitBounds(bounds);
-      } else {
+        if (fit) { m.map.fitBounds(bounds); }
+      } else if (fit) {
         var b = m.config.bounds;
-        m.map.fitBounds([m.show(b[1], b[0]), m.show(b[3], b[2])]);
+        m.map.fitBounds(L.latLngBounds(m.coords.showBox(b[1], b[0], b[3], b[2])));
       }
     }
-    drawFromInput();
-    var use = container.querySelector("[data-use-view]");
-    use.addEventListener("click", function () {
-      input.value = boxParam(m);
-      drawFromInput();
+    function fill(bounds) {
+      input.value = boxText(m, bounds);
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    drawFromInput(true);
+    input.addEventListener("change", function () { drawFromInput(false); });
+    m.map.on("click", function (event) {
+      if (corner === null) {
+        corner = event.latlng;
+        cornerMark = L.circleMarker(corner, { radius: 4 }).addTo(m.map);
+        return;
+      }
+      m.map.removeLayer(cornerMark);
+      fill(L.latLngBounds(corner, event.latlng));
+      corner = null; cornerMark = null;
     });
+    container.querySelector("[data-use-view]").addEventListener("click", function () { fill(m.map.getBounds()); });
   }
 
   document.querySelectorAll("[data-map-picker]").forEach(picker);
