@@ -178,12 +178,25 @@ def count_cells_query(filters, box: Bounds, size: int):
 def public_map_data(filters, bounds: Bounds) -> dict:
     """Points for a street-sized box, grid counts for a wider one (or when
     a small box holds more than MAX_POINTS)."""
-    if len(geometry.cell_ranges(bounds)) <= DETAIL_MAX_ROWS:
+    if len(geometry.cell_ranges(bounds)) <= DETAIL_MAX_ROWS and not _known_crowded(filters, bounds):
         points = public_points(filters, bounds, limit=MAX_POINTS + 1)
         if len(points) <= MAX_POINTS:
             return {"points": points}
     cells = public_cells(filters, bounds)
     return {"cells": cells, "max": max((cell["count"] for cell in cells), default=0)}
+
+
+def _known_crowded(filters, bounds: Bounds) -> bool:
+    """Whether the box's counts, already cached, show more than MAX_POINTS
+    in cells lying wholly inside it: then its points need not be read
+    again to learn that counts are what it shows."""
+    cells = cache.get(_cells_key(filters, bounds)[0])
+    if cells is None:
+        return False
+    inside = sum(cell["count"] for cell in cells
+                 if bounds.south <= cell["south"] and cell["north"] <= bounds.north
+                 and bounds.west <= cell["west"] and cell["east"] <= bounds.east)
+    return inside > MAX_POINTS
 
 
 @dataclass(frozen=True)

@@ -129,3 +129,20 @@ def test_the_beat_task_keeps_the_unfiltered_counts_and_views_add_them_up(client,
     size = cell_size_for(city_bounds())
     assert data["cells"] == count_cells(PublicFilters(), snapped(city_bounds(), size), size)
     assert sum(cell["count"] for cell in data["cells"]) == 3
+
+
+def test_a_crowded_street_box_known_from_its_cached_counts_is_not_read_point_by_point(
+        client, publish, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("places.selectors.MAX_POINTS", 3)
+    cache.clear()
+    for offset in range(6):
+        publish(f"39.91{offset}", f"116.40{offset}")
+    first = client.get(URL, {"bbox": STREET_BOX}).json()
+    assert "points" not in first and sum(cell["count"] for cell in first["cells"]) == 6
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(URL, {"bbox": STREET_BOX}).json()
+    assert again == first
+    assert not any("publication_publication" in query["sql"] for query in queries.captured_queries)
