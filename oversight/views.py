@@ -140,6 +140,12 @@ def report_detail(request, report_id: int):
 def evidence_download(request, report_id: int, evidence_id: int):
     evidence = get_evidence_for_supervisor(request.user, report_id, evidence_id)
     services.log_read(actor=request.user, report=evidence.report, via="evidence")
+    return evidence_response(evidence)
+
+
+def evidence_response(evidence) -> FileResponse:
+    """The file as a download, never shown inline: it is the reporter's,
+    whatever it claims to be."""
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
