@@ -96,7 +96,8 @@ def test_reports_named_and_anonymous_are_verified_and_rated(live_server, new_pag
     expect(clerk.get_by_text(SUMMARY)).to_be_visible()
     page_text = clerk.locator("main").inner_text()
     assert NAMED_ACCOUNT not in page_text and citizen.email not in page_text and "gift-receipt" not in page_text
-    clerk.get_by_label("The department's explanation", exact=True).fill("The permit was stamped late; the clerk is retrained.")
+    clerk.get_by_label("The department's explanation", exact=True).fill(
+        "The permit was stamped late; the clerk is retrained.")
     clerk.get_by_role("button", name="Send the explanation").click()
     expect(clerk.get_by_text("Your explanation was sent to the supervisors.")).to_be_visible()
 
@@ -104,8 +105,10 @@ def test_reports_named_and_anonymous_are_verified_and_rated(live_server, new_pag
     chief.reload()
     expect(chief.get_by_text("The permit was stamped late")).to_be_visible()
     chief.get_by_label("Finding", exact=True).select_option(value="substantiated")
-    chief.get_by_label("Conclusion told to the reporter", exact=True).fill("Substantiated: the department must rectify.")
-    chief.get_by_label("Written notice (通报, optional)", exact=True).fill("The licensing window delayed permits; criticised.")
+    chief.get_by_label("Conclusion told to the reporter", exact=True).fill(
+        "Substantiated: the department must rectify.")
+    chief.get_by_label("Written notice (通报, optional)", exact=True).fill(
+        "The licensing window delayed permits; criticised.")
     chief.get_by_label("Publish the notice on the department's public page", exact=True).check()
     chief.get_by_label("Refer to discipline inspection", exact=True).check()
     chief.get_by_role("button", name="Record the finding").click()
