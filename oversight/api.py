@@ -293,6 +293,8 @@ class ReportActionView(APIView):
             raise exceptions.ValidationError({"due_at": [_("Give the date the explanation is due.")]})
         _run(ACTIONS[action], actor=request.user, report=report, data=data.validated_data)
         report = get_report_for_supervisor(request.user, report_id)
+        # The answer is the whole report: a read like any other.
+        services.log_read(actor=request.user, report=report, via="api")
         return Response(SupervisorReportSerializer(report).data)
 
 

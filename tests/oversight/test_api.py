@@ -159,3 +159,11 @@ def test_the_schema_shows_evidence_on_the_report_request():
     component = schema["components"]["schemas"][multipart["$ref"].rsplit("/", 1)[-1]]
     assert component["properties"]["evidence"]["items"]["format"] == "binary"
     assert "/api/v1/oversight/reports/{report_id}/evidence/{evidence_id}/" in schema["paths"]
+
+
+def test_handling_through_the_api_logs_the_read_its_answer_is(named_report, supervisor):
+    """The answer to an action carries the whole report, so it counts as a read."""
+    answer = token_client(supervisor).post(f"{BASE}reports/{named_report.pk}/accept/", {}, format="json")
+    assert answer.json()["body"] == SECRET_BODY
+    assert list(ReportRead.objects.filter(report=named_report).values_list("reader_id", "via")) == [
+        (supervisor.pk, "api")]
