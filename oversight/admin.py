@@ -10,6 +10,8 @@ from oversight.models import ReportRead
 class ReportReadAdmin(admin.ModelAdmin):
     list_display = ["report", "reader", "read_at", "via"]
     list_filter = ["via"]
+    # An administrator asked who read one report looks it up by its number.
+    search_fields = ["report__tracking_number"]
     list_select_related = ["report", "reader"]
     date_hierarchy = "read_at"
 

@@ -4,9 +4,11 @@ with its secret; reporters read their own; supervisors read and handle;
 the reported department reads and answers only the summaries put to it."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.urls import path
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import ListAPIView
@@ -19,8 +21,17 @@ from api.errors import api_exception, error_responses
 from api.pagination import ApiPagination
 from api.throttling import ApiWriteThrottle
 from oversight import selectors, services
-from oversight.models import ExplanationRequest, Finding, Outcome, Report, ReportCategory, ReportState
-from oversight.permissions import get_explanation_for_user, get_own_report, get_report_for_supervisor, is_supervisor
+from oversight.forms import MAX_EVIDENCE_FILES
+from oversight.models import Evidence, ExplanationRequest, Finding, Outcome, Report, ReportCategory, ReportState
+from oversight.permissions import (
+    get_evidence_for_supervisor,
+    get_explanation_for_user,
+    get_own_report,
+    get_report_for_supervisor,
+    is_supervisor,
+)
+from oversight.views import evidence_response
+from petitions.attachments import attachment_content_type
 from petitions.models import Case
 from portal.addresses import ratelimit_key
 from portal.errors import DomainError
@@ -78,14 +89,29 @@ class FollowedReportSerializer(OwnReportSerializer):
         fields = ["tracking_number", "state", "submitted_at", "decline_reason", "finding", "rating"]
 
 
+class EvidenceSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "content_type", "size", "url"]
+
+    def get_url(self, evidence) -> str:
+        """Where a supervisor downloads it (the read is logged)."""
+        return reverse("api:oversight:evidence", kwargs={"report_id": evidence.report_id,
+                                                         "evidence_id": evidence.pk})
+
+
 class SupervisorReportSerializer(OwnReportSerializer):
     department_id = serializers.IntegerField(read_only=True)
     reporter = serializers.SerializerMethodField()
     case = serializers.CharField(source="case.tracking_number", read_only=True, default=None)
+    evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta(OwnReportSerializer.Meta):
         fields = [*OwnReportSerializer.Meta.fields, "department_id", "reporter", "case", "accepted_at",
-                  "declined_at"]
+                  "declined_at", "evidence"]
 
     def get_reporter(self, report) -> str | None:
         return report.reporter.email if report.reporter_id else None
@@ -99,6 +125,18 @@ class ReportListSerializer(serializers.ModelSerializer):
         fields = ["id", "tracking_number", "department", "category", "state", "submitted_at"]
 
 
+class EvidenceUploadField(serializers.FileField):
+    """One evidence file, checked as the page form checks it: by its
+    content (an image or a PDF) and its size."""
+
+    def to_internal_value(self, data):
+        upload = super().to_internal_value(data)
+        try:
+            return upload, attachment_content_type(upload)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages, code=error.code) from None
+
+
 class ReportCreateSerializer(serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
     official = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -107,6 +145,10 @@ class ReportCreateSerializer(serializers.Serializer):
     case = serializers.CharField(required=False, allow_blank=True, default="",
                                  help_text="tracking number of one of your own cases (signed in only)")
     anonymous = serializers.BooleanField(required=False, default=False)
+    evidence = serializers.ListField(
+        child=EvidenceUploadField(), required=False, default=list, max_length=MAX_EVIDENCE_FILES,
+        help_text="Evidence files: images (JPEG, PNG, GIF, WebP) or PDF documents, each repeated under this name "
+                  "(multipart requests only). Only supervisors can open them.")
 
 
 class ReportCreatedSerializer(serializers.Serializer):
@@ -176,7 +218,8 @@ class ReportSubmitView(APIView):
 
     @extend_schema(operation_id="oversight_report_submit", summary="Report a department or an official",
                    description="Signed in: a named report, unless `anonymous`. Otherwise anonymous: the answer "
-                               "holds the secret to follow it, shown once. Evidence files are sent on the page.",
+                               "holds the secret to follow it, shown once. Evidence files go in a multipart "
+                               "request, each under `evidence`; only supervisors can open them.",
                    request=ReportCreateSerializer, responses={201: ReportCreatedSerializer, **error_responses()})
     def post(self, request):
         data = ReportCreateSerializer(data=request.data)
@@ -191,7 +234,7 @@ class ReportSubmitView(APIView):
                 raise exceptions.ValidationError({"case": [message]})
         report, secret = _run(services.report_submit, actor=actor, department=values["department"],
                               category=values["category"], body=values["body"], official=values["official"],
-                              case=case, anonymous=values["anonymous"])
+                              case=case, anonymous=values["anonymous"], files=values["evidence"])
         return Response({"tracking_number": report.tracking_number, "secret": secret},
                         status=status.HTTP_201_CREATED)
 
@@ -205,6 +248,18 @@ class ReportDetailView(APIView):
         report = get_report_for_supervisor(request.user, report_id)
         services.log_read(actor=request.user, report=report, via="api")
         return Response(SupervisorReportSerializer(report).data)
+
+
+class EvidenceDownloadView(APIView):
+    permission_classes = [IsSupervisor]
+
+    @extend_schema(operation_id="oversight_evidence_download",
+                   summary="An evidence file of a report (supervisors; the read is logged)",
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **error_responses(404)})
+    def get(self, request, report_id, evidence_id):
+        evidence = get_evidence_for_supervisor(request.user, report_id, evidence_id)
+        services.log_read(actor=request.user, report=evidence.report, via="api-evidence")
+        return evidence_response(evidence)
 
 
 ACTIONS = {
@@ -238,6 +293,8 @@ class ReportActionView(APIView):
             raise exceptions.ValidationError({"due_at": [_("Give the date the explanation is due.")]})
         _run(ACTIONS[action], actor=request.user, report=report, data=data.validated_data)
         report = get_report_for_supervisor(request.user, report_id)
+        # The answer is the whole report: a read like any other.
+        services.log_read(actor=request.user, report=report, via="api")
         return Response(SupervisorReportSerializer(report).data)
 
 
@@ -325,6 +382,7 @@ urlpatterns = [
     path("reports/", ReportListView.as_view(), name="reports"),
     path("report/", ReportSubmitView.as_view(), name="submit"),
     path("reports/<int:report_id>/", ReportDetailView.as_view(), name="report"),
+    path("reports/<int:report_id>/evidence/<int:evidence_id>/", EvidenceDownloadView.as_view(), name="evidence"),
     path("reports/<int:report_id>/<str:action>/", ReportActionView.as_view(), name="action"),
     path("mine/", MyReportsView.as_view(), name="mine"),
     path("mine/<int:report_id>/rate/", MyReportRateView.as_view(), name="rate"),

@@ -23,7 +23,8 @@ def _refuse(user, what, pk):
 
 def get_report_for_supervisor(user, report_id) -> Report:
     if is_supervisor(user):
-        report = Report.objects.select_related("department", "case", "handled_by").filter(pk=report_id).first()
+        report = Report.objects.select_related("department", "case", "handled_by", "reporter").prefetch_related(
+            "evidence").filter(pk=report_id).first()
         if report is not None:
             return report
     _refuse(user, "report", report_id)
@@ -55,3 +56,4 @@ def get_explanation_for_user(user, request_id) -> ExplanationRequest:
 
 def can_answer(user, asked) -> bool:
     return asked.department_id in user_department_ids(user) and asked.answered_at is None
+

@@ -7,15 +7,28 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.roles import user_department_ids
 from oversight.models import ExplanationRequest, Finding, Outcome, Report, ReportCategory, ReportRead, ReportState
 from supervision.models import ClockKind, SupervisionClock
 
 
-def reports_for_supervisors(state: str = ""):
+def reports_for_supervisors(state: str = "", *, department_id=None, category: str = "", month=None):
+    """The supervisors' queue, filtered as the dashboard's patterns drill
+    down to it: by state, department, category and month."""
     reports = Report.objects.select_related("department").order_by("-submitted_at")
-    return reports.filter(state=state) if state in ReportState.values else reports
+    if state in ReportState.values:
+        reports = reports.filter(state=state)
+    if department_id:
+        reports = reports.filter(department_id=department_id)
+    if category in ReportCategory.values:
+        reports = reports.filter(category=category)
+    if month is not None:
+        start = timezone.make_aware(datetime.datetime(month.year, month.month, 1))
+        end = timezone.make_aware(datetime.datetime(month.year + month.month // 12, month.month % 12 + 1, 1))
+        reports = reports.filter(submitted_at__gte=start, submitted_at__lt=end)
+    return reports
 
 
 def reports_of(user):
@@ -46,10 +59,14 @@ def patterns(*, start: datetime.datetime, end: datetime.datetime, department_id=
     reports = Report.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
     if department_id:
         reports = reports.filter(department_id=department_id)
-    rows = (reports.annotate(month=TruncMonth("submitted_at")).values("month", "department__name", "category")
+    rows = (reports.annotate(month=TruncMonth("submitted_at"))
+            .values("month", "department_id", "department__name", "department__name_en", "category")
             .annotate(count=Count("id")).order_by("-month", "-count")[:limit])
     labels = dict(ReportCategory.choices)
-    return [{**row, "category_label": labels.get(row["category"], row["category"])} for row in rows]
+    english = (get_language() or "").startswith("en")
+    return [{**row, "category_label": labels.get(row["category"], row["category"]),
+             "department_label": (english and row["department__name_en"]) or row["department__name"]}
+            for row in rows]
 
 
 def published_notices(department, limit: int = 10):

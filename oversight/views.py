@@ -2,6 +2,8 @@
 the secret), the supervisors' queue and handling, and the department's
 explanation requests, which show only the supervisor's summary."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -11,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.models import Department
 from oversight import selectors, services
 from oversight.forms import AnswerForm, DeclineForm, ExplainForm, FindingForm, FollowForm, RateForm, ReportForm
-from oversight.models import ReportState
+from oversight.models import ReportCategory, ReportState
 from oversight.permissions import (
     can_answer,
     get_evidence_for_supervisor,
@@ -117,10 +120,18 @@ def _require_supervisor(request):
 @login_required
 def queue(request):
     _require_supervisor(request)
-    state = request.GET.get("state", "")
+    state, category = request.GET.get("state", ""), request.GET.get("category", "")
+    department_id = request.GET.get("department", "")
+    department_id = int(department_id) if department_id.isdigit() else None
+    try:
+        month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        month = None
+    reports = selectors.reports_for_supervisors(state, department_id=department_id, category=category, month=month)
     return render(request, "oversight/queue.html", {
-        "page": paginate(request, selectors.reports_for_supervisors(state)), "state": state,
-        "states": ReportState.choices})
+        "page": paginate(request, reports), "state": state, "states": ReportState.choices,
+        "category": category, "categories": ReportCategory.choices, "month": month,
+        "department": Department.objects.filter(pk=department_id).first() if department_id else None})
 
 
 @login_required
@@ -140,6 +151,12 @@ def report_detail(request, report_id: int):
 def evidence_download(request, report_id: int, evidence_id: int):
     evidence = get_evidence_for_supervisor(request.user, report_id, evidence_id)
     services.log_read(actor=request.user, report=evidence.report, via="evidence")
+    return evidence_response(evidence)
+
+
+def evidence_response(evidence) -> FileResponse:
+    """The file as a download, never shown inline: it is the reporter's,
+    whatever it claims to be."""
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:

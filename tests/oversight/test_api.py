@@ -81,3 +81,89 @@ def test_the_reporter_cannot_handle_their_own_report(named_report, citizen):
         in (403, 404)
     named_report.refresh_from_db()
     assert named_report.state == ReportState.SUBMITTED
+
+
+# --- evidence through the API ---------------------------------------------------------------
+
+
+def _upload(name, content, content_type):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.mark.parametrize("signed_in", [True, False], ids=["named", "anonymous"])
+def test_evidence_files_are_sent_with_the_report_and_only_supervisors_open_them(
+        signed_in, citizen, department, supervisor, official, settings, tmp_path):
+    from tests.petitions.test_case_submit import PDF, PNG
+
+    settings.MEDIA_ROOT = tmp_path
+    client = token_client(citizen) if signed_in else APIClient()
+    sent = client.post(f"{BASE}report/", {
+        "department": department.pk, "category": "favours", "body": SECRET_BODY,
+        "evidence": [_upload("receipt.png", PNG, "image/png"), _upload("letter.pdf", PDF, "application/pdf")]},
+        format="multipart")
+    assert sent.status_code == 201, sent.content
+    report = Report.objects.get(tracking_number=sent.json()["tracking_number"])
+    assert (report.reporter_id is not None) is signed_in
+    assert sorted(report.evidence.values_list("original_name", "content_type")) == [
+        ("letter.pdf", "application/pdf"), ("receipt.png", "image/png")]
+
+    shown = token_client(supervisor).get(f"{BASE}reports/{report.pk}/").json()["evidence"]
+    assert sorted(item["name"] for item in shown) == ["letter.pdf", "receipt.png"]
+    png = next(item for item in shown if item["name"] == "receipt.png")
+    download = token_client(supervisor).get(png["url"])
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
+    assert download["Content-Disposition"].startswith("attachment")
+    assert ReportRead.objects.filter(report=report, reader=supervisor, via="api-evidence").exists()
+
+    for outsider in (token_client(official), token_client(citizen), APIClient()):
+        assert outsider.get(png["url"]).status_code in (401, 403, 404)
+
+
+@pytest.mark.parametrize("name,content,content_type,code", [
+    ("script.png", b"<script>alert(1)</script>", "image/png", "bad_type"),
+    ("big.png", None, "image/png", "too_large"),
+])
+def test_evidence_sent_through_the_api_is_checked_as_on_the_page(name, content, content_type, code, department,
+                                                                  supervisor, settings, tmp_path):
+    from tests.petitions.test_case_submit import PNG
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    content = content if content is not None else PNG + b"\0" * 2048
+    sent = APIClient().post(f"{BASE}report/", {
+        "department": department.pk, "category": "delay", "body": SECRET_BODY,
+        "evidence": [_upload(name, content, content_type)]}, format="multipart")
+    assert sent.status_code == 400
+    assert sent.json()["errors"][0]["field"] == "evidence.0" and sent.json()["errors"][0]["code"] == code
+    assert not Report.objects.exists()
+
+
+def test_at_most_five_evidence_files(department, supervisor, settings, tmp_path):
+    from tests.petitions.test_case_submit import PNG
+
+    settings.MEDIA_ROOT = tmp_path
+    sent = APIClient().post(f"{BASE}report/", {
+        "department": department.pk, "category": "delay", "body": SECRET_BODY,
+        "evidence": [_upload(f"{n}.png", PNG, "image/png") for n in range(6)]}, format="multipart")
+    assert sent.status_code == 400 and not Report.objects.exists()
+
+
+def test_the_schema_shows_evidence_on_the_report_request():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    body = schema["paths"]["/api/v1/oversight/report/"]["post"]["requestBody"]["content"]
+    multipart = body["multipart/form-data"]["schema"]
+    component = schema["components"]["schemas"][multipart["$ref"].rsplit("/", 1)[-1]]
+    assert component["properties"]["evidence"]["items"]["format"] == "binary"
+    assert "/api/v1/oversight/reports/{report_id}/evidence/{evidence_id}/" in schema["paths"]
+
+
+def test_handling_through_the_api_logs_the_read_its_answer_is(named_report, supervisor):
+    """The answer to an action carries the whole report, so it counts as a read."""
+    answer = token_client(supervisor).post(f"{BASE}reports/{named_report.pk}/accept/", {}, format="json")
+    assert answer.json()["body"] == SECRET_BODY
+    assert list(ReportRead.objects.filter(report=named_report).values_list("reader_id", "via")) == [
+        (supervisor.pk, "api")]

@@ -219,3 +219,47 @@ def test_the_queue_runs_a_bounded_number_of_queries(client, supervisor, departme
     with django_assert_max_num_queries(12):
         page = as_supervisor.get("/oversight/supervise/")
     assert page.content.decode().count("/oversight/supervise/") >= 5
+
+
+def test_each_pattern_on_the_dashboard_leads_to_the_reports_behind_it(client, named_report, anonymous_report,
+                                                                      supervisor, department, other_department):
+    services.report_submit(actor=named_report.reporter, department=other_department, category="favours",
+                           body="Another department's report")
+    as_supervisor = client_for(client, supervisor)
+    as_supervisor.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    dashboard = as_supervisor.get("/supervision/").content.decode()
+    assert department.name_en and department.name_en in dashboard
+    month = timezone.localtime(named_report.submitted_at).strftime("%Y-%m")
+    link = f"/oversight/supervise/?department={department.pk}&amp;category=favours&amp;month={month}"
+    assert link in dashboard
+    queue = as_supervisor.get(link.replace("&amp;", "&")).content.decode()
+    assert named_report.tracking_number in queue
+    assert anonymous_report[0].tracking_number not in queue  # another category
+    assert "Another department" not in queue
+    last_year = as_supervisor.get(f"/oversight/supervise/?department={department.pk}&month=2001-01").content.decode()
+    assert named_report.tracking_number not in last_year
+
+
+def test_no_email_to_the_reported_department_carries_the_report(named_report, official, head, supervisor,
+                                                                citizen, mailoutbox,
+                                                                django_capture_on_commit_callbacks):
+    """Every message of the whole handling, sent as it would be: those to
+    the department's people name a request for an explanation, never the
+    report, its words, its evidence or who sent it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_accept(actor=supervisor, report_id=named_report.pk)
+        asked = services.explanation_request(actor=supervisor, report_id=named_report.pk,
+                                             summary="请说明窗口办理时限情况。",
+                                             due_at=timezone.now() + datetime.timedelta(days=5))
+        services.explanation_answer(actor=official, request_id=asked.pk, answer="已整改。")
+        services.finding_record(actor=supervisor, report_id=named_report.pk, outcome="substantiated",
+                                conclusion="属实。", notice="通报批评。", publish_notice=True)
+    department_mail = [message for message in mailoutbox
+                       if {official.email, head.email} & set(message.to)]
+    assert department_mail, "the department was not even asked to explain"
+    for message in department_mail:
+        text = message.subject + message.body + "".join(str(part[0]) for part in getattr(message, "alternatives", []))
+        for secret in (SECRET_BODY, EVIDENCE_NAME, citizen.email, str(citizen), named_report.tracking_number,
+                       "Clerk Wang"):
+            assert secret not in text, (message.subject, secret)
+    assert any(citizen.email in message.to for message in mailoutbox)  # the reporter is told

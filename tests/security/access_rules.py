@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tests.security.access_world import (
+    ANONYMOUS_REPORT_BODY,
     ATTACHMENT_CONTENT,
     ATTACHMENT_NAME,
     CASE_ADDRESS,
@@ -38,6 +39,12 @@ from tests.security.access_world import (
     REPORT_BODY,
     REPORT_OFFICIAL,
     ROLES,
+    WHISTLE_BODY,
+    WHISTLE_EVIDENCE_NAME,
+    WHISTLE_OFFICIAL,
+    WHISTLEBLOWER_EMAIL,
+    WHISTLEBLOWER_NAME,
+    WHISTLEBLOWER_PHONE,
 )
 
 ALL = frozenset(ROLES)
@@ -88,6 +95,13 @@ def secrets(w) -> list[tuple[str, str, frozenset]]:
         ("the official the owner reported", REPORT_OFFICIAL, SUPERVISORS | {"owner"}),
         ("the name of the report's evidence", EVIDENCE_NAME, SUPERVISORS),
         ("the content of the report's evidence", EVIDENCE_CONTENT.decode(), SUPERVISORS),
+        ("the anonymous report's account", ANONYMOUS_REPORT_BODY, SUPERVISORS),
+        ("a reporter's name", WHISTLEBLOWER_NAME, SUPERVISORS),
+        ("a reporter's e-mail address", WHISTLEBLOWER_EMAIL, SUPERVISORS),
+        ("a reporter's mobile number", WHISTLEBLOWER_PHONE, SUPERVISORS),
+        ("another report's account", WHISTLE_BODY, SUPERVISORS),
+        ("the official another report names", WHISTLE_OFFICIAL, SUPERVISORS),
+        ("the name of another report's evidence", WHISTLE_EVIDENCE_NAME, SUPERVISORS),
     ]
 
 
@@ -460,6 +474,11 @@ RULES = {
         "department": w.department_a.pk, "category": "delay", "body": "拖延办理，三周无人答复。"}),
     "api:oversight:reports": supervisors("reports of misconduct (API)"),
     "api:oversight:report": Rule("report (API, supervisors only)", SUPERVISORS, report_id, missing=missing_report),
+    "api:oversight:evidence": Rule("evidence of a report (API, supervisors only)", SUPERVISORS,
+                                   lambda w: {"report_id": w.report.pk, "evidence_id": w.evidence.pk},
+                                   missing=lambda w: {"report_id": MISSING_ID, "evidence_id": w.evidence.pk},
+                                   forbidden=lambda w: [{"kwargs": {"report_id": w.report_concluded.pk,
+                                                                    "evidence_id": w.evidence.pk}}]),
     "api:oversight:action": Rule("handling a report (API, supervisors only)", SUPERVISORS,
                                  lambda w: {"report_id": w.report_anonymous.pk, "action": "accept"},
                                  missing=lambda w: {"report_id": MISSING_ID, "action": "accept"},

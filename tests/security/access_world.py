@@ -42,6 +42,16 @@ REPORT_BODY = "At the counter the clerk asked for a red envelope, report 5582"
 REPORT_OFFICIAL = "Clerk Wang Wu of window 5582"
 EVIDENCE_NAME = "red-envelope-receipt.pdf"
 EVIDENCE_CONTENT = b"%PDF-1.4 red envelope receipt 5582"
+# A second named report against department A, by a citizen department A
+# has never dealt with: their name, address and number, their words and
+# file appear to supervisors alone.
+WHISTLEBLOWER_NAME = "Whistle Blower Zhao 7731"
+WHISTLEBLOWER_EMAIL = "whistle-7731@example.org"
+WHISTLEBLOWER_PHONE = "13700007731"
+WHISTLE_BODY = "The permit desk sat on my file for nine weeks, report 7731"
+WHISTLE_OFFICIAL = "Desk officer Sun of the permit hall 7731"
+WHISTLE_EVIDENCE_NAME = "permit-desk-7731.png"
+ANONYMOUS_REPORT_BODY = "态度恶劣的匿名举报 9913"
 
 # Everyone the matrix sends requests as; None is the anonymous visitor.
 ROLES = (
@@ -203,7 +213,25 @@ def build_world() -> World:
     oversight.finding_record(actor=w.supervisor, report_id=w.report_concluded.pk, outcome="partly",
                              conclusion="部分属实。", notice="通报批评。", publish_notice=True)
     w.report_anonymous, w.report_secret = oversight.report_submit(
-        actor=AnonymousUser(), department=w.department_a, category="attitude", body="态度恶劣的匿名举报")
+        actor=AnonymousUser(), department=w.department_a, category="attitude", body=ANONYMOUS_REPORT_BODY)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w.whistleblower = UserFactory(email=WHISTLEBLOWER_EMAIL, full_name=WHISTLEBLOWER_NAME,
+                                  phone=f"+86{WHISTLEBLOWER_PHONE}")
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    w.report_whistle, _none = oversight.report_submit(
+        actor=w.whistleblower, department=w.department_a, category="delay", body=WHISTLE_BODY,
+        official=WHISTLE_OFFICIAL, files=[(SimpleUploadedFile(WHISTLE_EVIDENCE_NAME, png), "image/png")])
+    w.whistle_evidence = w.report_whistle.evidence.get()
+    oversight.report_accept(actor=w.supervisor, report_id=w.report_whistle.pk)
+    w.whistle_explanation = oversight.explanation_request(
+        actor=w.supervisor, report_id=w.report_whistle.pk, summary="请说明许可窗口的办理时限。",
+        due_at=now + timedelta(days=5))
+    # An administrator: staff, who reads the log of reads in the admin.
+    from django.contrib.auth.models import Permission
+
+    w.admin = UserFactory(email="admin@example.org", is_staff=True)
+    w.admin.user_permissions.add(Permission.objects.get(codename="view_reportread"))
     # Consultations of department A: a draft, one open with a document and
     # the owner's comment, and one whose window has closed.
     from consultations import services as consultations
