@@ -46,3 +46,11 @@ def test_administrators_read_the_log_and_cannot_change_it(client, named_report, 
     assert as_admin.get("/admin/oversight/reportread/add/").status_code == 403
     assert as_admin.post(f"/admin/oversight/reportread/{read.pk}/delete/", {"post": "yes"}).status_code == 403
     assert ReportRead.objects.count() == 1
+
+
+def test_the_verification_clock_state_is_in_full_width_brackets_in_chinese(client, named_report, supervisor):
+    services.report_accept(actor=supervisor, report_id=named_report.pk)
+    browser = client_for(client, supervisor)
+    browser.cookies["django_language"] = "zh-hans"
+    text = browser.get(f"/oversight/supervise/{named_report.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "（计时中）" in text and "(计时中)" not in text
