@@ -118,6 +118,14 @@ def comments_of(user):
             .order_by("-submitted_at"))
 
 
+def consultations_with_ungrouped_comments(*, submitted_before) -> list[int]:
+    """Consultations holding a comment sent before this moment and still in
+    no group (its grouping message was lost): none in the usual case, found
+    through the partial index of ungrouped comments."""
+    return list(Comment.objects.filter(group=None, invalidated_at=None, submitted_at__lt=submitted_before)
+                .order_by().values_list("consultation_id", flat=True).distinct())
+
+
 def comments_to_moderate(consultation):
     return (Comment.objects.filter(VALID, consultation=consultation, moderation=ModerationState.PENDING)
             .select_related("section").order_by("submitted_at"))

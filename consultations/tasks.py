@@ -2,12 +2,16 @@
 campaign, grouping a backlog in batches, and closing the windows that have
 ended."""
 
+import datetime
 import time
 
 from celery import shared_task
+from django.utils import timezone
 
-from consultations import services
+from consultations import selectors, services
 
+# A comment still in no group this long after it was sent lost its message.
+UNGROUPED_AFTER = datetime.timedelta(minutes=5)
 # A backlog task works this long, then hands the rest to a new message, so
 # no message outlives the broker's visibility timeout and others get a turn.
 BACKLOG_SECONDS = 60
@@ -32,6 +36,16 @@ def group_pending(consultation_id: int) -> int:
             return grouped
     group_pending.delay(consultation_id)
     return grouped
+
+
+@shared_task
+def sweep_ungrouped_comments() -> int:
+    """Group the comments whose grouping message was lost (broker down when
+    they were sent, a worker killed): the database is the outbox."""
+    ids = selectors.consultations_with_ungrouped_comments(submitted_before=timezone.now() - UNGROUPED_AFTER)
+    for consultation_id in ids:
+        group_pending.delay(consultation_id)
+    return len(ids)
 
 
 @shared_task

@@ -59,6 +59,11 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.sweep_waiting_texts",
         "schedule": 60.0,
     },
+    # Consultation comments whose grouping message was lost.
+    "sweep-ungrouped-comments": {
+        "task": "consultations.tasks.sweep_ungrouped_comments",
+        "schedule": 300.0,
+    },
     # The deadline scan: reminders, breach notices, second-level notices,
     # closing cases whose feedback window ended. Exactly-once per notice
     # however often it runs, so the interval only sets how late one may be.

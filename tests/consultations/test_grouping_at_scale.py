@@ -112,3 +112,25 @@ def test_a_backlog_grouped_in_batches_makes_the_same_campaigns_as_one_comment_at
     for group in CommentGroup.objects.filter(consultation=other):
         assert group.size == group.comments.count() and group.representative.group_id == group.pk
     assert Consultation.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.django_db
+def test_comments_whose_grouping_message_was_lost_are_grouped_by_the_sweep_once(open_consultation, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(tasks.group_comment, "delay", lambda *args, **kwargs: None)  # the message is lost
+    lost = [services.comment_submit(actor=UserFactory(), consultation_id=open_consultation.pk, body=CAMPAIGN)
+            for _ in range(2)]
+    Comment.objects.filter(pk__in=[c.pk for c in lost]).update(
+        submitted_at=timezone.now() - datetime.timedelta(minutes=10))
+    fresh = services.comment_submit(actor=UserFactory(), consultation_id=open_consultation.pk, body=ENGLISH)
+    assert tasks.sweep_ungrouped_comments() == 1
+    assert tasks.sweep_ungrouped_comments() == 0
+    # The fresh comment was grouped with its consultation's backlog; its own message, when it comes, does nothing.
+    tasks.group_comment(fresh.pk)
+    assert CommentGroup.objects.get(pk=Comment.objects.get(pk=fresh.pk).group_id).size == 1
+    grouped = Comment.objects.filter(pk__in=[c.pk for c in lost])
+    assert grouped.exclude(group=None).count() == 2 and len({c.group_id for c in grouped}) == 1
+    assert CommentGroup.objects.get(pk=grouped[0].group_id).size == 2
