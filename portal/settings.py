@@ -444,6 +444,7 @@ SPECTACULAR_SETTINGS = {
         "ReportCategoryEnum": "oversight.models.ReportCategory",
         "ReportOutcomeEnum": "oversight.models.Outcome",
         "ConsultationDecisionEnum": "consultations.models.Adoption",
+        "HearingApplicationStateEnum": "consultations.hearings.models.ApplicationState",
     },
 }
 

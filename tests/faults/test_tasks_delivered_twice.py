@@ -151,6 +151,19 @@ def a_taken_broker_message(settings) -> bool:
     return True
 
 
+def a_question_asked_by_email() -> int:
+    from interviews import services
+    from tests.factories import CategoryFactory, DepartmentFactory, RegionFactory
+
+    start = timezone.now() + dt.timedelta(hours=1)
+    interview = services.interview_schedule(
+        actor=UserFactory(roles=["interview_host"]), title="公交线路优化在线访谈", department=DepartmentFactory(),
+        guests="交通委副主任 陈明", starts_at=start, ends_at=start + dt.timedelta(hours=1),
+        category=CategoryFactory(), region=RegionFactory())
+    return services.question_submit_by_email(interview_id=interview.pk, email="asker@example.org",
+                                             body="夜班公交能否增加班次？").pk
+
+
 # task name -> how to set up the state it acts on; returns its arguments.
 DELIVERIES = {
     "responses.tasks.route_case": lambda s, m: [a_submitted_case(s).pk],
@@ -174,6 +187,7 @@ DELIVERIES = {
     "accounts.tasks.prune_phone_codes": lambda s, m: an_old_phone_code() and [],
     "notifications.tasks.send_text": lambda s, m: a_waiting_text(),
     "notifications.tasks.sweep_waiting_texts": lambda s, m: a_waiting_text() and [],
+    "interviews.tasks.send_question_confirmation": lambda s, m: [a_question_asked_by_email()],
 }
 # Run twice by their own apps' tests, which need more set-up than fits here.
 ELSEWHERE = {
@@ -185,6 +199,9 @@ ELSEWHERE = {
     "supervision.tasks.run_export": "tests/supervision",
     "consultations.tasks.group_comment": "tests/consultations",
     "consultations.tasks.close_due_consultations": "tests/consultations",
+    "consultations.tasks.group_pending": "tests/consultations/test_grouping_at_scale.py",
+    "consultations.tasks.sweep_ungrouped_comments": "tests/consultations/test_grouping_at_scale.py",
+    "consultations.tasks.export_comments": "tests/consultations/test_exports.py",
 }
 
 
