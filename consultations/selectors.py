@@ -18,6 +18,7 @@ from consultations.models import (
     FeedbackItem,
     ModerationState,
 )
+from portal.row_cache import shown_digest
 
 PUBLIC_STATES = [ConsultationState.PUBLISHED, ConsultationState.REPORTED]
 # The comment counts of a consultation's page are the same for everyone and
@@ -81,6 +82,20 @@ def sections_with_counts(consultation) -> list[DraftSection]:
     for section in sections:
         section.comment_count = per_section.get(section.pk, 0)
     return sections
+
+
+def draft_digest(consultation, sections) -> str:
+    """What the draft's part of its page shows: every section's text and
+    comment count (portal.row_cache.shown_digest)."""
+    return shown_digest(consultation.pk, consultation.comments_public,
+                        [(s.pk, s.number, s.heading, s.text, s.comment_count) for s in sections])
+
+
+def comments_digest(page) -> str:
+    """What a page of published comments shows, with its pagination."""
+    shown = [(c.pk, c.section_id and (c.section.number, c.section.heading), c.stance, c.quote, c.public_body)
+             for c in page]
+    return shown_digest(shown, page.number, page.count, page.has_next())
 
 
 def public_comments(consultation, *, section=None):

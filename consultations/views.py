@@ -96,12 +96,14 @@ class ConsultationsFeed(Feed):
 def consultation_detail(request, consultation_id: int):
     consultation = get_consultation_public(request.user, consultation_id)
     sections = selectors.sections_with_counts(consultation)
+    comments = paginate_bounded(selectors.public_comments(consultation), request.GET.get("page"))
     context = {
         "consultation": consultation, "sections": sections, "phase": consultation.phase,
         "counts": selectors.comment_counts(consultation),
         "documents": list(consultation.documents.order_by("pk")),
         "versions": list(consultation.versions.order_by("number")),
-        "comments": paginate_bounded(selectors.public_comments(consultation), request.GET.get("page")),
+        "comments": comments, "comments_key": selectors.comments_digest(comments),
+        "draft_key": selectors.draft_digest(consultation, sections),
         "may_comment": can_comment(request.user, consultation),
         "may_draft": can_draft(request.user, consultation), "may_moderate": can_moderate(request.user),
         "form": CommentForm(sections=sections),
@@ -118,10 +120,10 @@ def section_comments(request, consultation_id: int, number: int):
     section = consultation.sections.filter(number=number).first()
     if section is None or not consultation.comments_public:
         raise Http404("No section found")
+    comments = paginate_bounded(selectors.public_comments(consultation, section=section), request.GET.get("page"))
     return render(request, "consultations/section_comments.html", {
-        "consultation": consultation, "section": section,
-        "comments": paginate_bounded(selectors.public_comments(consultation, section=section),
-                                     request.GET.get("page")),
+        "consultation": consultation, "section": section, "comments": comments,
+        "comments_key": selectors.comments_digest(comments),
     })
 
 

@@ -14,6 +14,12 @@ from supervision.deadlines import row_state
 ROW_SECONDS = 60
 
 
+def shown_digest(*shown) -> str:
+    """A key for a fragment made of exactly these values: any change to what
+    it shows gives a new key, so a fragment is never shown stale."""
+    return hashlib.blake2b(repr((*shown, get_language())).encode(), digest_size=16).hexdigest()
+
+
 def case_row_key(prefix: str, case, *extra) -> str:
     shown = (case.version, case.tracking_number, case.title, case.status, case.kind, case.urgency,
              case.submitted_at, case.due_at, case.reopened_count, case.category, case.region, case.lead_department,

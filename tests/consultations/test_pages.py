@@ -58,6 +58,25 @@ def test_the_page_shows_the_draft_counts_and_days_left_in_bounded_queries(
 
 
 @pytest.mark.django_db
+def test_a_comment_published_after_the_page_was_seen_shows_at_once(client, open_consultation, moderator):
+    section = open_consultation.sections.get(number=3)
+
+    def publish(body):
+        comment = services.comment_submit(actor=UserFactory(), consultation_id=open_consultation.pk, body=body,
+                                          section_id=section.pk)
+        services.comment_moderate(actor=moderator, comment_id=comment.pk, publish=True)
+
+    publish("第一条意见：同意本条。")
+    pages = [f"/consultations/{open_consultation.pk}/", f"/consultations/{open_consultation.pk}/sections/3/"]
+    for path in pages:
+        assert "第一条意见" in client.get(path).content.decode()  # rendered, and kept
+    publish("第二条意见：建议延长时段。")
+    for path in pages:
+        text = client.get(path).content.decode()
+        assert "第一条意见" in text and "第二条意见" in text
+
+
+@pytest.mark.django_db
 def test_a_draft_is_the_same_404_as_a_missing_one_except_for_its_department(client, draft, official, citizen,
                                                                            other_official):
     assert client_for(client, official).get(f"/consultations/{draft.pk}/").status_code == 200
