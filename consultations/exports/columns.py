@@ -21,6 +21,8 @@ COMMENT_COLUMNS = [
     (gettext_noop("moderation"), lambda comment: comment.get_moderation_display()),
     (gettext_noop("time submitted"), lambda comment: _when(comment.submitted_at)),
     (gettext_noop("time edited"), lambda comment: _when(comment.edited_at)),
+    # A flood's comments stay in the export, marked, so the department sees what was set aside.
+    (gettext_noop("time invalidated"), lambda comment: _when(comment.invalidated_at)),
     (gettext_noop("quoted passage"), lambda comment: comment.quote),
     (gettext_noop("text"), lambda comment: comment.body),
 ]

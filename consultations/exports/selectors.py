@@ -42,8 +42,4 @@ def recent_exports(consultation, limit: int = 10):
 
 
 def comments_for_export(consultation):
-    return (Comment.objects.filter(consultation=consultation)
-            .select_related("section", "group").only(
-                "pk", "stance", "moderation", "submitted_at", "edited_at", "quote", "body", "section_id",
-                "group_id", "section__number", "group__size")
-            .order_by("pk"))
+    return Comment.objects.filter(consultation=consultation).select_related("section", "group").order_by("pk")

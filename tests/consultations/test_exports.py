@@ -53,6 +53,10 @@ def download(client, consultation, fmt, django_capture_on_commit_callbacks):
 @pytest.mark.django_db
 def test_the_csv_and_the_xlsx_have_the_same_columns_and_every_comment(
         client, commented, official, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    flooded = commented.comments.filter(quote="").order_by("pk").first().pk
+    commented.comments.filter(pk=flooded).update(invalidated_at=timezone.now())  # a supervisor set it aside
     client_for(client, official)
     rows = list(csv.reader(io.StringIO(download(client, commented, "csv",
                                                 django_capture_on_commit_callbacks).decode("utf-8-sig"))))
@@ -60,14 +64,15 @@ def test_the_csv_and_the_xlsx_have_the_same_columns_and_every_comment(
                           read_only=True).active
     cells = [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     header = ["comment", "section", "stance", "group", "comments in the group", "moderation", "time submitted",
-              "time edited", "quoted passage", "text"]
+              "time edited", "time invalidated", "quoted passage", "text"]
     assert rows[0] == cells[0] == header and len(header) == len(COMMENT_COLUMNS)
     assert len(rows) == len(cells) == 5
-    campaign = [row for row in rows[1:] if row[9] == "统一停车收费标准"]
+    campaign = [row for row in rows[1:] if row[10] == "统一停车收费标准"]
     assert {(row[1], row[2], row[4], row[5]) for row in campaign} == {("2", "oppose", "3", "awaiting moderation")}
     assert len({row[3] for row in campaign}) == 1  # one group: the campaign
-    odd = next(row for row in rows[1:] if row[8] == "第二条")
-    assert odd[9].startswith("'=") and odd[5] == "published"  # a formula is kept as text
+    odd = next(row for row in rows[1:] if row[9] == "第二条")
+    assert odd[10].startswith("'=") and odd[5] == "published"  # a formula is kept as text
+    assert odd[8] == "" and all(row[8] for row in rows[1:] if row[0] == str(flooded))
     assert [row[0] for row in rows] == [row[0] for row in cells]
 
 

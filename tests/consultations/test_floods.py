@@ -175,3 +175,18 @@ def test_invalidation_by_time_range_within_one_consultation(client, supervisor, 
     assert sorted(Comment.objects.exclude(invalidated_at=None).values_list("ip_address", flat=True)) == [
         "198.51.100.4", "203.0.113.9", "203.0.113.9"]
     assert not Comment.objects.filter(consultation=other).exclude(invalidated_at=None).exists()
+
+
+@pytest.mark.django_db
+def test_a_commenter_sees_their_invalidated_comment_set_aside_and_cannot_change_it(client, open_consultation,
+                                                                                   supervisor):
+    from consultations.selectors import CommentCriteria
+    from tests.conftest import client_for
+
+    author = UserFactory()
+    comment = services.comment_submit(actor=author, consultation_id=open_consultation.pk, body="刷量意见",
+                                      ip_address="192.0.2.7")
+    services.comments_invalidate(actor=supervisor, criteria=CommentCriteria(ip_address="192.0.2.7"), reason="flood")
+    mine = client_for(client, author).get("/consultations/mine/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "刷量意见" in mine and "set aside by the supervisors" in mine
+    assert f"/consultations/comments/{comment.pk}/edit/" not in mine
