@@ -111,3 +111,13 @@ class InvalidationForm(forms.Form):
         return CommentCriteria(consultation_id=data.get("consultation"), ip_address=data.get("ip_address"),
                                submitted_from=data.get("submitted_from"),
                                submitted_until=data.get("submitted_until"))
+
+
+def row_id(value) -> int | None:
+    """An id sent by a page, or None: a number no row can have (negative,
+    or past the columns' range) is no choice, not an error."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None

@@ -26,6 +26,7 @@ from consultations.forms import (
     PublishForm,
     ReportForm,
     TextForm,
+    row_id,
 )
 from consultations.models import Comment, Document, Phase
 from consultations.permissions import (
@@ -43,19 +44,9 @@ from portal.errors import DomainError
 from portal.pagination import paginate, paginate_bounded
 
 
-def _int(value):
-    """An id from the request, or None: a number no row can have (negative,
-    or past the columns' range) is treated as no choice, not an error."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
-
-
 @require_GET
 def consultation_list(request):
-    department, topic = _int(request.GET.get("department")), _int(request.GET.get("topic"))
+    department, topic = row_id(request.GET.get("department")), row_id(request.GET.get("topic"))
     # PostgreSQL refuses NUL in a string; no title holds one.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     listed = selectors.consultations_listed(department=department, topic=topic, query=query)
@@ -295,8 +286,8 @@ def feedback_set(request, consultation_id: int):
         kind, _sep, pk = form.cleaned_data["target"].partition(":")
         services.feedback_set(actor=request.user, consultation_id=consultation.pk,
                               decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
-                              section_id=_int(pk) if kind == "section" else None,
-                              group_id=_int(pk) if kind == "group" else None)
+                              section_id=row_id(pk) if kind == "section" else None,
+                              group_id=row_id(pk) if kind == "group" else None)
         return _("The decision is saved.")
     return _department_action(request, consultation_id, action)
 
@@ -321,7 +312,7 @@ def report_publish(request, consultation_id: int):
 def comments_moderate(request, consultation_id: int):
     consultation = get_consultation_for_moderation(request.user, consultation_id)
     if request.method == "POST":
-        comment_id = _int(request.POST.get("comment"))
+        comment_id = row_id(request.POST.get("comment"))
         form = ModerateForm(request.POST, prefix=f"c{comment_id}")
         comment = Comment.objects.filter(pk=comment_id, consultation=consultation).first()
         if comment is None or not form.is_valid():

@@ -23,9 +23,8 @@ def shown_digest(*shown) -> str:
 def case_row_key(prefix: str, case, *extra) -> str:
     shown = (case.version, case.tracking_number, case.title, case.status, case.kind, case.urgency,
              case.submitted_at, case.due_at, case.reopened_count, case.category, case.region, case.lead_department,
-             case.assigned_to, row_state(case), get_language(), *extra)
-    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-    return f"{prefix}:{case.pk}:{digest}"
+             case.assigned_to, row_state(case), *extra)
+    return f"{prefix}:{case.pk}:{shown_digest(*shown)}"
 
 
 def cached_rows(cases, *, key, make) -> list:

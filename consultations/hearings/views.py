@@ -9,19 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from consultations.forms import row_id
 from consultations.hearings import selectors, services
 from consultations.hearings.forms import ApplyForm, DecisionForm, HearingForm, MinutesForm
 from consultations.hearings.models import ApplicationState
 from consultations.permissions import can_draft, get_consultation_for_department, get_consultation_public
 from portal.errors import DomainError
 from portal.pagination import paginate
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_GET
@@ -101,7 +95,7 @@ def hearing_applications(request, consultation_id: int, hearing_id: int):
     consultation = get_consultation_for_department(request.user, consultation_id)
     hearing = selectors.hearing_of(consultation, hearing_id)
     if request.method == "POST":
-        application_id = _int(request.POST.get("application"))
+        application_id = row_id(request.POST.get("application"))
         application = selectors.applications_of(hearing).filter(pk=application_id).first()
         if application is None:
             raise Http404("No application found")
